@@ -1,0 +1,223 @@
+"""The one way kansenradar opens a published CSV: strict, located errors, never modifies input.
+
+DUO and CBS files share traps (see ``../shared/FORMATS.md``): ``;`` separators, cp1252/latin-1
+or UTF-8 (sometimes with BOM), decimal commas, doubled quotes, ``<5`` for suppressed counts,
+numbers with varying padding. Everything here raises :class:`~features.errors.DataError` with
+file, row and column instead of letting pandas guess silently.
+
+Row numbers are the file's own line numbers (header = 1) and are kept as the DataFrame index
+so that later validation can still point at the line a user can open.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from features.errors import DataError
+
+SUPPRESSED_MARKERS = frozenset({"<5", "< 5"})
+"""How DUO writes a count of 1–4 it may not publish."""
+
+_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+_INTEGER = re.compile(r"^\d+$")
+
+
+def normalise_header(name: str) -> str:
+    """``'BRIN NUMMER'``, ``'brin_nummer'`` and ``'\\ufeffBRIN_NUMMER'`` all become ``BRIN_NUMMER``."""
+    return re.sub(r"[\s\-]+", "_", name.replace("\ufeff", "").strip().strip('"')).upper()
+
+
+def decode_text(path: Path, raw: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then cp1252 as DUO's older files use.
+
+    Binary or UTF-16 content is refused: decoding it as cp1252 would "work" and give garbage.
+    """
+    if not raw.strip():
+        raise DataError(path, "the file is empty", expected="a header line and data rows")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise DataError(
+            path,
+            "the file is not text in a supported encoding (looks like UTF-16 or binary)",
+            expected="UTF-8 or cp1252/latin-1 text, as DUO and CBS publish",
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def read_published_csv(
+    path: str | Path,
+    required: Iterable[str],
+    *,
+    aliases: Mapping[str, Iterable[str]] | None = None,
+    separator: str = ";",
+) -> pd.DataFrame:
+    """Read a DUO/CBS CSV into a frame of stripped strings, one column per *required* name.
+
+    Parameters
+    ----------
+    path:
+        The file. It is opened read-only and never written.
+    required:
+        Canonical published column names (normalised, e.g. ``BRIN_NUMMER``). Missing ones raise.
+    aliases:
+        For columns that were renamed between publication years, alternative published names
+        (``{"BRIN_NUMMER": ["INSTELLINGSCODE"]}``); the first present wins.
+
+    Returns
+    -------
+    DataFrame of ``str`` columns named by the canonical names, index = file line number.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(path, "file not found", expected="an existing file")
+    text = decode_text(path, path.read_bytes())
+    lines = text.splitlines()
+    header_line = lines[0]
+    if separator not in header_line:
+        found = next((s for s in (",", "\t", "|") if s in header_line), None)
+        raise DataError(
+            path,
+            "the header line has no '" + separator + "' separator"
+            + (f" but uses {found!r}" if found else ""),
+            row=1,
+            expected=f"a '{separator}'-separated file as DUO and CBS publish",
+        )
+    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=True)
+    try:
+        header = next(reader)
+        width = len(header)
+        rows: list[list[str]] = []
+        line_numbers: list[int] = []
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line (often trailing)
+            if len(row) != width:
+                raise DataError(
+                    path,
+                    f"row has {len(row)} fields but the header has {width}",
+                    row=reader.line_num,
+                    expected=f"{width} '{separator}'-separated fields (a truncated row, or an "
+                    "unquoted separator inside a value?)",
+                )
+            rows.append(row)
+            line_numbers.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataError(path, f"the CSV structure is broken: {exc}", row=reader.line_num) from None
+    names = [normalise_header(h) for h in header]
+    frame = pd.DataFrame(rows, columns=names, index=pd.Index(line_numbers, name="line"), dtype=str)
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    out: dict[str, pd.Series] = {}
+    aliases = aliases or {}
+    for name in required:
+        candidates = [name, *aliases.get(name, ())]
+        present = next((c for c in candidates if c in frame.columns), None)
+        if present is None:
+            raise DataError(
+                path,
+                "a required column is missing",
+                row=1,
+                column=name,
+                expected="columns " + ", ".join(candidates[:1] + [c for c in candidates[1:]])
+                + f"; the header has {', '.join(names[:12])}" + ("…" if len(names) > 12 else ""),
+            )
+        out[name] = frame[present].str.strip()
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _fail(path: Path, series: pd.Series, bad: pd.Series, column: str, expected: str) -> None:
+    first = bad.idxmax()
+    raise DataError(path, "value cannot be read", row=int(first), column=column,
+                    value=series.loc[first], expected=expected)
+
+
+def parse_count(
+    path: Path, series: pd.Series, column: str, *, empty_is_suppressed: bool = True
+) -> tuple[pd.Series, pd.Series]:
+    """Parse a published pupil count.
+
+    Returns ``(count, suppressed)``: ``count`` is nullable ``Int64``; a ``<5`` cell (and, by
+    DUO's habit, an empty one when ``empty_is_suppressed``) is ``<NA>`` with ``suppressed`` True.
+    A suppressed cell is *unknown and small (1–4)*: never turn it into 0.
+    """
+    s = series.fillna("").str.replace(" ", "", regex=False)
+    suppressed = s.isin(SUPPRESSED_MARKERS - {"< 5"}) | series.isin(SUPPRESSED_MARKERS)
+    empty = s == ""
+    if empty_is_suppressed:
+        suppressed |= empty
+    ok = s.str.fullmatch(_INTEGER.pattern) | suppressed | empty
+    if not ok.all():
+        _fail(path, series, ~ok, column, "a whole number of pupils, '<5' or empty")
+    values = pd.to_numeric(s.where(~(suppressed | empty)), errors="coerce").astype("Int64")
+    return values, suppressed.astype(bool)
+
+
+def parse_decimal(path: Path, series: pd.Series, column: str,
+                  missing: Iterable[str] = ("", ".", "x", "-99997")) -> pd.Series:
+    """Parse ``538,636363636364`` or ``538.64``; CBS's secret markers become NaN, never 0."""
+    s = series.fillna("").str.replace(" ", "", regex=False)
+    miss = s.isin(set(missing))
+    ok = s.str.fullmatch(_NUMBER.pattern) | miss
+    if not ok.all():
+        _fail(path, series, ~ok, column, "a number (decimal comma or point) or empty")
+    return pd.to_numeric(s.where(~miss).str.replace(",", ".", regex=False), errors="coerce").astype(
+        "Float64"
+    ).astype(float)
+
+
+def parse_choice(path: Path, series: pd.Series, column: str, allowed: Iterable[str]) -> pd.Series:
+    """Check a code column against its closed vocabulary (advice codes, test names, …)."""
+    allowed_set = set(allowed)
+    ok = series.isin(allowed_set)
+    if not ok.all():
+        _fail(path, series, ~ok, column, "one of " + ", ".join(sorted(allowed_set)))
+    return series
+
+
+def parse_year(path: Path, series: pd.Series, column: str) -> pd.Series:
+    """A school-year column (``2019``, ``2019-2020``, ``2019SJ00``) as the start year."""
+    head = series.str[:4]
+    ok = head.str.fullmatch(r"(19|20)\d\d")
+    if not ok.all():
+        _fail(path, series, ~ok, column, "a school year such as 2019 or 2019-2020")
+    return head.astype(int)
+
+
+def brin6(path: Path, brin4: pd.Series, vestiging: pd.Series, column: str) -> pd.Series:
+    """BRIN4 (``00AP``) + two-digit vestiging (``0``, ``00``, ``"00"``) → ``00AP00``.
+
+    Accepts a vestiging that is already the full BRIN6 (the school registers write it that way).
+    """
+    b = brin4.str.upper()
+    v = vestiging.str.upper()
+    full = v.str.len().eq(6) & v.str[:4].eq(b)
+    v = v.where(full, v.str.zfill(2))
+    result = b.where(full, b + v).where(~full, v)
+    ok = result.str.fullmatch(r"[0-9A-Z]{4}[0-9A-Z]{2}")
+    if not ok.all():
+        _fail(path, result, ~ok, column, "a BRIN of 4 characters plus a 2-character vestiging")
+    return result
+
+
+def gemeente_code(path: Path, series: pd.Series, column: str) -> pd.Series:
+    """``' 637'``, ``'0637'``, ``'637'``, ``'GM0637'`` → ``'GM0637'`` (CBS style)."""
+    s = series.str.strip().str.upper().str.removeprefix("GM")
+    ok = s.str.fullmatch(r"\d{1,4}")
+    if not ok.all():
+        _fail(path, series, ~ok, column, "a gemeente number such as 0637 or GM0637")
+    return "GM" + s.str.zfill(4)
+
+
+def as_float(values: pd.Series) -> np.ndarray:
+    """Nullable counts as float with NaN, for arithmetic that must propagate 'unknown'."""
+    return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)

@@ -1,0 +1,380 @@
+"""Readers for DUO open-data files on primary education, school registers and VSV.
+
+Each reader is ``path -> DataFrame`` with canonical English snake_case columns. Published Dutch
+column names appear only here. Index = the line number in the file (for error messages).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from features.advice import ADVICE_CODES, normalise_advice_label
+from features.errors import DataError
+from features.sources._csv import (
+    brin6,
+    decode_text,
+    normalise_header,
+    gemeente_code,
+    parse_choice,
+    parse_count,
+    parse_decimal,
+    parse_year,
+    read_published_csv,
+)
+from features.sources._schema import unique_keys, validated
+
+TEST_PROVIDERS: tuple[str, ...] = ("CET", "IEP", "ROUTE8", "DIA", "AMN", "DOORSTROOMTOETS")
+"""Eindtoets providers in the wide file; from 2023-24 all are doorstroomtoetsen (one label)."""
+
+_SCHOOL_ID_ALIASES = {"BRIN_NUMMER": ["INSTELLINGSCODE"], "VESTIGINGSNUMMER": ["VESTIGINGSCODE"]}
+
+HEROVERWEGING_CATEGORIES: dict[str, str] = {
+    "TOETSADVIES HOGER DAN SCHOOLADVIES": "eligible",
+    "IN AANMERKING VOOR HEROVERWEGING": "eligible",
+    "SCHOOLADVIES BIJGESTELD": "raised",
+    "ADVIES BIJGESTELD": "raised",
+    "TOETSADVIES GELIJK AAN SCHOOLADVIES": "equal",
+    "TOETSADVIES LAGER DAN SCHOOLADVIES": "lower",
+    "GEEN TOETSADVIES": "no_test",
+}
+"""``TOETSEN_EN_ADVIEZEN`` labels → canonical categories. *eligible*: test advice above the
+school advice (eligible for reconsideration); *raised*: of those, advice actually raised."""
+
+
+def _count_nonneg(nullable: bool = True) -> pa.Column:
+    return pa.Column("Int64", pa.Check.ge(0), nullable=nullable)
+
+
+def _pc4(postcode: pd.Series) -> pd.Series:
+    return postcode.str.replace(" ", "", regex=False).str[:4].where(
+        postcode.str.match(r"^\s*\d{4}"), pd.NA
+    )
+
+
+# --------------------------------------------------------------------------- eindscores (wide)
+EINDSCORES_WIDE_SCHEMA = pa.DataFrameSchema(
+    {
+        "brin6": pa.Column(str, pa.Check.str_length(6, 6)),
+        "school_year": pa.Column(int, pa.Check.in_range(2000, 2100)),
+        "gemeente_code": pa.Column(str, pa.Check.str_matches(r"^GM\d{4}$")),
+        "n_grade8": _count_nonneg(),
+    },
+    **unique_keys("brin6", "school_year"),
+)
+
+
+def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
+    """DUO *Gemiddelde eindscores per vestiging* (wide, one row per school).
+
+    Returns one row per school with ``{provider}_n`` (``Int64``, pupils tested with that
+    provider) and ``{provider}_mean`` (``float``, mean score on the provider's own scale; NaN
+    when nobody took that test). ``school_year`` is derived from PEILDATUM_LEERLINGEN
+    (``20190417`` → 2018, i.e. 2018-19). ``gemeente_code`` is the code *as published* in that
+    year; harmonise with :func:`features.sources.harmonise_gemeente`.
+    """
+    path = Path(path)
+    base = ["PEILDATUM_LEERLINGEN", "BRIN_NUMMER", "VESTIGINGSNUMMER", "INSTELLINGSNAAM_VESTIGING",
+            "POSTCODE_VESTIGING", "GEMEENTENUMMER", "GEMEENTENAAM", "PROVINCIE", "SOORT_PO",
+            "DENOMINATIE_VESTIGING", "LEERJAAR_8"]
+    raw = read_published_csv(path, base, aliases=_SCHOOL_ID_ALIASES)
+    peil = raw["PEILDATUM_LEERLINGEN"]
+    ok = peil.str.fullmatch(r"\d{8}")
+    if not ok.all():
+        bad = ok.idxmin()
+        raise DataError(path, "value cannot be read", row=int(bad), column="PEILDATUM_LEERLINGEN",
+                        value=peil.loc[bad], expected="a date written YYYYMMDD")
+    year = peil.str[:4].astype(int) - (peil.str[4:6].astype(int) < 8).astype(int)
+    out = pd.DataFrame(
+        {
+            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER"),
+            "school_year": year,
+            "school_name": raw["INSTELLINGSNAAM_VESTIGING"],
+            "postcode": raw["POSTCODE_VESTIGING"].str.replace(" ", "", regex=False),
+            "gemeente_code": gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER"),
+            "gemeente_name": raw["GEMEENTENAAM"],
+            "province": raw["PROVINCIE"],
+            "school_type": raw["SOORT_PO"].str.title(),
+            "denomination": raw["DENOMINATIE_VESTIGING"],
+            "n_grade8": parse_count(path, raw["LEERJAAR_8"], "LEERJAAR_8")[0],
+        },
+        index=raw.index,
+    )
+    out["pc4"] = _pc4(out["postcode"])
+    providers = _present_providers(path)
+    cols = [f"{p}_{k}" for p in providers for k in ("AANTAL", "GEM")]
+    scores = read_published_csv(path, cols)
+    for p in providers:
+        n, _ = parse_count(path, scores[f"{p}_AANTAL"], f"{p}_AANTAL", empty_is_suppressed=False)
+        out[f"{p.lower()}_n"] = n.fillna(0)
+        out[f"{p.lower()}_mean"] = parse_decimal(path, scores[f"{p}_GEM"], f"{p}_GEM")
+    return validated(out, EINDSCORES_WIDE_SCHEMA, path)
+
+
+def _present_providers(path: Path) -> list[str]:
+    first = decode_text(path, path.read_bytes()).splitlines()[0]
+    names = {normalise_header(h) for h in first.split(";")}
+    found = [p for p in TEST_PROVIDERS if f"{p}_AANTAL" in names]
+    if not found:
+        raise DataError(path, "no test-provider columns found", row=1, column="CET_AANTAL",
+                        expected="columns such as CET_AANTAL/CET_GEM, IEP_AANTAL/IEP_GEM")
+    return found
+
+
+def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
+    """Wide eindscores → one row per school × year × provider (tested pupils only)."""
+    providers = [c[:-2] for c in wide.columns if c.endswith("_n") and c != "n_grade8"]
+    parts = [
+        pd.DataFrame({"brin6": wide["brin6"], "school_year": wide["school_year"],
+                      "test": p.upper(), "n_pupils": wide[f"{p}_n"],
+                      "mean_score": wide[f"{p}_mean"]})
+        for p in providers
+    ]
+    long = pd.concat(parts, ignore_index=True)
+    return long[long["n_pupils"].fillna(0) > 0].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------- schooladviezen (wide)
+ADVICE_LONG_SCHEMA = pa.DataFrameSchema(
+    {
+        "brin6": pa.Column(str, pa.Check.str_length(6, 6)),
+        "school_year": pa.Column(int, pa.Check.in_range(2000, 2100)),
+        "advice": pa.Column(str, pa.Check.isin(ADVICE_CODES)),
+        "n_pupils": _count_nonneg(),
+        "suppressed": pa.Column(bool),
+    },
+    **unique_keys("brin6", "school_year", "advice"),
+)
+
+
+def read_schooladviezen_wide(path: str | Path, school_year: int | None = None) -> pd.DataFrame:
+    """DUO *Schooladviezen per vestiging* (``04-leerlingen-bo-sbo-schooladviezen-2019-2020.csv``).
+
+    Returns the long form: one row per school × advice with ``n_pupils`` (``Int64``; ``<NA>``
+    with ``suppressed=True`` for a ``<5`` cell). These are *final* advices, after revision.
+    The school year comes from the file name unless given.
+    """
+    path = Path(path)
+    if school_year is None:
+        m = re.search(r"(20\d\d)[-_](20\d\d)", path.name)
+        if not m:
+            raise DataError(path, "cannot tell the school year from the file name",
+                            expected="a name like 04-leerlingen-bo-sbo-schooladviezen-2019-2020.csv"
+                            " or pass school_year")
+        school_year = int(m.group(1))
+    raw = read_published_csv(path, ["BRIN_NUMMER", "VESTIGINGSNUMMER", *ADVICE_CODES],
+                             aliases=_SCHOOL_ID_ALIASES)
+    ids = brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER")
+    parts = []
+    for code in ADVICE_CODES:
+        n, sup = parse_count(path, raw[code], code)
+        parts.append(pd.DataFrame({"brin6": ids, "school_year": school_year, "advice": code,
+                                   "n_pupils": n, "suppressed": sup}, index=raw.index))
+    return validated(pd.concat(parts), ADVICE_LONG_SCHEMA, path)
+
+
+# ------------------------------------------------------------------------------ long files
+def _long_ids(path: Path, raw: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "brin6": brin6(path, raw["INSTELLINGSCODE"], raw["VESTIGINGSCODE"], "VESTIGINGSCODE"),
+            "school_type": raw["TYPE_PO"].str.title(),
+            "school_year": parse_year(path, raw["PEILJAAR"], "PEILJAAR"),
+        },
+        index=raw.index,
+    )
+
+
+_LONG_ID_COLS = ["INSTELLINGSCODE", "VESTIGINGSCODE", "TYPE_PO", "PEILJAAR"]
+_LONG_ALIASES = {"INSTELLINGSCODE": ["BRIN_NUMMER"], "VESTIGINGSCODE": ["VESTIGINGSNUMMER"]}
+
+
+def read_brin6_advies(path: str | Path) -> pd.DataFrame:
+    """DUO ``brin6_advies.csv``: final advice counts per school × year × advice (long).
+
+    ``PEILJAAR`` is the school year's start. ``ADVIES`` labels are normalised to DUO's wide
+    category codes (``VMBO-B/K`` → ``VMBO_B_K``); an unknown label is an error, never dropped.
+    """
+    path = Path(path)
+    raw = read_published_csv(path, [*_LONG_ID_COLS, "ADVIES", "AANTAL_LEERLINGEN"],
+                             aliases=_LONG_ALIASES)
+    out = _long_ids(path, raw)
+    out["advice"] = parse_choice(path, raw["ADVIES"].map(normalise_advice_label), "ADVIES",
+                                 ADVICE_CODES)
+    out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"],
+                                                     "AANTAL_LEERLINGEN")
+    return validated(out, ADVICE_LONG_SCHEMA, path)
+
+
+EINDSCORES_LONG_SCHEMA = pa.DataFrameSchema(
+    {
+        "brin6": pa.Column(str, pa.Check.str_length(6, 6)),
+        "school_year": pa.Column(int, pa.Check.in_range(2000, 2100)),
+        "test": pa.Column(str),
+        "mean_score": pa.Column(float, nullable=True),
+        "n_pupils": _count_nonneg(),
+        "n_exempt": _count_nonneg(),
+    },
+    **unique_keys("brin6", "school_year", "test"),
+)
+
+
+def read_brin6_eindscores(path: str | Path) -> pd.DataFrame:
+    """DUO ``brin6_eindscores.csv``: mean test result per school × year × test (long).
+
+    ``test`` is the provider (``CET``, ``IEP``, …; from 2023-24 doorstroomtoetsen). Compare
+    ``mean_score`` only within a test and year: each provider has its own scale.
+    """
+    path = Path(path)
+    raw = read_published_csv(
+        path,
+        [*_LONG_ID_COLS, "LEERJAAR", "DOORSTROOMTOETS_PO", "GEMIDDELDE_UITSLAG",
+         "AANTAL_LEERLINGEN", "AANTAL_ONTHEFFINGEN"],
+        aliases=_LONG_ALIASES,
+    )
+    out = _long_ids(path, raw)
+    out["test"] = raw["DOORSTROOMTOETS_PO"].str.upper().str.replace(r"[\s\-]+", "", regex=True)
+    empty = out["test"] == ""
+    if empty.any():
+        bad = empty.idxmax()
+        raise DataError(path, "the test name is empty", row=int(bad), column="DOORSTROOMTOETS_PO",
+                        expected="a provider such as CET, IEP, ROUTE8, DIA, AMN")
+    out["mean_score"] = parse_decimal(path, raw["GEMIDDELDE_UITSLAG"], "GEMIDDELDE_UITSLAG")
+    out["n_pupils"], out["n_pupils_suppressed"] = parse_count(
+        path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN")
+    out["n_exempt"], _ = parse_count(path, raw["AANTAL_ONTHEFFINGEN"], "AANTAL_ONTHEFFINGEN")
+    return validated(out, EINDSCORES_LONG_SCHEMA, path)
+
+
+HEROVERWEGING_SCHEMA = pa.DataFrameSchema(
+    {
+        "brin6": pa.Column(str, pa.Check.str_length(6, 6)),
+        "school_year": pa.Column(int, pa.Check.in_range(2000, 2100)),
+        "category": pa.Column(str, pa.Check.isin(sorted(set(HEROVERWEGING_CATEGORIES.values())))),
+        "n_pupils": _count_nonneg(),
+        "suppressed": pa.Column(bool),
+    },
+    **unique_keys("brin6", "school_year", "category"),
+)
+
+
+def read_brin6_heroverweging(path: str | Path) -> pd.DataFrame:
+    """DUO ``brin6_heroverweging.csv``: pupils eligible for reconsideration and advices raised.
+
+    ``category`` is ``eligible`` (test advice above the school advice — the under-advice
+    signal of the DUO dashboard Kansengelijkheid), ``raised`` (of those, advice raised), and
+    where published ``equal``/``lower``/``no_test``.
+    """
+    path = Path(path)
+    raw = read_published_csv(path, [*_LONG_ID_COLS, "TOETSEN_EN_ADVIEZEN", "AANTAL_LEERLINGEN"],
+                             aliases=_LONG_ALIASES)
+    out = _long_ids(path, raw)
+    label = raw["TOETSEN_EN_ADVIEZEN"].str.upper().str.strip()
+    parse_choice(path, label, "TOETSEN_EN_ADVIEZEN", HEROVERWEGING_CATEGORIES)
+    out["category"] = label.map(HEROVERWEGING_CATEGORIES)
+    out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"],
+                                                     "AANTAL_LEERLINGEN")
+    return validated(out, HEROVERWEGING_SCHEMA, path)
+
+
+# ------------------------------------------------------------------------------ registers
+REGISTER_SCHEMA = pa.DataFrameSchema(
+    {
+        "brin6": pa.Column(str, pa.Check.str_length(6, 6), unique=True),
+        "gemeente_code": pa.Column(str, pa.Check.str_matches(r"^GM\d{4}$")),
+        "pc4": pa.Column(str, nullable=True),
+        "rmc_code": pa.Column(str, nullable=True),
+    },
+    report_duplicates="exclude_first",
+)
+
+
+def read_school_register(path: str | Path) -> pd.DataFrame:
+    """DUO *Alle vestigingen* (BO or VO): school → gemeente, postcode/PC4, RMC region, COROP.
+
+    ``sector`` is ``VO`` when the file has ONDERWIJSSTRUCTUUR (the VO register), else ``PO``.
+    """
+    path = Path(path)
+    cols = ["PROVINCIE", "BRIN_NUMMER", "VESTIGINGSNUMMER", "VESTIGINGSNAAM", "POSTCODE",
+            "PLAATSNAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "DENOMINATIE", "RMC_REGIO_CODE",
+            "RMC_REGIO_NAAM", "COROPGEBIED_CODE"]
+    raw = read_published_csv(path, cols)
+    try:
+        structure = read_published_csv(path, ["ONDERWIJSSTRUCTUUR"])["ONDERWIJSSTRUCTUUR"]
+    except DataError:
+        structure = None
+    out = pd.DataFrame(
+        {
+            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER"),
+            "school_name": raw["VESTIGINGSNAAM"],
+            "postcode": raw["POSTCODE"].str.replace(" ", "", regex=False),
+            "place": raw["PLAATSNAAM"].str.title(),
+            "gemeente_code": gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER"),
+            "gemeente_name": raw["GEMEENTENAAM"].str.title(),
+            "province": raw["PROVINCIE"],
+            "denomination": raw["DENOMINATIE"],
+            "rmc_code": raw["RMC_REGIO_CODE"].replace("", pd.NA),
+            "rmc_name": raw["RMC_REGIO_NAAM"].replace("", pd.NA),
+            "corop_code": raw["COROPGEBIED_CODE"].replace("", pd.NA),
+            "sector": "VO" if structure is not None else "PO",
+        },
+        index=raw.index,
+    )
+    out["pc4"] = _pc4(out["postcode"])
+    if structure is not None:
+        out["structure"] = structure
+    return validated(out, REGISTER_SCHEMA, path)
+
+
+# ----------------------------------------------------------------------------------- VSV
+VSV_SCHOOL_SCHEMA = pa.DataFrameSchema(
+    {
+        "brin6": pa.Column(str, pa.Check.str_length(6, 6)),
+        "school_year": pa.Column(int),
+        "n_pupils": _count_nonneg(),
+        "n_vsv": _count_nonneg(),
+    },
+    checks=pa.Check(lambda d: (d["n_vsv"].fillna(0) <= d["n_pupils"].fillna(np.inf)),
+                    error="vsv_totaal must not exceed aantal_leerlingen"),
+    **unique_keys("brin6", "school_year"),
+)
+
+
+def read_vsv_per_school(path: str | Path, school_year: int | None = None) -> pd.DataFrame:
+    """DUO *VSV per samenwerkingsverband / school* (``vsv-per-swv-2015.csv``).
+
+    The file year is the calendar year in which the school year *ends* (``2015`` → 2014-15), so
+    ``school_year`` = file year − 1 unless given. ``n_vsv`` counts new early school leavers from
+    that school location; ``<5``/empty cells are suppressed (``<NA>``), never zero.
+    """
+    path = Path(path)
+    if school_year is None:
+        m = re.search(r"(20\d\d)", path.name)
+        if not m:
+            raise DataError(path, "cannot tell the year from the file name",
+                            expected="a name like vsv-per-swv-2015.csv or pass school_year")
+        school_year = int(m.group(1)) - 1
+    raw = read_published_csv(
+        path,
+        ["SAMENWERKINGSVERBAND_NUMMER", "BRIN_NUMMER", "VESTIGINGS_NUMMER", "AANTAL_LEERLINGEN",
+         "VSV_TOTAAL", "VSV_VMBO", "VSV_MBO", "VSV_OVERIG"],
+        aliases={"VESTIGINGS_NUMMER": ["VESTIGINGSNUMMER"]},
+    )
+    out = pd.DataFrame(
+        {
+            "swv_code": raw["SAMENWERKINGSVERBAND_NUMMER"],
+            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGS_NUMMER"], "vestigings_nummer"),
+            "school_year": school_year,
+        },
+        index=raw.index,
+    )
+    out["n_pupils"], _ = parse_count(path, raw["AANTAL_LEERLINGEN"], "aantal_leerlingen",
+                                     empty_is_suppressed=False)
+    for src, dst in [("VSV_TOTAAL", "n_vsv"), ("VSV_VMBO", "n_vsv_vmbo"), ("VSV_MBO", "n_vsv_mbo"),
+                     ("VSV_OVERIG", "n_vsv_other")]:
+        out[dst], out[f"{dst}_suppressed"] = parse_count(path, raw[src], src.lower())
+    return validated(out, VSV_SCHOOL_SCHEMA, path)
