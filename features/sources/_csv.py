@@ -93,29 +93,14 @@ def read_published_csv(
             row=1,
             expected=f"a '{separator}'-separated file as DUO and CBS publish",
         )
-    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=True)
-    try:
-        header = next(reader)
-        width = len(header)
-        rows: list[list[str]] = []
-        line_numbers: list[int] = []
-        for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line (often trailing)
-            if len(row) != width:
-                raise DataError(
-                    path,
-                    f"row has {len(row)} fields but the header has {width}",
-                    row=reader.line_num,
-                    expected=f"{width} '{separator}'-separated fields (a truncated row, or an "
-                    "unquoted separator inside a value?)",
-                )
-            rows.append(row)
-            line_numbers.append(reader.line_num)
-    except csv.Error as exc:
-        raise DataError(path, f"the CSV structure is broken: {exc}", row=reader.line_num) from None
+    if '"' not in text:
+        header, rows, line_numbers = _split_unquoted(path, lines, separator)
+    else:
+        header, rows, line_numbers = _split_quoted(path, text, separator)
     names = [normalise_header(h) for h in header]
-    frame = pd.DataFrame(rows, columns=names, index=pd.Index(line_numbers, name="line"), dtype=str)
+    frame = (rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, dtype=str))
+    frame.columns = names
+    frame.index = pd.Index(line_numbers, name="line")
     frame = frame.loc[:, ~frame.columns.duplicated()]
     out: dict[str, pd.Series] = {}
     aliases = aliases or {}
@@ -133,6 +118,58 @@ def read_published_csv(
             )
         out[name] = frame[present].str.strip()
     return pd.DataFrame(out, index=frame.index)
+
+
+def _width_error(path: Path, line: int, found: int, width: int, separator: str) -> DataError:
+    return DataError(
+        path,
+        f"row has {found} fields but the header has {width}",
+        row=line,
+        expected=f"{width} '{separator}'-separated fields (a truncated row, or an unquoted "
+        "separator inside a value?)",
+    )
+
+
+def _split_unquoted(path: Path, lines: list[str], separator: str
+                    ) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+    """Fast path for files without quotes: field counts are separator counts + 1."""
+    header = lines[0].split(separator)
+    width = len(header)
+    body = pd.Series(lines[1:], dtype=str)
+    line_numbers = np.arange(2, len(lines) + 1)
+    keep = body.str.strip() != ""
+    body, line_numbers = body[keep], line_numbers[keep.to_numpy()]
+    counts = body.str.count(re.escape(separator)).to_numpy() + 1
+    bad = np.flatnonzero(counts != width)
+    if len(bad):
+        raise _width_error(path, int(line_numbers[bad[0]]), int(counts[bad[0]]), width, separator)
+    if body.empty:
+        return header, pd.DataFrame(columns=range(width), dtype=str), line_numbers
+    parts = pd.read_csv(io.StringIO("\n".join(body.tolist())), sep=separator, header=None,
+                        dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE,
+                        skip_blank_lines=False, engine="c")
+    return header, parts, line_numbers
+
+
+def _split_quoted(path: Path, text: str, separator: str
+                  ) -> tuple[list[str], list[list[str]], list[int]]:
+    """General path (quoted names with doubled quotes, separators inside quotes)."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=True)
+    rows: list[list[str]] = []
+    line_numbers: list[int] = []
+    try:
+        header = next(reader)
+        width = len(header)
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue  # blank line (often trailing)
+            if len(row) != width:
+                raise _width_error(path, reader.line_num, len(row), width, separator)
+            rows.append(row)
+            line_numbers.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataError(path, f"the CSV structure is broken: {exc}", row=reader.line_num) from None
+    return header, rows, line_numbers
 
 
 def _fail(path: Path, series: pd.Series, bad: pd.Series, column: str, expected: str) -> None:

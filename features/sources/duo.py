@@ -7,6 +7,7 @@ column names appear only here. Index = the line number in the file (for error me
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -178,6 +179,12 @@ def read_schooladviezen_wide(path: str | Path, school_year: int | None = None) -
 
 
 # ------------------------------------------------------------------------------ long files
+def _map_unique(series: pd.Series, func: Callable[[str], str]) -> pd.Series:
+    """Apply a label normaliser once per distinct label (long files repeat a dozen labels)."""
+    uniques = series.unique()
+    return series.map(dict(zip(uniques, (func(u) for u in uniques), strict=True)))
+
+
 def _long_ids(path: Path, raw: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -203,7 +210,7 @@ def read_brin6_advies(path: str | Path) -> pd.DataFrame:
     raw = read_published_csv(path, [*_LONG_ID_COLS, "ADVIES", "AANTAL_LEERLINGEN"],
                              aliases=_LONG_ALIASES)
     out = _long_ids(path, raw)
-    out["advice"] = parse_choice(path, raw["ADVIES"].map(normalise_advice_label), "ADVIES",
+    out["advice"] = parse_choice(path, _map_unique(raw["ADVIES"], normalise_advice_label), "ADVIES",
                                  ADVICE_CODES)
     out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"],
                                                      "AANTAL_LEERLINGEN")

@@ -1,0 +1,122 @@
+"""Every mechanism and parameter of the simulated world, in one place.
+
+The embedded default is *semi-synthetic on a real skeleton*: the schools, gemeenten, their
+context (CBS 2021), school disadvantage scores (CBS 2019), test providers (DUO 2018-19) and the
+2014-15 VSV level per VO school (DUO) are real; pupils and outcomes per year are simulated.
+
+Mechanisms (all on a latent "ability" scale in standard deviations):
+
+1. **Pupils.** Per school and year a grade-8 cohort (Poisson around the real 2018-19 size, with a
+   slow school-specific trend). Each pupil has parental education (low/mid/high; shares from the
+   school's real achterstandsscore and the gemeente's education mix), a migration background
+   (gemeente's non-Western share, concentrated in disadvantaged schools), sex, and a latent
+   ability = school quality + parental-education effect + noise.
+2. **Test.** Test score = ability + measurement noise, reported on the provider's own scale
+   (:data:`PROVIDER_SCALES`); the test advice is the ability-cut level. From 2023-24 the
+   *doorstroomtoets* replaces the eindtoets (new scales, taken in February).
+3. **Teacher advice.** Teacher perception = ability + noise − *bias*, where bias depends on
+   pupil background (parental education, migration, girls), a persistent school practice
+   (AR(1)), rurality of the gemeente, and — for the planted hot spots — a rise after an onset
+   year. Advice = same cut points.
+4. **Under-advice and revision.** A pupil is *eligible for reconsideration* when the
+   Kansenkaart matrix says the teacher advice is *under* the test advice. Eligible advices are
+   raised with a school-varying probability around :attr:`p_raise_before` (≈30 %) before
+   2023-24 and :attr:`p_raise_after` (≈75 %) from 2023-24, when raising became the norm.
+5. **Dropout (VSV).** Per VO school: the real 2014-15 rate (shrunk) carried forward with a
+   national trend, a persistent school effect (AR(1)) and planted hot spots. Per gemeente of
+   residence: a logistic model of context (low income, low education, urbanity) with a
+   persistent gemeente effect, calibrated to the published national rates.
+6. **Planted truth.** A random set of schools and gemeenten whose under-advice or dropout risk
+   rises from an onset year on *beyond what their context predicts*; written to
+   ``ground_truth.csv``, which the pipeline never reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Provider scales: (mean, sd, min, max) of a pupil's score. Eindtoets until 2022-23,
+# doorstroomtoets from 2023-24 (Cito's became "Leerling in beeld").
+PROVIDER_SCALES: dict[str, tuple[float, float, float, float]] = {
+    "CET": (535.0, 9.0, 501.0, 550.0),
+    "IEP": (80.0, 10.0, 50.0, 100.0),
+    "ROUTE8": (205.0, 30.0, 100.0, 300.0),
+    "DIA": (360.0, 25.0, 200.0, 400.0),
+    "AMN": (200.0, 30.0, 100.0, 300.0),
+}
+DOORSTROOMTOETS_NAMES: dict[str, str] = {
+    "CET": "LEERLINGINBEELD",
+    "IEP": "IEPDOORSTROOMTOETS",
+    "ROUTE8": "ROUTE8",
+    "DIA": "DIADOORSTROOMTOETS",
+    "AMN": "AMNDOORSTROOMTOETS",
+}
+DOORSTROOMTOETS_SCALE: tuple[float, float, float, float] = (210.0, 25.0, 150.0, 300.0)
+
+ADVICE_SHARES: tuple[float, ...] = (0.02, 0.07, 0.05, 0.10, 0.05, 0.18, 0.08, 0.15, 0.10, 0.20)
+"""Target national shares of the ten test levels PRO … VWO (DUO 2018-19 advice mix)."""
+
+
+@dataclass(frozen=True)
+class SimulationParameters:
+    """Numbers that shape the simulated world; see the module docstring for the mechanisms."""
+
+    seed: int = 20241
+    first_year: int = 2014
+    last_year: int = 2024
+    pupils_scale: float = 1.0  # multiply cohort sizes (benchmarks: 10 M pupil records)
+
+    # ability
+    effect_parent_education: tuple[float, float, float] = (-0.55, 0.0, 0.45)  # low, mid, high
+    effect_migration: float = -0.15
+    school_quality_sd: float = 0.25
+    test_noise_sd: float = 0.35
+
+    # teacher advice bias (positive = advice lower than ability warrants)
+    teacher_noise_sd: float = 0.42
+    bias_parent_education: tuple[float, float, float] = (0.60, 0.18, 0.04)
+    bias_migration: float = 0.10
+    bias_girls: float = 0.05
+    bias_rural_per_urbanity_step: float = 0.03  # per step of stedelijkheid above 3
+    bias_doorstroomtoets_shift: float = 0.05  # preliminary advice in Feb, before the test
+    school_practice_sd: float = 0.12
+    school_practice_rho: float = 0.85
+    year_bias_trend: float = 0.0
+
+    # revision (heroverweging)
+    p_raise_before: float = 0.30
+    p_raise_after: float = 0.77
+    p_raise_school_sd: float = 0.6  # on the logit scale
+
+    # planted under-advice hot spots
+    hot_school_share: float = 0.03
+    hot_gemeente_count: int = 12
+    hot_onset_years: tuple[int, ...] = (2019, 2020, 2021, 2022)
+    hot_school_bias_per_year: float = 0.18
+    hot_school_bias_max: float = 0.6
+    hot_gemeente_bias_per_year: float = 0.10
+    hot_gemeente_bias_max: float = 0.35
+
+    # dropout
+    vsv_national_logit_trend: dict[int, float] = field(
+        default_factory=lambda: {2014: 0.0, 2015: -0.02, 2016: -0.03, 2017: -0.02, 2018: 0.0,
+                                 2019: 0.01, 2020: 0.04, 2021: 0.12, 2022: 0.22, 2023: 0.20,
+                                 2024: 0.18}
+    )
+    vsv_gemeente_base_rate: float = 0.0180
+    vsv_effect_low_income: float = 0.045  # logit per %-point of low-income households
+    vsv_effect_low_education: float = 0.015  # logit per %-point of low-educated
+    vsv_effect_urban: float = 0.10  # logit per step more urban (5 - stedelijkheid)
+    vsv_place_sd: float = 0.15
+    vsv_place_rho: float = 0.8
+    vsv_pupils_per_inhabitant: float = 0.078  # 12–23 year-olds in education per inhabitant
+    vsv_male_ratio: float = 1.35
+    hot_vsv_school_share: float = 0.05
+    hot_vsv_gemeente_count: int = 10
+    hot_vsv_logit_per_year: float = 0.22
+    hot_vsv_logit_max: float = 0.7
+
+    # publication
+    suppress_below: int = 5  # DUO writes counts 1..4 as "<5"
+    p_no_advice: float = 0.006
+    p_exempt: float = 0.03

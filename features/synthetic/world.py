@@ -1,0 +1,384 @@
+"""The simulated world: real skeleton in, per-school-year outcome tables out.
+
+See :mod:`features.synthetic.parameters` for every mechanism. Nothing here writes files; the
+publishing formats live in :mod:`features.synthetic.publish`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from features.advice import ADVICE_LEVELS, TEACHER_MATRIX_CODE, TEST_MATRIX_CODE
+from features.sources import (
+    harmonise_gemeente,
+    read_achterstandsscores,
+    read_advice_matrix,
+    read_eindscores_wide,
+    read_gemeente_history,
+    read_gemeente_kerncijfers,
+    read_school_register,
+    read_vsv_per_school,
+)
+from features.synthetic.parameters import (
+    ADVICE_SHARES,
+    DOORSTROOMTOETS_NAMES,
+    DOORSTROOMTOETS_SCALE,
+    PROVIDER_SCALES,
+    SimulationParameters,
+)
+from features.years import DOORSTROOMTOETS_FIRST_YEAR
+
+SKELETON_DIR = Path(__file__).resolve().parents[2] / "data" / "skeleton"
+N_LEVELS = len(ADVICE_LEVELS)
+
+
+@dataclass
+class Skeleton:
+    """Real schools and gemeenten the simulation runs on (all gemeente codes harmonised)."""
+
+    schools: pd.DataFrame  # PO schools
+    vo_schools: pd.DataFrame  # VO schools with real 2014-15 VSV
+    gemeenten: pd.DataFrame  # context per gemeente
+    under_matrix: np.ndarray  # [teacher level, test level] -> under-advice?
+
+
+def population_weighted(frame: pd.DataFrame, key: str, weight: str) -> pd.DataFrame:
+    """Combine rows of merged gemeenten: counts add, percentages average by population."""
+    numeric = [c for c in frame.columns if c not in (key, weight) and
+               pd.api.types.is_numeric_dtype(frame[c])]
+    w = frame[weight].fillna(0)
+    agg = frame[numeric].mul(w, axis=0).groupby(frame[key]).sum()
+    mass = frame[numeric].notna().mul(w, axis=0).groupby(frame[key]).sum()
+    out = (agg / mass.replace(0, np.nan)).reset_index()
+    out[weight] = w.groupby(frame[key]).sum().to_numpy()
+    first = frame.groupby(key)[[c for c in frame.columns if c not in numeric and c != key
+                                and c != weight]].first().reset_index()
+    return out.merge(first, on=key)
+
+
+def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
+    history = read_gemeente_history(skeleton_dir / "gemeenten_corop_1981.xlsx")
+    kern = read_gemeente_kerncijfers(skeleton_dir / "nl_data.json")
+    kern["gemeente_code"] = harmonise_gemeente(kern["gemeente_code"], history, 2021)
+    gemeenten = population_weighted(kern.drop(columns=["reference_year"]), "gemeente_code",
+                                    "population")
+    eind = read_eindscores_wide(skeleton_dir / "gemiddelde-eindscores-bo-sbo-2018-2019.csv")
+    eind["gemeente_code"] = harmonise_gemeente(eind["gemeente_code"], history, 2018)
+    achter = read_achterstandsscores(skeleton_dir / "achterstandsscores-scholen-2019.xlsx")
+    providers = [p for p in PROVIDER_SCALES if f"{p.lower()}_n" in eind]
+    counts = eind[[f"{p.lower()}_n" for p in providers]].astype(float).to_numpy()
+    schools = eind[["brin6", "school_type", "gemeente_code", "n_grade8", "pc4"]].copy()
+    schools["provider"] = np.where(counts.sum(axis=1) > 0,
+                                   np.array(providers)[counts.argmax(axis=1)], "CET")
+    schools = schools.merge(achter[["brin6", "n_funded_pupils", "achterstandsscore"]],
+                            on="brin6", how="left")
+    schools = schools.merge(gemeenten, on="gemeente_code", how="left")
+    schools = schools.sort_values("brin6").reset_index(drop=True)
+
+    register_vo = read_school_register(skeleton_dir / "alle-vestigingen-vo.csv")
+    register_vo["gemeente_code"] = harmonise_gemeente(register_vo["gemeente_code"], history, 2020)
+    vsv = read_vsv_per_school(skeleton_dir / "vsv-per-swv-2015.csv")
+    vo = vsv[["swv_code", "brin6", "n_pupils", "n_vsv"]].merge(
+        register_vo[["brin6", "gemeente_code"]], on="brin6", how="left")
+    vo = vo.merge(gemeenten, on="gemeente_code", how="left")
+    vo = vo.sort_values("brin6").reset_index(drop=True)
+
+    matrix = read_advice_matrix(skeleton_dir / "vo_advisering.xlsx")
+    verdict = {(r.teacher_code, r.test_code): r.verdict for r in matrix.itertuples()}
+    under = np.zeros((N_LEVELS, N_LEVELS), dtype=bool)
+    for ti, teacher in enumerate(ADVICE_LEVELS):
+        for si, test in enumerate(ADVICE_LEVELS):
+            if test in TEST_MATRIX_CODE:
+                key = (TEACHER_MATRIX_CODE[teacher], TEST_MATRIX_CODE[test])
+                under[ti, si] = verdict[key] == "under"
+    return Skeleton(schools=schools, vo_schools=vo,
+                    gemeenten=gemeenten.sort_values("gemeente_code").reset_index(drop=True),
+                    under_matrix=under)
+
+
+@dataclass
+class World:
+    """Per-school-year aggregates of the simulated pupils (what DUO/CBS would publish)."""
+
+    schools: pd.DataFrame
+    advice: pd.DataFrame  # brin6, school_type, school_year, advice, n
+    heroverweging: pd.DataFrame  # brin6, school_type, school_year, eligible, raised, equal, lower
+    eindscores: pd.DataFrame  # brin6, school_type, school_year, test, mean_score, n, n_exempt
+    vsv_school: pd.DataFrame
+    vsv_gemeente: pd.DataFrame  # gemeente_code, school_year, sex, n_pupils, n_vsv
+    ground_truth: pd.DataFrame
+    calibration: pd.DataFrame  # school_year, parent_education, n_tested, n_eligible, n_raised
+    n_pupil_records: int
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _ramp(years_since_onset: np.ndarray, per_year: float, cap: float) -> np.ndarray:
+    return np.clip((years_since_onset + 1) * per_year, 0.0, cap) * (years_since_onset >= 0)
+
+
+def _pick_hot(rng: np.random.Generator, n: int, share_or_count: float, onsets: tuple[int, ...],
+              eligible: np.ndarray | None = None) -> np.ndarray:
+    """Onset year per place (0 = not a hot spot)."""
+    pool = np.flatnonzero(eligible) if eligible is not None else np.arange(n)
+    k = int(round(share_or_count * n)) if share_or_count < 1 else int(share_or_count)
+    chosen = rng.choice(pool, size=min(k, len(pool)), replace=False)
+    onset = np.zeros(n, dtype=int)
+    onset[chosen] = rng.choice(onsets, size=len(chosen))
+    return onset
+
+
+def simulate(skeleton: Skeleton, params: SimulationParameters,
+             progress: Callable[[str], None] | None = None) -> World:
+    """Run the micro-simulation. Deterministic for a given ``params.seed``."""
+    rng = np.random.default_rng(params.seed)
+    years = np.arange(params.first_year, params.last_year + 1)
+    s = skeleton.schools
+    n_s = len(s)
+    nat_low = np.nanmean(s["pct_low_education"]) / 100
+
+    # --- static school traits
+    disadvantage = (s["achterstandsscore"] / s["n_funded_pupils"].clip(lower=1)).fillna(0.0)
+    gm_low = (s["pct_low_education"].fillna(nat_low * 100) / 100).to_numpy()
+    p_low = np.clip(0.5 * gm_low + 1.2 * disadvantage.to_numpy() + 0.02, 0.02, 0.85)
+    gm_high = (s["pct_high_education"].fillna(30) / 100).to_numpy()
+    p_high = np.clip(gm_high * (1 - p_low) * 1.25, 0.03, 0.8) * (1 - p_low)
+    gm_mig = (s["pct_non_western"].fillna(8) / 100).to_numpy()
+    p_mig = np.clip(gm_mig * (0.6 + 2.0 * p_low), 0.0, 0.9)
+    urbanity = s["urbanity"].fillna(3).to_numpy()
+    quality = rng.normal(0, params.school_quality_sd, n_s)
+    base_size = np.where(s["n_grade8"].fillna(0).to_numpy() > 0, s["n_grade8"].fillna(0), 12)
+    size_trend = rng.normal(0, 0.03, n_s)
+    raise_propensity = rng.normal(0, params.p_raise_school_sd, n_s)
+    practice = rng.normal(0, params.school_practice_sd, n_s)
+    providers = s["provider"].to_numpy()
+
+    # --- planted under-advice hot spots (schools and gemeenten)
+    onset_school = _pick_hot(rng, n_s, params.hot_school_share, params.hot_onset_years,
+                             eligible=base_size >= 15)
+    gm_codes = skeleton.gemeenten["gemeente_code"].to_numpy()
+    schools_per_gm = s.groupby("gemeente_code").size().reindex(gm_codes).fillna(0).to_numpy()
+    onset_gm = _pick_hot(rng, len(gm_codes), params.hot_gemeente_count, params.hot_onset_years,
+                         eligible=schools_per_gm >= 8)
+    gm_index = pd.Index(gm_codes).get_indexer(s["gemeente_code"])
+    onset_gm_of_school = np.where(gm_index >= 0, onset_gm[np.clip(gm_index, 0, None)], 0)
+
+    # ability cut points fitted once on the first cohort so the test-level mix matches
+    probe_e = rng.choice(3, size=200_000, p=[nat_low, 1 - nat_low - 0.3, 0.3])
+    probe = (rng.normal(0, params.school_quality_sd, probe_e.size)
+             + np.asarray(params.effect_parent_education)[probe_e] + rng.normal(0, 1, probe_e.size))
+    cuts = np.quantile(probe, np.cumsum(ADVICE_SHARES)[:-1])
+    vso_cut = np.quantile(probe, 0.004)
+    test_mu, test_sd = probe.mean(), np.sqrt(probe.var() + params.test_noise_sd**2)
+
+    adv_rows, her_rows, eind_rows, calib_rows = [], [], [], []
+    total_records = 0
+    for year in years:
+        if progress:
+            progress(f"pupils {year}")
+        yi = year - params.first_year
+        practice = (params.school_practice_rho * practice
+                    + rng.normal(0, params.school_practice_sd
+                                 * np.sqrt(1 - params.school_practice_rho**2), n_s))
+        mean_size = base_size * np.exp(size_trend * (year - 2018)) * params.pupils_scale
+        size = rng.poisson(mean_size)
+        school = np.repeat(np.arange(n_s), size)
+        n = school.size
+        total_records += n
+        u = rng.random(n)
+        e = np.where(u < p_low[school], 0, np.where(u < p_low[school] + p_high[school], 2, 1))
+        mig = rng.random(n) < p_mig[school]
+        girl = rng.random(n) < 0.5
+        ability = (quality[school] + np.asarray(params.effect_parent_education)[e]
+                   + params.effect_migration * mig + rng.normal(0, 1, n))
+        z_test = ability + rng.normal(0, params.test_noise_sd, n)
+        test_level = 1 + np.searchsorted(cuts, z_test)
+        hot = (_ramp(year - onset_school, params.hot_school_bias_per_year,
+                     params.hot_school_bias_max) * (onset_school > 0)
+               + _ramp(year - onset_gm_of_school, params.hot_gemeente_bias_per_year,
+                       params.hot_gemeente_bias_max) * (onset_gm_of_school > 0))
+        regime = year >= DOORSTROOMTOETS_FIRST_YEAR
+        bias = (np.asarray(params.bias_parent_education)[e] + params.bias_migration * mig
+                + params.bias_girls * girl
+                + params.bias_rural_per_urbanity_step * (urbanity[school] - 3)
+                + practice[school] + hot[school] + params.year_bias_trend * yi
+                + params.bias_doorstroomtoets_shift * regime)
+        perception = ability + rng.normal(0, params.teacher_noise_sd, n) - bias
+        teacher = np.where(perception < vso_cut, 0, 1 + np.searchsorted(cuts, perception))
+        exempt = rng.random(n) < params.p_exempt
+        eligible = skeleton.under_matrix[teacher, test_level] & ~exempt
+        p_raise = _expit(_logit(params.p_raise_after if regime else params.p_raise_before)
+                         + raise_propensity[school])
+        raised = eligible & (rng.random(n) < p_raise)
+        final = np.where(raised, test_level, teacher)
+        no_advice = rng.random(n) < params.p_no_advice
+        final = np.where(no_advice, N_LEVELS, final)  # index 11 = ADVIES_NIET_MOGELIJK
+        tested = ~exempt
+        equal = tested & (teacher == test_level)
+        lower = tested & (test_level < teacher) & ~eligible
+
+        adv = np.bincount(school * (N_LEVELS + 1) + final, minlength=n_s * (N_LEVELS + 1))
+        adv_rows.append((year, adv.reshape(n_s, N_LEVELS + 1)))
+        her_rows.append((year, np.column_stack([
+            np.bincount(school, weights=x, minlength=n_s) for x in (eligible, raised, equal, lower)
+        ]).astype(int)))
+        if regime:
+            scale = np.tile(DOORSTROOMTOETS_SCALE, (n, 1))
+        else:
+            scale = np.array([PROVIDER_SCALES[p] for p in providers])[school]
+        score = np.clip(scale[:, 0] + scale[:, 1] * (z_test - test_mu) / test_sd,
+                        scale[:, 2], scale[:, 3])
+        n_tested = np.bincount(school, weights=tested, minlength=n_s)
+        sum_score = np.bincount(school, weights=score * tested, minlength=n_s)
+        n_exempt = np.bincount(school, weights=exempt, minlength=n_s)
+        eind_rows.append((year, n_tested, sum_score, n_exempt))
+        for level in range(3):
+            m = (e == level) & tested
+            calib_rows.append({"school_year": int(year), "parent_education":
+                               ("low", "mid", "high")[level], "n_tested": int(m.sum()),
+                               "n_eligible": int((eligible & m).sum()),
+                               "n_raised": int((raised & m).sum())})
+
+    world_schools = s[["brin6", "school_type", "gemeente_code", "pc4", "provider"]].copy()
+    advice, heroverweging, eindscores = _tidy_po(world_schools, adv_rows, her_rows, eind_rows)
+    if progress:
+        progress("dropout")
+    vsv_school, onset_vsv_school = _simulate_vsv_schools(rng, skeleton, params, years)
+    vsv_gemeente, onset_vsv_gm = _simulate_vsv_gemeenten(rng, skeleton, params, years)
+
+    truth = pd.concat([
+        _truth("school", world_schools["brin6"], onset_school, "under_advice"),
+        _truth("gemeente", pd.Series(gm_codes), onset_gm, "under_advice"),
+        _truth("school", skeleton.vo_schools["brin6"], onset_vsv_school, "dropout"),
+        _truth("gemeente", pd.Series(gm_codes), onset_vsv_gm, "dropout"),
+    ], ignore_index=True)
+    return World(schools=world_schools, advice=advice, heroverweging=heroverweging,
+                 eindscores=eindscores, vsv_school=vsv_school, vsv_gemeente=vsv_gemeente,
+                 ground_truth=truth, calibration=pd.DataFrame(calib_rows),
+                 n_pupil_records=total_records)
+
+
+def _truth(level: str, ids: pd.Series, onset: np.ndarray, target: str) -> pd.DataFrame:
+    mask = onset > 0
+    return pd.DataFrame({"level": level, "place_id": ids.to_numpy()[mask], "target": target,
+                         "onset_year": onset[mask]})
+
+
+def _tidy_po(schools: pd.DataFrame, adv_rows: list, her_rows: list, eind_rows: list
+             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    codes = [*ADVICE_LEVELS, "ADVIES_NIET_MOGELIJK"]
+    adv = []
+    for year, mat in adv_rows:
+        frame = pd.DataFrame(mat, columns=codes)
+        frame.insert(0, "brin6", schools["brin6"].to_numpy())
+        frame.insert(1, "school_type", schools["school_type"].to_numpy())
+        frame.insert(2, "school_year", int(year))
+        adv.append(frame)
+    advice = pd.concat(adv, ignore_index=True)
+    her = []
+    for year, mat in her_rows:
+        frame = pd.DataFrame(mat, columns=["eligible", "raised", "equal", "lower"])
+        frame.insert(0, "brin6", schools["brin6"].to_numpy())
+        frame.insert(1, "school_type", schools["school_type"].to_numpy())
+        frame.insert(2, "school_year", int(year))
+        her.append(frame)
+    heroverweging = pd.concat(her, ignore_index=True)
+    eind = []
+    for year, n_tested, sum_score, n_exempt in eind_rows:
+        regime = year >= DOORSTROOMTOETS_FIRST_YEAR
+        test = schools["provider"].map(DOORSTROOMTOETS_NAMES) if regime else schools["provider"]
+        eind.append(pd.DataFrame({
+            "brin6": schools["brin6"].to_numpy(), "school_type": schools["school_type"].to_numpy(),
+            "school_year": int(year), "test": test.to_numpy(),
+            "mean_score": np.where(n_tested > 0, sum_score / np.maximum(n_tested, 1), np.nan),
+            "n": n_tested.astype(int), "n_exempt": n_exempt.astype(int)}))
+    eindscores = pd.concat(eind, ignore_index=True)
+    return advice, heroverweging, eindscores
+
+
+def _simulate_vsv_schools(rng: np.random.Generator, skeleton: Skeleton,
+                          params: SimulationParameters, years: np.ndarray
+                          ) -> tuple[pd.DataFrame, np.ndarray]:
+    vo = skeleton.vo_schools
+    n0 = vo["n_pupils"].astype(float).fillna(0).to_numpy()
+    k0 = vo["n_vsv"].astype(float).to_numpy()
+    national = np.nansum(k0) / n0[~np.isnan(k0)].sum()
+    prior = 400.0  # pseudo-pupils of shrinkage toward the national VO rate
+    base = np.where(np.isnan(k0), national, (np.nan_to_num(k0) + prior * national) / (n0 + prior))
+    n_v = len(vo)
+    onset = _pick_hot(rng, n_v, params.hot_vsv_school_share, params.hot_onset_years,
+                      eligible=n0 >= 300)
+    effect = np.zeros(n_v)
+    growth = rng.normal(0, 0.02, n_v)
+    rows = []
+    for year in years:
+        if year > params.first_year:  # 2014-15 is the real, observed starting point
+            effect = params.vsv_place_rho * effect + rng.normal(
+                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), n_v)
+        hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (
+            onset > 0)
+        logit = _logit(base) + params.vsv_national_logit_trend[int(year)] + effect + hot
+        n = rng.poisson(np.maximum(n0, 20) * np.exp(growth * (year - params.first_year)))
+        n = np.where(n0 > 0, n, 0)
+        k = rng.binomial(n, _expit(logit))
+        vmbo = rng.binomial(k, 0.55)
+        rows.append(pd.DataFrame({"swv_code": vo["swv_code"].to_numpy(),
+                                  "brin6": vo["brin6"].to_numpy(), "school_year": int(year),
+                                  "n_pupils": n, "n_vsv": k, "n_vsv_vmbo": vmbo, "n_vsv_mbo": 0,
+                                  "n_vsv_other": k - vmbo}))
+    return pd.concat(rows, ignore_index=True), onset
+
+
+def _simulate_vsv_gemeenten(rng: np.random.Generator, skeleton: Skeleton,
+                            params: SimulationParameters, years: np.ndarray
+                            ) -> tuple[pd.DataFrame, np.ndarray]:
+    g = skeleton.gemeenten
+    pop = g["population"].to_numpy()
+    context = (params.vsv_effect_low_income * (g["pct_low_income"].fillna(8) - 8)
+               + params.vsv_effect_low_education * (g["pct_low_education"].fillna(28) - 28)
+               + params.vsv_effect_urban * (3 - g["urbanity"].fillna(3))).to_numpy()
+    pupils0 = pop * params.vsv_pupils_per_inhabitant
+    # intercept so the national 2014-15 rate equals the published 1.8 %
+    lo, hi = -8.0, 0.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        rate = (pupils0 * _expit(mid + context)).sum() / pupils0.sum()
+        lo, hi = (mid, hi) if rate < params.vsv_gemeente_base_rate else (lo, mid)
+    intercept = (lo + hi) / 2
+    onset = _pick_hot(rng, len(g), params.hot_vsv_gemeente_count, params.hot_onset_years,
+                      eligible=pop >= 20_000)
+    effect = rng.normal(0, params.vsv_place_sd, len(g))
+    rows = []
+    male_share = 0.51
+    for year in years:
+        if year > params.first_year:
+            effect = params.vsv_place_rho * effect + rng.normal(
+                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), len(g))
+        hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (
+            onset > 0)
+        logit = intercept + context + effect + hot + params.vsv_national_logit_trend[int(year)]
+        n = rng.poisson(pupils0 * (1 + 0.004 * (year - params.first_year)))
+        n_m = rng.binomial(n, male_share)
+        n_f = n - n_m
+        p = _expit(logit)
+        # split the rate by sex so that male/female = vsv_male_ratio and the total stays p
+        p_f = p / (male_share * params.vsv_male_ratio + (1 - male_share))
+        k_m = rng.binomial(n_m, np.clip(p_f * params.vsv_male_ratio, 0, 1))
+        k_f = rng.binomial(n_f, p_f)
+        for sex, nn, kk in (("total", n, k_m + k_f), ("male", n_m, k_m), ("female", n_f, k_f)):
+            rows.append(pd.DataFrame({"gemeente_code": g["gemeente_code"].to_numpy(),
+                                      "school_year": int(year), "sex": sex, "n_pupils": nn,
+                                      "n_vsv": kk}))
+    return pd.concat(rows, ignore_index=True), onset
