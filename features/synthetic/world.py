@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from features.advice import ADVICE_LEVELS, TEACHER_MATRIX_CODE, TEST_MATRIX_CODE
+from features.panel import population_weighted
 from features.sources import (
     harmonise_gemeente,
     read_achterstandsscores,
@@ -45,20 +46,6 @@ class Skeleton:
     vo_schools: pd.DataFrame  # VO schools with real 2014-15 VSV
     gemeenten: pd.DataFrame  # context per gemeente
     under_matrix: np.ndarray  # [teacher level, test level] -> under-advice?
-
-
-def population_weighted(frame: pd.DataFrame, key: str, weight: str) -> pd.DataFrame:
-    """Combine rows of merged gemeenten: counts add, percentages average by population."""
-    numeric = [c for c in frame.columns if c not in (key, weight) and
-               pd.api.types.is_numeric_dtype(frame[c])]
-    w = frame[weight].fillna(0)
-    agg = frame[numeric].mul(w, axis=0).groupby(frame[key]).sum()
-    mass = frame[numeric].notna().mul(w, axis=0).groupby(frame[key]).sum()
-    out = (agg / mass.replace(0, np.nan)).reset_index()
-    out[weight] = w.groupby(frame[key]).sum().to_numpy()
-    first = frame.groupby(key)[[c for c in frame.columns if c not in numeric and c != key
-                                and c != weight]].first().reset_index()
-    return out.merge(first, on=key)
 
 
 def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:

@@ -1,0 +1,281 @@
+"""From source tables to one tidy place × school-year panel per target and level.
+
+Every panel row carries **additive counts only** (pupils, events, sums for means); rates are
+computed once from summed counts (:func:`rate`), never by averaging rates of places.
+
+Targets and levels (:data:`LEVELS`):
+
+* ``under_advice`` — PO schools (BRIN6), postcode-4 areas of the school address, gemeenten.
+  Denominator: pupils who took the test; events: pupils *eligible for reconsideration* (test
+  advice above the school advice, DUO ``brin6_heroverweging``).
+* ``dropout`` — VO schools (DUO VSV per school), gemeenten of residence (CBS 84780NED) and RMC
+  regions (sum of their gemeenten).
+
+A suppressed published cell (``<5``) is counted as :data:`SUPPRESSED_CELL_ESTIMATE` pupils — the
+mean of 1..4 — and the number of such cells is kept (``n_suppressed_cells``) so that analysts see
+where a figure rests on estimates.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from features.advice import ADVICE_LEVELS
+from features.catalog import Sources
+from features.sources import harmonise_gemeente
+
+SUPPRESSED_CELL_ESTIMATE = 2.5
+LEVELS: dict[str, tuple[str, ...]] = {
+    "under_advice": ("school", "pc4", "gemeente"),
+    "dropout": ("school", "gemeente", "rmc"),
+}
+TARGET_LABELS = {
+    "under_advice": ("Onderadvisering", "Under-advice"),
+    "dropout": ("Voortijdig schoolverlaten", "Early school leaving"),
+}
+LEVEL_LABELS = {
+    "school": ("School", "School"),
+    "pc4": ("Postcodegebied (PC4)", "Postcode area (PC4)"),
+    "gemeente": ("Gemeente", "Municipality"),
+    "rmc": ("RMC-regio", "RMC region"),
+}
+HAVO_PLUS = ("HAVO", "HAVO_VWO", "VWO")
+CONTEXT_COLUMNS = ("pct_low_income", "pct_low_education", "pct_non_western", "urbanity",
+                   "avg_income_k", "pct_youth_care", "bijstand_per_1k")
+
+
+def rate(events: pd.Series | np.ndarray, pupils: pd.Series | np.ndarray) -> pd.Series:
+    """The one rate: summed events / summed pupils; NaN where there are no pupils."""
+    pupils = pd.Series(pupils, dtype=float)
+    return pd.Series(events, dtype=float, index=pupils.index) / pupils.where(pupils > 0)
+
+
+def population_weighted(frame: pd.DataFrame, key: str, weight: str) -> pd.DataFrame:
+    """Combine rows per ``key``: ``weight`` adds, other numbers average weighted by it.
+
+    Used for context percentages of merged gemeenten and of RMC regions (a percentage of
+    inhabitants must be weighted by inhabitants, not averaged over places).
+    """
+    numeric = [c for c in frame.columns if c not in (key, weight)
+               and pd.api.types.is_numeric_dtype(frame[c])]
+    w = frame[weight].fillna(0).astype(float)
+    agg = frame[numeric].mul(w, axis=0).groupby(frame[key]).sum()
+    mass = frame[numeric].notna().mul(w, axis=0).groupby(frame[key]).sum()
+    out = (agg / mass.replace(0, np.nan)).reset_index()
+    out[weight] = w.groupby(frame[key]).sum().to_numpy()
+    other = [c for c in frame.columns if c not in numeric and c not in (key, weight)]
+    if other:
+        out = out.merge(frame.groupby(key)[other].first().reset_index(), on=key)
+    return out
+
+
+def _estimated(counts: pd.Series, suppressed: pd.Series) -> pd.Series:
+    return counts.astype("Float64").fillna(0).astype(float).where(~suppressed,
+                                                                  SUPPRESSED_CELL_ESTIMATE)
+
+
+# ----------------------------------------------------------------------- directories
+def gemeente_directory(sources: Sources) -> pd.DataFrame:
+    """Gemeenten in target-year codes with context, province and RMC region."""
+    history = sources["history"]
+    kern = sources["kerncijfers"].copy()
+    kern["gemeente_code"] = harmonise_gemeente(kern["gemeente_code"], history,
+                                               int(kern["reference_year"].iloc[0]))
+    kern = population_weighted(kern.drop(columns=["reference_year", "gemeente_name"]),
+                               "gemeente_code", "population")
+    bounds = sources["boundaries"][["gemeente_code", "gemeente_name",
+                                    "pct_born_outside_europe"]]
+    out = bounds.merge(kern, on="gemeente_code", how="left")
+    rmc = sources["rmc"].copy()
+    rmc["gemeente_code"] = harmonise_gemeente(rmc["gemeente_code"], history, 2016)
+    rmc = rmc.groupby("gemeente_code")["rmc_name"].agg(lambda s: s.mode().iloc[0])
+    out["rmc_name"] = out["gemeente_code"].map(rmc)
+    return out[out["population"].notna()].sort_values("gemeente_code").reset_index(drop=True)
+
+
+def school_directory(sources: Sources) -> pd.DataFrame:
+    """PO and VO school locations: name, gemeente (target-year code), PC4, denomination."""
+    history = sources["history"]
+    frames = []
+    for key, year in (("register_po", 2020), ("register_vo", 2020)):
+        reg = sources[key].copy()
+        reg["gemeente_code"] = harmonise_gemeente(reg["gemeente_code"], history, year)
+        frames.append(reg[["brin6", "school_name", "gemeente_code", "pc4", "denomination",
+                           "sector"]])
+    wide = sources["eindscores_wide"].copy()
+    wide["gemeente_code"] = harmonise_gemeente(wide["gemeente_code"], history,
+                                               int(wide["school_year"].iloc[0]))
+    wide["sector"] = "PO"
+    frames.append(wide[["brin6", "school_name", "gemeente_code", "pc4", "denomination",
+                        "sector"]])
+    out = pd.concat(frames, ignore_index=True).drop_duplicates("brin6")
+    ach = sources["achterstand"][["brin6", "n_funded_pupils", "achterstandsscore"]]
+    out = out.merge(ach, on="brin6", how="left")
+    return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------- school-level panels
+def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
+    """PO school × year: tested pupils, eligible (under-advised), raised, test and advice sums."""
+    e = sources["eindscores"].copy()
+    e["n_tested"] = _estimated(e["n_pupils"], e["n_pupils_suppressed"])
+    # standardise each test's school means within test × year (scales differ by provider)
+    w = e["n_tested"]
+    grp = e.groupby(["test", "school_year"])
+    mu = (e["mean_score"] * w).groupby([e["test"], e["school_year"]]).transform("sum") / \
+        grp["n_tested"].transform("sum")
+    var = (w * (e["mean_score"] - mu) ** 2).groupby([e["test"], e["school_year"]]).transform(
+        "sum") / grp["n_tested"].transform("sum")
+    e["z"] = ((e["mean_score"] - mu) / np.sqrt(var)).fillna(0.0)
+    e["sum_test_z"] = e["z"] * w
+    e["sumsq_test_z"] = e["z"] ** 2 * w
+    e["n_suppressed_cells"] = e["n_pupils_suppressed"].astype(int)
+    tests = e.groupby(["brin6", "school_year"], as_index=False)[
+        ["n_tested", "sum_test_z", "sumsq_test_z", "n_suppressed_cells"]].sum()
+
+    h = sources["heroverweging"].copy()
+    h["n"] = _estimated(h["n_pupils"], h["suppressed"])
+    her = h.pivot_table(index=["brin6", "school_year"], columns="category", values="n",
+                        aggfunc="sum", fill_value=0.0)
+    her = her.reindex(columns=["eligible", "raised"], fill_value=0.0)
+    her["n_suppressed_her"] = h.groupby(["brin6", "school_year"])["suppressed"].sum()
+    her = her.rename(columns={"eligible": "n_events", "raised": "n_raised"}).reset_index()
+
+    a = sources["advice"].copy()
+    a["n"] = _estimated(a["n_pupils"], a["suppressed"])
+    level = a["advice"].map({c: i for i, c in enumerate(ADVICE_LEVELS)})
+    a["sum_advice_level"] = a["n"] * level.fillna(0)
+    a["n_advice"] = a["n"].where(level.notna(), 0.0)
+    a["n_havo_plus"] = a["n"].where(a["advice"].isin(HAVO_PLUS), 0.0)
+    adv = a.groupby(["brin6", "school_year"], as_index=False)[
+        ["sum_advice_level", "n_advice", "n_havo_plus"]].sum()
+
+    panel = tests.merge(her, on=["brin6", "school_year"], how="left").merge(
+        adv, on=["brin6", "school_year"], how="left")
+    panel[["n_events", "n_raised", "n_suppressed_her"]] = panel[
+        ["n_events", "n_raised", "n_suppressed_her"]].fillna(0.0)
+    panel["n_suppressed_cells"] += panel.pop("n_suppressed_her")
+    panel["n_pupils"] = panel.pop("n_tested")
+    panel["n_events"] = np.minimum(panel["n_events"], panel["n_pupils"])
+    return panel.rename(columns={"brin6": "place_id"})
+
+
+def dropout_school_panel(sources: Sources) -> pd.DataFrame:
+    """VO school × year: pupils and new early school leavers (DUO VSV per school)."""
+    v = sources["vsv_school"].copy()
+    v["n_events"] = _estimated(v["n_vsv"], v["n_vsv_suppressed"])
+    v["n_pupils"] = v["n_pupils"].astype("Float64").fillna(0).astype(float)
+    v["n_suppressed_cells"] = v["n_vsv_suppressed"].astype(int)
+    out = v.groupby(["brin6", "school_year"], as_index=False)[
+        ["n_pupils", "n_events", "n_suppressed_cells"]].sum()
+    return out.rename(columns={"brin6": "place_id"})
+
+
+def dropout_gemeente_panel(sources: Sources) -> pd.DataFrame:
+    """Gemeente of residence × year from CBS 84780NED (both sexes)."""
+    v = sources["vsv_gemeente"]
+    v = v[v["sex"] == "total"].copy()
+    history = sources["history"]
+    parts = []
+    for year, frame in v.groupby("school_year"):
+        frame = frame.copy()
+        frame["gemeente_code"] = harmonise_gemeente(frame["gemeente_code"], history, int(year))
+        parts.append(frame)
+    v = pd.concat(parts)
+    v["n_events"] = _estimated(v["n_vsv"], v["n_vsv_suppressed"])
+    v["n_pupils"] = v["n_pupils"].astype("Float64").fillna(0).astype(float)
+    v["n_suppressed_cells"] = v["n_vsv_suppressed"].astype(int)
+    out = v.groupby(["gemeente_code", "school_year"], as_index=False)[
+        ["n_pupils", "n_events", "n_suppressed_cells"]].sum()
+    return out.rename(columns={"gemeente_code": "place_id"})
+
+
+def additive_columns(frame: pd.DataFrame) -> list[str]:
+    """Columns that add up over places: counts (``n_…``) and sums (``sum_…``, ``sumsq_…``)."""
+    return [c for c in frame.columns if c.startswith(("n_", "sum_", "sumsq_"))]
+
+
+def aggregate(panel: pd.DataFrame, key: pd.Series, level_name: str) -> pd.DataFrame:
+    """Sum a school panel up to a coarser level (``key`` = the coarser id of each row)."""
+    cols = additive_columns(panel)
+    frame = panel.assign(_key=key.to_numpy()).dropna(subset=["_key"])
+    out = frame.groupby(["_key", "school_year"], as_index=False)[cols].sum()
+    out["n_schools"] = frame.groupby(["_key", "school_year"]).size().to_numpy()
+    return out.rename(columns={"_key": "place_id"}).assign(level=level_name)
+
+
+# ----------------------------------------------------------------------------- panels
+def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
+    """All place × year panels, keyed by ``(target, level)``, each with place attributes."""
+    schools = school_directory(sources)
+    gem = gemeente_directory(sources)
+    s_gm = schools.set_index("brin6")["gemeente_code"]
+    s_pc4 = schools.set_index("brin6")["pc4"]
+    panels: dict[tuple[str, str], pd.DataFrame] = {}
+
+    ua = under_advice_school_panel(sources)
+    ua_school = ua.assign(level="school", n_schools=1)
+    ua_school["n_funded_pupils"] = ua_school["place_id"].map(
+        schools.set_index("brin6")["n_funded_pupils"]).fillna(0.0)
+    ua_school["sum_achterstand"] = ua_school["place_id"].map(
+        schools.set_index("brin6")["achterstandsscore"]).fillna(0.0)
+    panels[("under_advice", "school")] = ua_school
+    panels[("under_advice", "pc4")] = aggregate(ua_school, ua_school["place_id"].map(s_pc4), "pc4")
+    panels[("under_advice", "gemeente")] = aggregate(
+        ua_school, ua_school["place_id"].map(s_gm), "gemeente")
+
+    do_school = dropout_school_panel(sources).assign(level="school", n_schools=1)
+    panels[("dropout", "school")] = do_school
+    do_gm = dropout_gemeente_panel(sources).assign(level="gemeente", n_schools=np.nan)
+    panels[("dropout", "gemeente")] = do_gm
+    rmc_of = gem.set_index("gemeente_code")["rmc_name"]
+    panels[("dropout", "rmc")] = aggregate(do_gm, do_gm["place_id"].map(rmc_of), "rmc")
+
+    return {key: attach_places(frame, key[1], schools, gem, sources) for key, frame in
+            panels.items()}
+
+
+def attach_places(panel: pd.DataFrame, level: str, schools: pd.DataFrame, gem: pd.DataFrame,
+                  sources: Sources) -> pd.DataFrame:
+    """Add place name, gemeente, province and context; sort by place and year."""
+    gem_ctx = gem.set_index("gemeente_code")
+    out = panel.copy()
+    if level == "school":
+        s = schools.set_index("brin6")
+        out["place_name"] = out["place_id"].map(s["school_name"])
+        out["gemeente_code"] = out["place_id"].map(s["gemeente_code"])
+        out["pc4"] = out["place_id"].map(s["pc4"])
+        out["denomination"] = out["place_id"].map(s["denomination"])
+    elif level == "pc4":
+        pc4_gm = schools.dropna(subset=["pc4"]).groupby("pc4")["gemeente_code"].agg(
+            lambda x: x.mode().iloc[0])
+        out["gemeente_code"] = out["place_id"].map(pc4_gm)
+        out["pc4"] = out["place_id"]
+        out["place_name"] = "PC4 " + out["place_id"].astype(str)
+    elif level == "gemeente":
+        out["gemeente_code"] = out["place_id"]
+        out["place_name"] = out["place_id"].map(gem_ctx["gemeente_name"])
+    if level == "rmc":
+        ctx = population_weighted(gem[["rmc_name", "population", "province",
+                                       "pct_born_outside_europe", *CONTEXT_COLUMNS]],
+                                  "rmc_name", "population").set_index("rmc_name")
+        out["place_name"] = out["place_id"]
+        out["gemeente_code"] = pd.NA
+        for col in (*CONTEXT_COLUMNS, "pct_born_outside_europe", "province", "population"):
+            out[col] = out["place_id"].map(ctx[col])
+    else:
+        for col in (*CONTEXT_COLUMNS, "pct_born_outside_europe", "province", "rmc_name"):
+            out[col] = out["gemeente_code"].map(gem_ctx[col])
+        out["gemeente_name"] = out["gemeente_code"].map(gem_ctx["gemeente_name"])
+    if "pc4" in out:
+        ses = sources["ses_pc4"].sort_values("year").drop_duplicates("pc4", keep="last")
+        out["ses_pc4"] = out["pc4"].map(ses.set_index("pc4")["ses_total"])
+    out["place_id"] = out["place_id"].astype(str)
+    return out.sort_values(["place_id", "school_year"]).reset_index(drop=True)
+
+
+def national_rates(panel: pd.DataFrame) -> pd.Series:
+    """National rate per school year from summed counts (the sum of all places)."""
+    g = panel.groupby("school_year")[["n_events", "n_pupils"]].sum()
+    return rate(g["n_events"], g["n_pupils"])
