@@ -1,0 +1,264 @@
+"""Fairness audit of an early-warning model over groups of places, with bootstrap intervals.
+
+Audited on the candidate's *held-out* predictions (rolling-origin folds), at the model's
+operating point. Per group:
+
+* ``selection_rate`` — share of places flagged;
+* ``recall`` — share of places that turned out elevated which were flagged (missed hot spots
+  are the harm of under-flagging);
+* ``false_positive_rate`` — share of not-elevated places that were flagged (stigmatising a
+  place is the harm of over-flagging);
+* ``precision_at_top`` — of the group's places in the national top 10 %, the share elevated;
+* ``mean_predicted`` / ``observed_rate`` / ``calibration_gap`` — calibration per group.
+
+Point estimates come from fairlearn's :class:`~fairlearn.metrics.MetricFrame`. Confidence
+intervals come from our own vectorised bootstrap (resampling places within each group): the
+MetricFrame bootstrap takes minutes at national scale (see ``../shared/MEASURED.md``);
+a test checks both agree. Disparities are differences and ratios against a reference group.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
+from sklearn.metrics import recall_score
+
+from models.groups import assign_groups, grouping_label
+
+FAIRNESS_CONFIG = Path(__file__).resolve().parents[1] / "experiments" / "fairness.toml"
+METRICS = ("selection_rate", "recall", "false_positive_rate", "precision_at_top",
+           "mean_predicted", "observed_rate", "calibration_gap")
+GATED = {"recall": "max_recall_difference", "false_positive_rate": "max_fpr_difference",
+         "calibration_gap": "max_calibration_gap"}
+
+
+@dataclass(frozen=True)
+class AuditThresholds:
+    """What the promotion gate tolerates; loaded from ``experiments/fairness.toml``."""
+
+    min_group_size: int = 15
+    max_recall_difference: float = 0.20
+    max_fpr_difference: float = 0.10
+    max_calibration_gap: float = 0.10
+    n_boot: int = 1000
+    confidence: float = 0.90
+    top_share: float = 0.10
+    gated_groupings: tuple[str, ...] = ("urbanity", "migration", "income")
+    mitigation_grouping: str = "urbanity"
+    seed: int = 0
+
+
+def load_thresholds(path: Path = FAIRNESS_CONFIG) -> AuditThresholds:
+    if not path.is_file():
+        return AuditThresholds()
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    known = {f.name for f in fields(AuditThresholds)}
+    raw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k in known}
+    return AuditThresholds(**raw)
+
+
+def top_mask(prob: np.ndarray, share: float) -> np.ndarray:
+    k = max(1, int(round(share * prob.size)))
+    mask = np.zeros(prob.size, dtype=bool)
+    mask[np.argsort(-prob, kind="stable")[:k]] = True
+    return mask
+
+
+def _metrics_from_samples(y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.ndarray
+                          ) -> np.ndarray:
+    """Metrics along the last axis; inputs shaped (..., n). Returns (..., len(METRICS))."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pos = y.sum(-1)
+        neg = (~y).sum(-1)
+        out = np.stack([
+            flag.mean(-1),
+            (flag & y).sum(-1) / pos,
+            (flag & ~y).sum(-1) / neg,
+            (top & y).sum(-1) / top.sum(-1),
+            prob.mean(-1),
+            y.mean(-1),
+            prob.mean(-1) - y.mean(-1),
+        ], axis=-1)
+    return out
+
+
+def bootstrap_group(y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.ndarray,
+                    n_boot: int, rng: np.random.Generator, prob_bins: int = 20) -> np.ndarray:
+    """(n_boot, len(METRICS)) replicate metrics from resampling the group's places.
+
+    Resampling n places with replacement only changes how many places fall in each cell of
+    (label, flag, top-k, risk bin), so we draw those cell counts from a multinomial instead of
+    drawing n indices B times: the same bootstrap at O(B × cells) instead of O(B × n).
+    Within a risk bin (1/20 of the range) each place's risk is set to the bin's mean, which only
+    removes the tiny within-bin part of the variance of the mean risk.
+    """
+    pbin = np.minimum((np.clip(prob, 0, 1) * prob_bins).astype(int), prob_bins - 1)
+    cell = ((y.astype(int) * 2 + flag.astype(int)) * 2 + top.astype(int)) * prob_bins + pbin
+    n_cells = 8 * prob_bins
+    counts = np.bincount(cell, minlength=n_cells).astype(float)
+    prob_sum = np.bincount(cell, weights=prob, minlength=n_cells)
+    cell_prob = np.divide(prob_sum, counts, out=np.zeros(n_cells), where=counts > 0)
+    draws = rng.multinomial(y.size, counts / counts.sum(), size=n_boot).astype(float)
+    codes = np.arange(n_cells) // prob_bins
+    cy, cf, ct = (codes >> 2) & 1, (codes >> 1) & 1, codes & 1
+    n = draws.sum(1)
+    pos = draws @ cy
+    neg = n - pos
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.column_stack([
+            draws @ cf / n,
+            draws @ (cy & cf) / pos,
+            draws @ ((1 - cy) & cf) / neg,
+            draws @ (cy & ct) / (draws @ ct),
+            draws @ cell_prob / n,
+            pos / n,
+            draws @ cell_prob / n - pos / n,
+        ])
+
+
+@dataclass
+class Audit:
+    """Tidy audit table plus what the report needs."""
+
+    table: pd.DataFrame  # one row per grouping × group × metric
+    groups: pd.DataFrame  # sizes per grouping × group
+    thresholds: AuditThresholds
+    n_rows: int
+    threshold: float
+
+
+def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataFrame:
+    """fairlearn point estimates of the count-based metrics (used for the cross-check)."""
+    mf = MetricFrame(
+        metrics={"selection_rate": selection_rate,
+                 "recall": lambda a, b: recall_score(a, b, zero_division=np.nan),
+                 "false_positive_rate": false_positive_rate},
+        y_true=y.astype(int), y_pred=flag.astype(int), sensitive_features=groups)
+    return mf.by_group
+
+
+def audit_predictions(predictions: pd.DataFrame, threshold: float | np.ndarray,
+                      thresholds: AuditThresholds | None = None) -> Audit:
+    """Audit held-out predictions.
+
+    ``predictions`` needs ``y`` (elevated next year), ``prob`` (calibrated risk) and the
+    context columns :func:`models.groups.assign_groups` reads; one row per place-year.
+    ``threshold`` is the operating point: one number, or one per row (group thresholds).
+    """
+    th = thresholds or AuditThresholds()
+    rng = np.random.default_rng(th.seed)
+    y = predictions["y"].to_numpy().astype(bool)
+    prob = predictions["prob"].to_numpy(dtype=float)
+    flag = prob >= threshold
+    top = top_mask(prob, th.top_share)
+    groups = assign_groups(predictions)
+    alpha = (1 - th.confidence) / 2
+    rows, sizes = [], []
+    for grouping in groups.columns:
+        g = groups[grouping]
+        valid = g.notna().to_numpy()
+        counts = g[valid].value_counts()
+        places = predictions.loc[valid].groupby(g[valid])["place_id"].nunique()
+        audited = [k for k in counts.index if places[k] >= th.min_group_size]
+        for k in counts.index:
+            sizes.append({"grouping": grouping, "group": k, "n_rows": int(counts[k]),
+                          "n_places": int(places[k]), "audited": k in audited})
+        if len(audited) < 2:
+            continue
+        reference = max(audited, key=lambda k: counts[k])
+        point, boots = {}, {}
+        for k in audited:
+            m = (g == k).to_numpy()
+            point[k] = _metrics_from_samples(y[m], flag[m], prob[m], top[m])
+            boots[k] = bootstrap_group(y[m], flag[m], prob[m], top[m], th.n_boot, rng)
+        mf = metric_frame(y[valid], flag[valid], g[valid])
+        for k in audited:
+            for j, metric in enumerate(METRICS):
+                value = point[k][j]
+                if metric in mf.columns:  # fairlearn's estimate is the reported one
+                    value = float(mf.loc[k, metric])
+                diff = boots[k][:, j] - boots[reference][:, j]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    ratio = boots[k][:, j] / boots[reference][:, j]
+                rows.append({
+                    "grouping": grouping, "group": k, "reference": reference, "metric": metric,
+                    "value": value,
+                    "ci_low": np.nanquantile(boots[k][:, j], alpha),
+                    "ci_high": np.nanquantile(boots[k][:, j], 1 - alpha),
+                    "difference": value - point[reference][j],
+                    "diff_low": np.nanquantile(diff, alpha),
+                    "diff_high": np.nanquantile(diff, 1 - alpha),
+                    "ratio": value / point[reference][j] if point[reference][j] else np.nan,
+                    "ratio_low": np.nanquantile(ratio[np.isfinite(ratio)], alpha)
+                    if np.isfinite(ratio).any() else np.nan,
+                    "ratio_high": np.nanquantile(ratio[np.isfinite(ratio)], 1 - alpha)
+                    if np.isfinite(ratio).any() else np.nan,
+                    "n_places": int(places[k]),
+                })
+    table = pd.DataFrame(rows)
+    if not table.empty:
+        table["limit"] = table["metric"].map(lambda m: getattr(th, GATED[m]) if m in GATED
+                                             else np.nan)
+        beyond_high = table["diff_low"] > table["limit"]
+        beyond_low = table["diff_high"] < -table["limit"]
+        calib = table["metric"] == "calibration_gap"
+        # calibration: the group's own gap (not its difference) must stay within the limit
+        calib_out = calib & ((table["ci_low"] > table["limit"]) | (table["ci_high"] < -table["limit"]))
+        table["exceeds"] = ((~calib) & (beyond_high | beyond_low)) | calib_out
+        table["exceeds"] &= table["metric"].isin(GATED) & table["grouping"].isin(
+            th.gated_groupings)
+    return Audit(table, pd.DataFrame(sizes), th, len(predictions),
+                 float(np.median(np.asarray(threshold, dtype=float))))
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """The fairness gate's verdict with reasons in neutral words."""
+
+    allowed: bool
+    reasons: tuple[str, ...]
+    summary: str
+
+
+METRIC_WORDS = {
+    "recall": ("recall (share of elevated places that were flagged)",
+               "maximum difference from the reference group"),
+    "false_positive_rate": ("false positive rate (share of not-elevated places flagged)",
+                            "maximum difference from the reference group"),
+    "calibration_gap": ("calibration gap (mean predicted minus observed risk)",
+                        "maximum absolute gap"),
+}
+
+
+def gate(audit: Audit) -> GateDecision:
+    """Refuse promotion when a gated disparity lies beyond its limit with its whole interval."""
+    if audit.table.empty:
+        return GateDecision(True, (), "No group large enough to audit; nothing exceeded.")
+    bad = audit.table[audit.table["exceeds"]]
+    reasons = []
+    level = int(round(audit.thresholds.confidence * 100))
+    for r in bad.itertuples():
+        what, limit_word = METRIC_WORDS[r.metric]
+        if r.metric == "calibration_gap":
+            reasons.append(
+                f"{grouping_label(r.grouping, 'en')} = '{r.group}': {what} measured "
+                f"{r.value:+.3f} ({level}% CI {r.ci_low:+.3f} to {r.ci_high:+.3f}); "
+                f"configured {limit_word} {r.limit:.2f}.")
+        else:
+            reasons.append(
+                f"{grouping_label(r.grouping, 'en')} = '{r.group}': {what} measured "
+                f"{r.value:.3f} vs {r.reference!r} — difference {r.difference:+.3f} "
+                f"({level}% CI {r.diff_low:+.3f} to {r.diff_high:+.3f}); configured "
+                f"{limit_word} {r.limit:.2f}.")
+    n_checked = int(audit.table["metric"].isin(GATED).sum())
+    if reasons:
+        return GateDecision(False, tuple(reasons),
+                            f"{len(reasons)} of {n_checked} gated comparisons lie beyond the "
+                            "configured limits with their whole confidence interval.")
+    return GateDecision(True, (), f"All {n_checked} gated comparisons are within the configured "
+                        "limits or their interval includes the limit.")

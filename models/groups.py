@@ -1,0 +1,100 @@
+"""Groups of places for the fairness audit — defined once, used by audit, app and report.
+
+The model flags places, so fairness is about *kinds of places*: urban or rural, many or few
+residents with a migration background, low or high income, province, school denomination, and
+intersections of two. Tertiles are computed over the places being audited, so "high" means the
+top third of those places.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+URBANITY_GROUPS = {1: "stedelijk", 2: "stedelijk", 3: "matig stedelijk", 4: "landelijk",
+                   5: "landelijk"}
+TERTILE_LABELS = ("laag", "midden", "hoog")
+
+GROUPINGS: dict[str, tuple[str, str]] = {
+    "urbanity": ("Stedelijkheid", "Urbanity"),
+    "migration": ("Migratieachtergrond (tertiel)", "Migration background (tertile)"),
+    "income": ("Laag inkomen (tertiel)", "Low income (tertile)"),
+    "province": ("Provincie", "Province"),
+    "denomination": ("Denominatie", "Denomination"),
+}
+INTERSECTIONS: tuple[tuple[str, str], ...] = (
+    ("urbanity", "migration"), ("urbanity", "income"), ("migration", "income"))
+
+
+TERTILE_SOURCES = {"migration": "pct_non_western", "income": "pct_low_income"}
+
+
+def tertile_cuts(places: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """The 1/3 and 2/3 quantiles of each tertile grouping's column over ``places``.
+
+    Stored with a model so that a place gets the same group at prediction time as in training.
+    """
+    return {g: tuple(float(x) for x in places[col].quantile([1 / 3, 2 / 3]))
+            for g, col in TERTILE_SOURCES.items()}
+
+
+def tertile(values: pd.Series, cuts: tuple[float, float]) -> pd.Series:
+    """Low / middle / high by fixed cut points (NaN stays NaN)."""
+    labels = np.where(values <= cuts[0], TERTILE_LABELS[0],
+                      np.where(values <= cuts[1], TERTILE_LABELS[1], TERTILE_LABELS[2]))
+    return pd.Series(labels, index=values.index, dtype=object).where(values.notna())
+
+
+def assign_groups(places: pd.DataFrame, cuts: dict[str, tuple[float, float]] | None = None
+                  ) -> pd.DataFrame:
+    """Group memberships per row of a place table (needs the panel's context columns).
+
+    Returns one column per grouping in :data:`GROUPINGS` that applies (denomination only for
+    schools with a known denomination) plus intersection columns ``a×b``. Tertiles use
+    ``cuts`` when given, else the thirds of ``places`` itself.
+    """
+    cuts = cuts or tertile_cuts(places)
+    out = pd.DataFrame(index=places.index)
+    out["urbanity"] = places["urbanity"].round().map(URBANITY_GROUPS)
+    for grouping, column in TERTILE_SOURCES.items():
+        out[grouping] = tertile(places[column], cuts[grouping])
+    if "province" in places and places["province"].notna().any():
+        out["province"] = places["province"]
+    if "denomination" in places and places["denomination"].notna().any():
+        out["denomination"] = places["denomination"]
+    for a, b in INTERSECTIONS:
+        out[f"{a}×{b}"] = (out[a].astype(str) + " × " + out[b].astype(str)).where(
+            out[a].notna() & out[b].notna())
+    return out.replace({np.nan: None})
+
+
+def grouping_label(grouping: str, lang: str = "nl") -> str:
+    if "×" in grouping:
+        return " × ".join(grouping_label(g, lang) for g in grouping.split("×"))
+    nl, en = GROUPINGS.get(grouping, (grouping, grouping))
+    return nl if lang == "nl" else en
+
+
+def joint_group(places: pd.DataFrame, groupings: tuple[str, ...],
+                cuts: dict[str, tuple[float, float]] | None = None) -> pd.Series:
+    """One label per place for the combination of several groupings (for mitigation)."""
+    g = assign_groups(places, cuts)
+    out = g[groupings[0]].fillna("?").astype(str)
+    for name in groupings[1:]:
+        out = out + " × " + g[name].fillna("?").astype(str)
+    return out
+
+
+def reweighing_weights(groups: pd.Series, y: np.ndarray, clip: tuple[float, float] = (0.2, 5.0)
+                       ) -> np.ndarray:
+    """Kamiran & Calders reweighing: w = P(g) P(y) / P(g, y), clipped for tiny cells.
+
+    In the weighted data group and label are independent, so a model cannot lean on "this kind
+    of place is usually elevated" as much; it must use the place's own signals.
+    """
+    frame = pd.DataFrame({"g": pd.Series(groups).fillna("?").to_numpy(),
+                          "y": np.asarray(y).astype(int)})
+    p_g = frame["g"].map(frame["g"].value_counts(normalize=True))
+    p_y = frame["y"].map(frame["y"].value_counts(normalize=True))
+    p_gy = frame.groupby(["g", "y"])["y"].transform("size") / len(frame)
+    return np.clip((p_g * p_y / p_gy).to_numpy(), *clip)

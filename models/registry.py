@@ -1,0 +1,248 @@
+"""MLflow tracking and model registry: every run, every model, every promotion on record.
+
+Tracking defaults to a local SQLite database (``mlflow.db`` in the repository) and follows
+``MLFLOW_TRACKING_URI`` when set. Each registered model is named
+``kansenradar-<target>-<level>``; the model that flags is the version with alias
+``champion``, which only :func:`promote` sets — and only when the fairness gate allows it
+(or an explicit, recorded override).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from experiments.config import ExperimentConfig
+from features.catalog import REPO_ROOT
+from models.risk_model import RiskModel
+from models.train import ModelResult
+
+CHAMPION = "champion"
+DEFAULT_DB = REPO_ROOT / "mlflow.db"
+
+
+def tracking_uri() -> str:
+    """``MLFLOW_TRACKING_URI`` or the repository's SQLite database."""
+    return os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{DEFAULT_DB}")
+
+
+def _artifact_root(uri: str) -> str:
+    if uri.startswith("sqlite:///"):
+        return (Path(uri.removeprefix("sqlite:///")).parent / "mlartifacts").resolve().as_uri()
+    return ""
+
+
+def setup(experiment: str) -> str:
+    """Point MLflow at the tracking store and make sure ``experiment`` exists; returns its id."""
+    import mlflow
+
+    uri = tracking_uri()
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    found = mlflow.get_experiment_by_name(experiment)
+    if found is not None:
+        exp_id = found.experiment_id
+    else:
+        root = _artifact_root(uri)
+        exp_id = mlflow.create_experiment(experiment, artifact_location=(
+            f"{root}/{experiment}" if root else None))
+    mlflow.set_experiment(experiment_id=exp_id)
+    return exp_id
+
+
+def data_fingerprint(frame: pd.DataFrame) -> str:
+    """Stable hash of the feature table a model was trained on."""
+    h = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def build_risk_model(result: ModelResult, config: ExperimentConfig) -> RiskModel:
+    oof_prob = result.calibrator.transform(result.oof["score"].to_numpy())
+    return RiskModel(result.estimator, result.calibrator, result.threshold, result.features,
+                     oof_prob, result.oof["y"].to_numpy(), config.target, config.level,
+                     result.kind, result.group_thresholds, result.group_cuts, result.groupings)
+
+
+@dataclass
+class LoggedModel:
+    run_id: str
+    name: str
+    version: str
+    model: RiskModel
+
+
+def _plots(result: ModelResult, out: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from models.metrics import reliability_curve
+
+    paths = []
+    if "prob" in result.oof:
+        rel = reliability_curve(result.oof["y"], result.oof["prob"])
+        fig, ax = plt.subplots(figsize=(4.5, 4.5))
+        ax.plot([0, 1], [0, 1], ls="--", color="grey", label="perfect")
+        ax.plot(rel["predicted"], rel["observed"], marker="o", label="model")
+        ax.set_xlabel("predicted risk")
+        ax.set_ylabel("observed share elevated")
+        ax.set_title("Reliability (held-out years)")
+        ax.legend()
+        fig.tight_layout()
+        paths.append(out / "reliability.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+    fm = result.fold_metrics
+    fig, ax = plt.subplots(figsize=(5.5, 3.5))
+    for m in ("roc_auc", "average_precision", "precision_at_top10pct"):
+        ax.plot(fm["test_year"], fm[m], marker="o", label=m)
+    ax.set_xlabel("test year (features of t, label t + 1)")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    paths.append(out / "fold_metrics.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    return paths
+
+
+def log_experiment(config: ExperimentConfig, results: dict[str, ModelResult],
+                   features: pd.DataFrame, mitigation: str = "none") -> LoggedModel:
+    """One MLflow run per model kind (params, per-fold metrics); the candidate is also logged
+    as a pyfunc with signature and input example and registered as a new version."""
+    import mlflow
+    from mlflow.models import infer_signature
+
+    setup(f"kansenradar/{config.target}")
+    fingerprint = data_fingerprint(features)
+    client = mlflow.MlflowClient()
+    logged: LoggedModel | None = None
+    for kind, result in results.items():
+        candidate = kind == config.candidate
+        suffix = "" if mitigation == "none" else f"+{mitigation}"
+        with mlflow.start_run(run_name=f"{config.name}:{kind}{suffix}") as run:
+            mlflow.set_tags({"target": config.target, "level": config.level, "model_kind": kind,
+                             "mitigation": mitigation,
+                             "role": "candidate" if candidate else "baseline",
+                             "experiment_config": config.name})
+            params = {"seed": config.seed, "test_years": ",".join(map(str, config.test_years)),
+                      "n_features": len(result.features), "data_fingerprint": fingerprint}
+            params.update({f"hp_{k}": v for k, v in (config.lightgbm if kind == "lightgbm"
+                                                     else config.logistic).items()})
+            mlflow.log_params(params)
+            for row in result.fold_metrics.to_dict("records"):
+                year = int(row.pop("test_year"))
+                mlflow.log_metrics({k: float(v) for k, v in row.items() if np.isfinite(v)},
+                                   step=year)
+            mlflow.log_metrics({f"mean_{k}": float(v) for k, v in result.mean_metrics.items()
+                                if np.isfinite(v)})
+            with tempfile.TemporaryDirectory() as tmp:
+                tmpdir = Path(tmp)
+                (tmpdir / "features.json").write_text(json.dumps(result.features, indent=1))
+                result.fold_metrics.to_csv(tmpdir / "fold_metrics.csv", index=False)
+                for p in [tmpdir / "features.json", tmpdir / "fold_metrics.csv",
+                          *_plots(result, tmpdir)]:
+                    mlflow.log_artifact(str(p))
+            if candidate:
+                model = build_risk_model(result, config)
+                mlflow.log_params({"calibration": result.calibrator.method,
+                                   "threshold": round(result.threshold, 4)})
+                example = features[result.features].dropna(how="all").head(5)
+                signature = infer_signature(example, model.score(example).reset_index(drop=True))
+                info = mlflow.pyfunc.log_model(
+                    name="model", python_model=model, signature=signature,
+                    input_example=example, registered_model_name=config.registered_name)
+                version = str(info.registered_model_version)
+                client.set_model_version_tag(config.registered_name, version, "run_id",
+                                             run.info.run_id)
+                client.set_model_version_tag(config.registered_name, version, "mitigation",
+                                             mitigation)
+                logged = LoggedModel(run.info.run_id, config.registered_name, version, model)
+    assert logged is not None
+    return logged
+
+
+def load_champion(name: str) -> tuple[RiskModel, dict]:
+    """The champion pyfunc's Python model and its registry facts (version, run id)."""
+    import mlflow
+
+    mlflow.set_tracking_uri(tracking_uri())
+    mlflow.set_registry_uri(tracking_uri())
+    client = mlflow.MlflowClient()
+    mv = client.get_model_version_by_alias(name, CHAMPION)
+    model = mlflow.pyfunc.load_model(f"models:/{name}@{CHAMPION}").unwrap_python_model()
+    return model, {"name": name, "version": mv.version, "run_id": mv.run_id,
+                   "source": mv.source, "tags": dict(mv.tags)}
+
+
+@dataclass(frozen=True)
+class PromotionResult:
+    """What :func:`promote` did, for the CLI, the app and the logs."""
+
+    promoted: bool
+    name: str
+    version: str
+    forced: bool
+    message: str
+    reasons: tuple[str, ...] = ()
+
+
+def promote(name: str, version: str, decision: object, *, force: bool = False,
+            reason: str | None = None, actor: str | None = None) -> PromotionResult:
+    """The only way a model becomes ``champion``.
+
+    ``decision`` is the fairness gate's :class:`models.audit.GateDecision`. A refused model is
+    not promoted unless ``force`` is given *with* a written ``reason``; both the refusal and an
+    override are recorded on the model's run and version in MLflow.
+    """
+    import mlflow
+
+    mlflow.set_tracking_uri(tracking_uri())
+    mlflow.set_registry_uri(tracking_uri())
+    client = mlflow.MlflowClient()
+    mv = client.get_model_version(name, version)
+    allowed = bool(decision.allowed)
+    record = {"model": name, "version": version, "gate_allowed": allowed,
+              "summary": decision.summary, "reasons": list(decision.reasons),
+              "forced": bool(force and not allowed), "override_reason": reason, "actor": actor}
+    if force and not allowed and not (reason and reason.strip()):
+        raise ValueError("a forced promotion needs a written reason (it is recorded in MLflow)")
+    client.log_dict(mv.run_id, record, f"promotion/gate_v{version}.json")
+    client.set_tag(mv.run_id, "fairness_gate", "allowed" if allowed else "refused")
+    client.set_model_version_tag(name, version, "fairness_gate",
+                                 "allowed" if allowed else "refused")
+    client.set_model_version_tag(name, version, "gate_summary", decision.summary[:4000])
+    if allowed or force:
+        client.set_registered_model_alias(name, CHAMPION, version)
+        if not allowed:
+            client.set_model_version_tag(name, version, "override", "true")
+            client.set_model_version_tag(name, version, "override_reason", reason or "")
+            client.set_model_version_tag(name, version, "override_by", actor or "unknown")
+            msg = f"{name} v{version} promoted to {CHAMPION} by explicit override: {reason}"
+        else:
+            msg = f"{name} v{version} promoted to {CHAMPION}: {decision.summary}"
+        return PromotionResult(True, name, version, not allowed, msg, tuple(decision.reasons))
+    return PromotionResult(False, name, version, False,
+                           f"{name} v{version} NOT promoted — fairness gate: {decision.summary}",
+                           tuple(decision.reasons))
+
+
+def champion_version(name: str) -> str | None:
+    """Version number holding the champion alias, or None."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    mlflow.set_tracking_uri(tracking_uri())
+    mlflow.set_registry_uri(tracking_uri())
+    try:
+        return mlflow.MlflowClient().get_model_version_by_alias(name, CHAMPION).version
+    except MlflowException:
+        return None

@@ -1,0 +1,58 @@
+"""Score places for a year with a risk model: risk, interval, flag, drivers — suppressed.
+
+Every table that leaves kansenradar (app, CSV/Parquet export, API) passes through
+:func:`features.suppression.suppress_small_cells` here or in the caller.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from features.suppression import suppress_small_cells
+from features.years import format_school_year
+from models.explain import top_drivers
+from models.risk_model import RiskModel
+
+PLACE_COLUMNS = ("place_id", "place_name", "gemeente_code", "gemeente_name", "pc4", "province",
+                 "rmc_name", "urbanity", "pct_non_western", "pct_low_income", "denomination")
+FIGURES = ("risk", "risk_low", "risk_high", "rate_now", "shrunk_rate", "rate_lower_pct",
+           "rate_upper_pct", "gap_to_national")
+
+
+def score_year(model: RiskModel, features: pd.DataFrame, panel: pd.DataFrame, year: int,
+               lang: str = "nl") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores (one row per place) and contributions for feature year ``year`` (predicts t+1).
+
+    Returns ``(scores, contributions)``; both unsuppressed — pass scores through
+    :func:`suppressed_scores` before showing or exporting them.
+    """
+    rows = features[features["school_year"] == year].copy()
+    scored = model.score(rows)
+    contrib = model.contributions(rows)
+    places = panel[panel["school_year"] == year].set_index("place_id")
+    out = pd.DataFrame({"place_id": rows["place_id"].to_numpy()}, index=rows.index)
+    for col in PLACE_COLUMNS[1:]:
+        if col in places:
+            out[col] = out["place_id"].map(places[col])
+    out["feature_year"] = year
+    out["target_year"] = year + 1
+    out["target_year_label"] = format_school_year(year + 1)
+    out["n_pupils"] = rows["n_pupils"].to_numpy()
+    out["rate_now"] = rows["rate_now"].to_numpy()
+    out["shrunk_rate"] = rows["shrunk_rate"].to_numpy()
+    out["rate_lower_pct"] = rows["rate_lower"].to_numpy() * 100
+    out["rate_upper_pct"] = rows["rate_upper"].to_numpy() * 100
+    out["gap_to_national"] = rows["gap_to_national"].to_numpy()
+    out = out.join(scored)
+    out["drivers_nl"] = top_drivers(contrib, lang="nl")
+    out["drivers_en"] = top_drivers(contrib, lang="en")
+    out["rank"] = out["risk"].rank(ascending=False, method="first").astype(int)
+    contrib.insert(0, "place_id", rows["place_id"].to_numpy())
+    return out.sort_values("rank").reset_index(drop=True), contrib.reset_index(drop=True)
+
+
+def suppressed_scores(scores: pd.DataFrame, group_column: str | None = None) -> pd.DataFrame:
+    """The publishable version: figures of places with fewer than 10 pupils hidden."""
+    out = suppress_small_cells(scores, [*FIGURES, "flag", "rank"], group_column=group_column)
+    out.loc[out["suppressed"], ["drivers_nl", "drivers_en"]] = None
+    return out

@@ -1,0 +1,249 @@
+"""Temporal validation, baselines, calibration and the final fit — no MLflow here.
+
+**Rolling origin.** A feature row of year t predicts whether the place is elevated in t + 1.
+When we score year t, labels are known only for rows up to t - 1 (their t + 1 ≤ t). So the fold
+for test year t trains on rows ≤ t - 1 and tests on rows of year t. Never a random split.
+
+**Calibration.** The candidate's out-of-fold scores of all folds but the last fit an isotonic
+and a Platt (sigmoid) calibrator; the one with the lower Brier score on the last fold wins and
+is refitted on all out-of-fold scores, so that "30 % risk" means 30 % on years the model did
+not see.
+
+**Operating point.** The flag threshold maximises F1 on the calibrated out-of-fold scores; it
+travels with the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+
+from experiments.config import ExperimentConfig
+from features.indicators import feature_names
+from models.estimators import make_estimator
+from models.metrics import evaluate
+
+
+def model_features(kind: str, target: str, level: str) -> list[str]:
+    """Which indicators a model kind may use (context-only excludes the place's history)."""
+    if kind == "context_only":
+        return feature_names(target, level, kinds=("context", "size", "regime"))
+    return feature_names(target, level)
+
+
+def labelled(features: pd.DataFrame) -> pd.DataFrame:
+    return features[features["elevated_next"].notna()]
+
+
+def rolling_origin_folds(years: pd.Series, test_years: tuple[int, ...]
+                         ) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """``(train_mask, test_mask, test_year)`` per fold: train on rows ≤ t - 1, test on t."""
+    y = years.to_numpy()
+    return [(y <= t - 1, y == t, t) for t in test_years if (y == t).any() and (y <= t - 1).any()]
+
+
+class Calibrator:
+    """Isotonic or Platt mapping of raw scores to probabilities (chosen on held-out years)."""
+
+    def __init__(self, method: str):
+        self.method = method
+
+    def fit(self, score: np.ndarray, y: np.ndarray) -> Calibrator:
+        if self.method == "isotonic":
+            self.model_ = IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1).fit(score, y)
+        else:
+            self.model_ = LogisticRegression().fit(_logit(score).reshape(-1, 1), y)
+        return self
+
+    def transform(self, score: np.ndarray) -> np.ndarray:
+        if self.method == "isotonic":
+            return np.asarray(self.model_.predict(score), dtype=float)
+        return self.model_.predict_proba(_logit(score).reshape(-1, 1))[:, 1]
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(np.asarray(p, dtype=float), 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def choose_calibrator(oof: pd.DataFrame) -> tuple[Calibrator, dict[str, float]]:
+    """Fit both methods on earlier folds, keep the better on the last fold, refit on all."""
+    last = oof["school_year"].max()
+    early, late = oof[oof["school_year"] < last], oof[oof["school_year"] == last]
+    briers = {}
+    for method in ("isotonic", "platt"):
+        if early["y"].nunique() < 2:
+            briers[method] = np.inf
+            continue
+        cal = Calibrator(method).fit(early["score"].to_numpy(), early["y"].to_numpy())
+        p = cal.transform(late["score"].to_numpy())
+        briers[method] = float(np.mean((p - late["y"].to_numpy()) ** 2))
+    best = min(briers, key=briers.get)
+    return Calibrator(best).fit(oof["score"].to_numpy(), oof["y"].to_numpy()), briers
+
+
+def f1_threshold(y: np.ndarray, prob: np.ndarray) -> float:
+    """Probability threshold with the best F1 (ties → higher threshold, fewer flags)."""
+    best, best_t = -1.0, 0.5
+    for t in np.unique(np.round(prob, 3)):
+        flag = prob >= t
+        tp = (flag & (y == 1)).sum()
+        f1 = 2 * tp / (flag.sum() + (y == 1).sum()) if flag.sum() else 0.0
+        if f1 >= best:
+            best, best_t = f1, float(t)
+    return best_t
+
+
+@dataclass
+class ModelResult:
+    """Everything one model kind produced on the folds (and, for the candidate, the final fit)."""
+
+    kind: str
+    features: list[str]
+    fold_metrics: pd.DataFrame
+    oof: pd.DataFrame  # place_id, school_year, y, score, prob
+    estimator: object = None
+    calibrator: Calibrator | None = None
+    threshold: float = 0.5
+    calibration_briers: dict[str, float] = field(default_factory=dict)
+    group_thresholds: dict[str, float] | None = None
+    group_cuts: dict[str, tuple[float, float]] | None = None
+    groupings: tuple[str, ...] = ()
+
+    @property
+    def mean_metrics(self) -> dict[str, float]:
+        return self.fold_metrics.drop(columns=["test_year"]).mean().to_dict()
+
+
+def _fit(est: object, X: pd.DataFrame, y: pd.Series, groups: pd.Series | None) -> object:
+    """Fit, with Kamiran–Calders weights when ``groups`` is given (fairness mitigation)."""
+    if groups is None:
+        return est.fit(X, y)
+    from models.groups import reweighing_weights
+
+    return est.fit(X, y, sample_weight=reweighing_weights(groups, y.to_numpy()))
+
+
+def cross_validate(kind: str, features: pd.DataFrame, config: ExperimentConfig,
+                   planted: dict[int, set[str]] | None = None,
+                   weight_groups: pd.Series | None = None) -> ModelResult:
+    """Rolling-origin predictions and per-fold metrics for one model kind.
+
+    ``weight_groups`` (aligned with ``features``) switches on reweighing by those groups.
+    """
+    data = labelled(features)
+    groups = weight_groups.loc[data.index] if weight_groups is not None else None
+    cols = model_features(kind, config.target, config.level)
+    params = config.lightgbm if kind == "lightgbm" else config.logistic
+    rows, preds = [], []
+    for train, test, year in rolling_origin_folds(data["school_year"], config.test_years):
+        est = make_estimator(kind, params, seed=config.seed)
+        X_train, y_train = data.loc[train, cols], data.loc[train, "elevated_next"].astype(int)
+        _fit(est, X_train, y_train, groups[train] if groups is not None else None)
+        score = est.predict_proba(data.loc[test, cols])[:, 1]
+        ids = data.loc[test, "place_id"].to_numpy()
+        y = data.loc[test, "elevated_next"].astype(int).to_numpy()
+        m = evaluate(y, score, top_share=config.top_share, budget=config.budget, place_ids=ids,
+                     planted=planted.get(year + 1) if planted else None)
+        rows.append({"test_year": year, **m})
+        preds.append(pd.DataFrame({"place_id": ids, "school_year": year, "y": y,
+                                   "score": score}))
+    oof = pd.concat(preds, ignore_index=True)
+    return ModelResult(kind, cols, pd.DataFrame(rows), oof)
+
+
+def fit_candidate(result: ModelResult, features: pd.DataFrame, config: ExperimentConfig,
+                  planted: dict[int, set[str]] | None = None,
+                  weight_groups: pd.Series | None = None) -> ModelResult:
+    """Calibrate on out-of-fold scores, re-score folds calibrated, fit on all labelled rows."""
+    calibrator, briers = choose_calibrator(result.oof)
+    oof = result.oof.copy()
+    oof["prob"] = calibrator.transform(oof["score"].to_numpy())
+    rows = []
+    for year, fold in oof.groupby("school_year"):
+        m = evaluate(fold["y"].to_numpy(), fold["prob"].to_numpy(), top_share=config.top_share,
+                     budget=config.budget, place_ids=fold["place_id"].to_numpy(),
+                     planted=planted.get(int(year) + 1) if planted else None)
+        rows.append({"test_year": int(year), **m})
+    data = labelled(features)
+    est = make_estimator(result.kind, config.lightgbm if result.kind == "lightgbm"
+                         else config.logistic, seed=config.seed)
+    _fit(est, data[result.features], data["elevated_next"].astype(int),
+         weight_groups.loc[data.index] if weight_groups is not None else None)
+    return ModelResult(result.kind, result.features, pd.DataFrame(rows), oof, est, calibrator,
+                       f1_threshold(oof["y"].to_numpy(), oof["prob"].to_numpy()), briers)
+
+
+def train_experiment(features: pd.DataFrame, config: ExperimentConfig,
+                     planted: dict[int, set[str]] | None = None) -> dict[str, ModelResult]:
+    """Baselines and candidate on the same folds; the candidate comes back fitted+calibrated."""
+    results = {kind: cross_validate(kind, features, config, planted)
+               for kind in (*config.baselines, config.candidate)}
+    results[config.candidate] = fit_candidate(results[config.candidate], features, config,
+                                              planted)
+    return results
+
+
+def train_reweighed_candidate(features: pd.DataFrame, config: ExperimentConfig,
+                              weight_groups: pd.Series,
+                              planted: dict[int, set[str]] | None = None) -> ModelResult:
+    """The candidate again, trained with reweighing by ``weight_groups`` (mitigation)."""
+    result = cross_validate(config.candidate, features, config, planted, weight_groups)
+    return fit_candidate(result, features, config, planted, weight_groups)
+
+
+def comparison_table(results: dict[str, ModelResult]) -> pd.DataFrame:
+    """Mean fold metrics per model kind (rows) — the table the README and app show."""
+    return pd.DataFrame({k: r.mean_metrics for k, r in results.items()}).T
+
+
+def recall_parity_thresholds(prob: np.ndarray, y: np.ndarray, groups: pd.Series,
+                             global_threshold: float, min_positives: int = 5
+                             ) -> dict[str, float]:
+    """Per-group flag thresholds so each group reaches the overall recall (post-processing).
+
+    The risk itself stays calibrated; only where the line is drawn differs by kind of place, so
+    that elevated places in low-risk kinds of places are not systematically missed. Groups with
+    fewer than ``min_positives`` elevated places keep the global threshold.
+    """
+    prob, y = np.asarray(prob, dtype=float), np.asarray(y).astype(bool)
+    target = (prob[y] >= global_threshold).mean() if y.any() else 0.0
+    out = {}
+    for label, idx in pd.Series(range(len(y))).groupby(np.asarray(groups)).groups.items():
+        i = np.asarray(list(idx))
+        pos = np.sort(prob[i][y[i]])[::-1]
+        if pos.size < min_positives:
+            continue
+        k = max(1, int(np.ceil(target * pos.size)))
+        out[str(label)] = float(pos[k - 1])
+    return out
+
+
+def with_group_thresholds(result: ModelResult, places: pd.DataFrame,
+                          groupings: tuple[str, ...]) -> ModelResult:
+    """The same fitted model with recall-parity thresholds per joint group of ``groupings``."""
+    from models.groups import joint_group, tertile_cuts
+
+    oof = result.oof.merge(places, on=["place_id", "school_year"], how="left")
+    cuts = tertile_cuts(oof)
+    groups = joint_group(oof, groupings, cuts)
+    thresholds = recall_parity_thresholds(oof["prob"].to_numpy(), oof["y"].to_numpy(), groups,
+                                          result.threshold)
+    return ModelResult(result.kind, result.features, result.fold_metrics, result.oof,
+                       result.estimator, result.calibrator, result.threshold,
+                       result.calibration_briers, thresholds, cuts, tuple(groupings))
+
+
+def row_thresholds(result: ModelResult, places: pd.DataFrame) -> np.ndarray:
+    """The flag threshold that applies to each row of ``places`` (global or per group)."""
+    if not result.group_thresholds:
+        return np.full(len(places), result.threshold)
+    from models.groups import joint_group
+
+    labels = joint_group(places, result.groupings, result.group_cuts)
+    return labels.map(result.group_thresholds).fillna(result.threshold).to_numpy(dtype=float)
