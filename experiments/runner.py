@@ -9,6 +9,7 @@ version under ``outputs/`` so pages never recompute a model.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +23,11 @@ from features.indicators import compute_features
 from features.panel import build_panels
 from features.targets import add_targets
 
-OUTPUT_DIR = REPO_ROOT / "outputs"
+def output_root() -> Path:
+    """Where bundles go: ``KANSENRADAR_OUTPUT_DIR`` or ``outputs/`` in the repository."""
+    return Path(os.environ.get("KANSENRADAR_OUTPUT_DIR", REPO_ROOT / "outputs"))
+
+
 TRUTH_FILE = Path("truth") / "ground_truth.csv"
 HISTORY_COLUMNS = ("place_id", "school_year", "n_pupils", "n_events", "rate", "shrunk_rate",
                    "rate_lower", "rate_upper", "national_rate", "elevated", "place_name",
@@ -80,7 +85,7 @@ def build_features(sources: Sources) -> dict[tuple[str, str], tuple[pd.DataFrame
 
 def run_experiment(config: ExperimentConfig, panel: pd.DataFrame, features: pd.DataFrame,
                    data_dir: Path, *, force: bool = False, force_reason: str | None = None,
-                   output_dir: Path = OUTPUT_DIR) -> ExperimentOutcome:
+                   output_dir: Path | None = None) -> ExperimentOutcome:
     """Train, log, audit, gate and bundle one experiment.
 
     If the fairness gate refuses the candidate, the candidate is retrained with reweighing by
@@ -91,6 +96,7 @@ def run_experiment(config: ExperimentConfig, panel: pd.DataFrame, features: pd.D
     from models.registry import log_experiment
     from models.train import comparison_table, train_experiment, train_reweighed_candidate
 
+    output_dir = output_dir or output_root()
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     planted = load_planted(data_dir, config.target, config.level)
@@ -210,9 +216,10 @@ def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: ob
 def run_all(data_dir: Path = DEFAULT_DATA_DIR, *, configs: list[ExperimentConfig] | None = None,
             force: bool = False, force_reason: str | None = None,
             progress: Callable[[str], None] | None = None,
-            output_dir: Path = OUTPUT_DIR) -> list[ExperimentOutcome]:
+            output_dir: Path | None = None) -> list[ExperimentOutcome]:
     """Read the data folder, build features, run every experiment; write ``outputs/``."""
     say = progress or (lambda _msg: None)
+    output_dir = output_dir or output_root()
     say("reading sources")
     sources = load_sources(data_dir)
     say("building panels and features")

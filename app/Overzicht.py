@@ -1,0 +1,82 @@
+"""Overzicht / Overview: map of gemeenten by risk, ranked flagged places, drill-down.
+
+Run with ``streamlit run app/Overzicht.py`` (``make run`` does it for you).
+"""
+
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from app import ui
+from app.i18n import t
+from features.catalog import SKELETON_DIR
+from features.panel import TARGET_LABELS
+from features.sources import read_gemeente_geojson
+from features.years import format_school_year
+
+lang = ui.setup_page("app_title")
+target = ui.target_choice(lang)
+st.title(f"kansenradar — {TARGET_LABELS[target][0 if lang == 'nl' else 1]}")
+st.caption(t("tagline", lang))
+
+
+@st.cache_resource(show_spinner=False)
+def boundaries() -> dict:
+    return read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1]
+
+
+gem = ui.load_bundle(target, "gemeente")
+if gem is None:
+    st.stop()
+scores = ui.scores(str(gem.path))
+hist = ui.history(str(gem.path))
+pred_year = int(gem.meta["feature_year"]) + 1
+years = [pred_year, *sorted(hist["school_year"].unique(), reverse=True)]
+year = st.sidebar.selectbox(
+    t("year", lang), years,
+    format_func=lambda y: f"{format_school_year(y)} ({t('prediction', lang)})" if y == pred_year
+    else format_school_year(y))
+
+if year == pred_year:
+    shown = scores.assign(value=scores["risk"] * 100,
+                          label=scores["flag"].map({1: t("flag_yes", lang)}).fillna(""))
+    title, colour = f"{t('map_title', lang)} — {format_school_year(year)}", t("risk", lang) + " (%)"
+else:
+    h = hist[hist["school_year"] == year]
+    shown = h.assign(value=h["shrunk_rate"], label=h["elevated"].map(
+        {1.0: t("flag_yes", lang)}).fillna(""))
+    title, colour = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
+
+fig = px.choropleth(shown, geojson=boundaries(), locations="place_id", featureidkey="id",
+                    color="value", color_continuous_scale="YlOrRd",
+                    hover_name="place_name", hover_data={"label": True, "value": ":.1f",
+                                                         "place_id": False},
+                    labels={"value": colour, "label": t("flag", lang)})
+fig.update_geos(fitbounds="locations", visible=False)
+fig.update_layout(height=560, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=title)
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(fig, width="stretch", key="map")
+with right:
+    st.subheader(f"{t('flagged_places', lang)} — {format_school_year(pred_year)}")
+    flagged = scores[scores["flag"] == 1]
+    st.dataframe(ui.display_scores(flagged, lang), hide_index=True, height=520,
+                 key="gemeente_table")
+st.caption(t("suppressed_note", lang))
+
+st.divider()
+options = scores.dropna(subset=["place_name"]).sort_values("rank")
+choice = st.selectbox(t("choose_gemeente", lang), options["place_id"],
+                      format_func=lambda c: options.set_index("place_id").loc[c, "place_name"],
+                      key="gemeente_choice")
+for level in ("pc4", "school"):
+    b = ui.bundle(target, level, ui.champion(ui.config_for(target, level).registered_name))
+    if b is None:
+        continue
+    within = ui.scores(str(b.path), "gemeente_code")
+    within = within[within["gemeente_code"] == choice]
+    st.subheader(("Postcodegebieden" if lang == "nl" else "Postcode areas") if level == "pc4"
+                 else ("Scholen" if lang == "nl" else "Schools"))
+    st.dataframe(ui.display_scores(within, lang, extra=("pc4",) if level == "school" else ()),
+                 hide_index=True, key=f"within_{level}")

@@ -1,0 +1,87 @@
+"""Plaats / Place detail: why is this place flagged? Contributions, history, peers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from app import ui
+from app.i18n import t
+from features.indicators import REGISTRY, label
+from features.years import format_school_year
+from models.explain import summary_sentence
+
+lang = ui.setup_page("why_flagged")
+target = ui.target_choice(lang)
+level = ui.level_choice(lang, target, default="gemeente")
+st.title(t("why_flagged", lang))
+b = ui.load_bundle(target, level)
+if b is None:
+    st.stop()
+scores = ui.scores(str(b.path))
+visible = scores[~scores["suppressed"]].sort_values("rank")
+if visible.empty:
+    st.info(t("suppressed_note", lang))
+    st.stop()
+names = visible.set_index("place_id")["place_name"].fillna(visible.set_index("place_id").index
+                                                            .to_series())
+default = st.query_params.get("place")
+index = int(np.flatnonzero(visible["place_id"] == default)[0]) if default in set(
+    visible["place_id"]) else 0
+place = st.selectbox(t("place", lang), visible["place_id"], index=index,
+                     format_func=lambda p: f"{names[p]} ({p})", key="place")
+row = visible.set_index("place_id").loc[place]
+feats = ui.table(str(b.path), "features_latest.parquet").set_index("place_id")
+contrib = ui.table(str(b.path), "contributions.parquet").set_index("place_id")
+
+c1, c2, c3 = st.columns(3)
+c1.metric(t("risk", lang) + f" {format_school_year(int(row['target_year']))}", f"{row['risk']:.0%}")
+c2.metric(t("interval", lang), f"{row['risk_low']:.0%} – {row['risk_high']:.0%}")
+c3.metric(t("flag", lang), t("flag_yes", lang) if row["flag"] == 1 else t("flag_no", lang))
+st.info(summary_sentence(feats.loc[place], target, lang))
+
+st.subheader(t("why_flagged", lang))
+c = contrib.loc[place].drop(labels=["bias"], errors="ignore").astype(float)
+c = c.reindex(c.abs().sort_values(ascending=True).index)[-12:]
+fig = go.Figure(go.Bar(x=c.to_numpy(), y=[label(n, lang) for n in c.index], orientation="h",
+                       marker_color=np.where(c.to_numpy() > 0, "#b3261e", "#2a6f97"),
+                       text=[("↑ " if v > 0 else "↓ ") + f"{v:+.2f}" for v in c.to_numpy()],
+                       textposition="auto"))
+fig.update_layout(height=420, margin={"l": 0, "r": 0, "t": 10, "b": 0},
+                  xaxis_title=("bijdrage aan risico (log-odds; ↑ verhoogt)" if lang == "nl"
+                               else "contribution to risk (log-odds; ↑ raises)"))
+st.plotly_chart(fig, width="stretch", key="contrib")
+
+# national picture and peers with a similar context
+context = [n for n, i in REGISTRY.items() if i.kind == "context" and n in feats.columns]
+z = (feats[context] - feats[context].mean()) / feats[context].std()
+distance = np.sqrt(((z - z.loc[place]) ** 2).sum(axis=1)).drop(place, errors="ignore")
+peers = distance.nsmallest(20).index
+shown = [n for n in c.index[::-1] if n in feats.columns][:8]
+compare = pd.DataFrame({
+    "indicator": [label(n, lang) for n in shown],
+    t("place", lang): feats.loc[place, shown].to_numpy(),
+    t("national", lang) + " (mediaan)": feats[shown].median().to_numpy(),
+    t("peers", lang) + " (mediaan)": feats.loc[peers, shown].median().to_numpy(),
+})
+st.subheader(f"{t('national', lang)} / {t('peers', lang)}")
+st.dataframe(compare.round(2), hide_index=True, key="compare")
+
+st.subheader(t("history", lang))
+h = ui.history(str(b.path))
+h = h[h["place_id"] == place].sort_values("school_year")
+fig2 = go.Figure()
+fig2.add_trace(go.Scatter(x=h["school_year"], y=h["rate_upper"], line={"width": 0},
+                          showlegend=False, hoverinfo="skip"))
+fig2.add_trace(go.Scatter(x=h["school_year"], y=h["rate_lower"], fill="tonexty",
+                          fillcolor="rgba(42,111,151,0.2)", line={"width": 0},
+                          name="90%-interval"))
+fig2.add_trace(go.Scatter(x=h["school_year"], y=h["shrunk_rate"], mode="lines+markers",
+                          name=names[place]))
+fig2.add_trace(go.Scatter(x=h["school_year"], y=h["national_rate"] * 100, mode="lines",
+                          line={"dash": "dot", "color": "grey"}, name=t("national", lang)))
+fig2.update_layout(height=320, yaxis_title="%", margin={"l": 0, "r": 0, "t": 10, "b": 0})
+st.plotly_chart(fig2, width="stretch", key="history")
+st.caption(t("suppressed_note", lang))

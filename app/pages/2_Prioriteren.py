@@ -1,0 +1,49 @@
+"""Prioriteren / Prioritise: which places first under a budget, and how is the list spread?"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import ui
+from app.i18n import t
+from models.groups import assign_groups, grouping_label
+from models.prioritise import prioritise
+
+lang = ui.setup_page("budget")
+target = ui.target_choice(lang)
+level = ui.level_choice(lang, target, default="school")
+st.title("Prioriteren" if lang == "nl" else "Prioritise")
+b = ui.load_bundle(target, level)
+if b is None:
+    st.stop()
+scores = ui.scores(str(b.path))
+kind = st.radio(t("budget_kind", lang), ["places", "pupils"], horizontal=True, key="kind",
+                format_func=lambda k: t("budget_places" if k == "places" else "budget_pupils",
+                                        lang))
+budget = st.number_input(t("budget", lang), min_value=1, value=20 if kind == "places" else 2000,
+                         step=1 if kind == "places" else 100, key="budget")
+chosen = prioritise(scores, int(budget), by=kind)
+c1, c2, c3 = st.columns(3)
+c1.metric(t("budget_places", lang), len(chosen))
+c2.metric(t("pupils", lang), f"{chosen['n_pupils'].sum():,.0f}")
+c3.metric(t("expected_hits", lang), f"{chosen['risk'].sum():.1f}")
+st.dataframe(ui.display_scores(chosen, lang, extra=("gemeente_name",)), hide_index=True,
+             key="priority_table")
+st.download_button(t("download", lang), chosen.drop(columns=["suppressed"]).to_csv(index=False),
+                   file_name=f"kansenradar_{target}_{level}_top{len(chosen)}.csv",
+                   mime="text/csv", key="download")
+
+st.subheader(t("spread_groups", lang))
+groups_all = assign_groups(scores)
+groups_top = groups_all.loc[chosen.index]
+rows = []
+for g in ("urbanity", "migration", "income"):
+    share_all = groups_all[g].value_counts(normalize=True)
+    share_top = groups_top[g].value_counts(normalize=True).reindex(share_all.index).fillna(0)
+    for k in share_all.index:
+        rows.append({t("grouping", lang): grouping_label(g, lang), "groep": k,
+                     ("in lijst" if lang == "nl" else "in list"): f"{share_top[k]:.0%}",
+                     ("alle plaatsen" if lang == "nl" else "all places"): f"{share_all[k]:.0%}"})
+st.dataframe(pd.DataFrame(rows), hide_index=True, key="spread")
+st.caption(t("suppressed_note", lang))

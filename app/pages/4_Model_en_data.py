@@ -1,0 +1,51 @@
+"""Model & data: which model version made the flags, its metrics vs baselines, the data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app import ui
+from app.i18n import t
+from features.catalog import validate_folder
+
+lang = ui.setup_page("model_data")
+target = ui.target_choice(lang)
+level = ui.level_choice(lang, target, default="gemeente")
+st.title(t("model_data", lang))
+b = ui.load_bundle(target, level)
+if b is not None:
+    m = b.meta
+    st.write(f"**{m['name']}** v{m['version']} · MLflow run `{m['run_id']}` · "
+             f"{'kalibratie' if lang == 'nl' else 'calibration'}: {m['calibration']} · "
+             f"{'drempel' if lang == 'nl' else 'threshold'}: {m['threshold']:.3f} · "
+             f"{'mitigatie' if lang == 'nl' else 'mitigation'}: {m.get('mitigation', 'none')}")
+    st.subheader("Model vs baselines (held-out years)")
+    comp = ui.table(str(b.path), "comparison.csv").rename(columns={"Unnamed: 0": "model"})
+    st.dataframe(comp.round(3), hide_index=True, key="comparison")
+    st.subheader("Per jaar" if lang == "nl" else "Per year")
+    st.dataframe(ui.table(str(b.path), "fold_metrics.csv").round(3), hide_index=True,
+                 key="folds")
+
+st.subheader("Data")
+st.markdown(
+    "- **Echt / real:** scholen en gemeenten (DUO-registers), CBS-context, achterstandsscores, "
+    "gemeentegrenzen, VSV 2014-15 per VO-school.\n"
+    "- **Gesimuleerd / simulated:** leerlingen, adviezen, toetsuitslagen, heroverwegingen en "
+    "VSV per jaar 2014-15 … 2024-25 (`features/synthetic`), gekalibreerd op landelijke cijfers.\n"
+    "- Cijfers op basis van < 10 leerlingen worden nooit getoond.")
+
+st.subheader(t("validate_folder", lang))
+folder = st.text_input(t("folder", lang), key="folder")
+if folder:
+    path = Path(folder).expanduser()
+    if not path.is_dir():
+        st.error(("Map bestaat niet: " if lang == "nl" else "Folder does not exist: ") + folder)
+    else:
+        checks = pd.DataFrame([c.__dict__ for c in validate_folder(path)])
+        bad = checks[~checks["ok"]]
+        (st.error if len(bad) else st.success)(
+            f"{len(bad)} {'bestand(en) met fouten' if lang == 'nl' else 'file(s) with errors'}")
+        st.dataframe(checks, hide_index=True, key="checks")

@@ -1,0 +1,26 @@
+"""Which places first under a budget: a ranked list by calibrated risk.
+
+With calibrated risks, the sum of the chosen places' risks is the expected number of places in
+the list that will really be elevated next year. A budget in pupils fills the list greedily by
+risk until the pupils reachable are used up (places too large for what is left are skipped).
+Places whose figures are suppressed (< 10 pupils) are not listed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def prioritise(scores: pd.DataFrame, budget: int, by: str = "places") -> pd.DataFrame:
+    """Top places by risk within ``budget`` places or pupils (``by`` = 'places' / 'pupils')."""
+    ranked = scores[scores["risk"].notna()].sort_values("risk", ascending=False)
+    if by == "places":
+        return ranked.head(budget)
+    if by != "pupils":
+        raise ValueError("by must be 'places' or 'pupils'")
+    keep, used = [], 0.0
+    for idx, n in ranked["n_pupils"].items():
+        if used + n <= budget:
+            keep.append(idx)
+            used += n
+    return ranked.loc[keep]
