@@ -66,7 +66,7 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
 def build_risk_model(result: ModelResult, config: ExperimentConfig) -> RiskModel:
     oof_prob = result.calibrator.transform(result.oof["score"].to_numpy())
     return RiskModel(result.estimator, result.calibrator, result.threshold, result.features,
-                     oof_prob, result.oof["y"].to_numpy(), config.target, config.level,
+                     oof_prob, config.target, config.level,
                      result.kind, result.group_thresholds, result.group_cuts, result.groupings)
 
 

@@ -2,9 +2,10 @@
 
 Input: place-level feature rows (the registry's indicators for the model's target and level).
 Output per row: ``risk`` (calibrated probability of being elevated next year), ``risk_low`` and
-``risk_high`` (the observed share among the 400 out-of-fold places with the nearest predicted
-risk, Wilson 90 % interval: *how sure are we that this risk level means what it says*), and
-``flag`` (risk at or above the model's operating point).
+``risk_high`` (a Wilson 90 % interval around the risk whose sample size is the number of
+held-out place-years with a predicted risk within ±0.05: *how much evidence pins this risk
+level down* — wide where the model rarely predicted such risks), and ``flag`` (risk at or above
+the model's operating point).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ try:  # mlflow is heavy (≈1.4 s import); only needed when logging or serving
 except ImportError:  # pragma: no cover
     PythonModel = object  # type: ignore[misc,assignment]
 
-NEIGHBOURS = 400
+NEIGHBOURHOOD = 0.05
+MIN_EVIDENCE = 5
 Z90 = 1.6449
 
 
@@ -35,7 +37,7 @@ class RiskModel(PythonModel):
     """Calibrated early-warning model for one target and level."""
 
     def __init__(self, estimator: object, calibrator: object, threshold: float,
-                 features: list[str], oof_prob: np.ndarray, oof_y: np.ndarray, target: str,
+                 features: list[str], oof_prob: np.ndarray, target: str,
                  level: str, kind: str, group_thresholds: dict[str, float] | None = None,
                  group_cuts: dict[str, tuple[float, float]] | None = None,
                  groupings: tuple[str, ...] = ()):
@@ -43,9 +45,7 @@ class RiskModel(PythonModel):
         self.calibrator = calibrator
         self.threshold = float(threshold)
         self.features = list(features)
-        order = np.argsort(oof_prob)
-        self.oof_prob = np.asarray(oof_prob, dtype=float)[order]
-        self.oof_y = np.asarray(oof_y, dtype=float)[order]
+        self.oof_prob = np.sort(np.asarray(oof_prob, dtype=float))  # evidence per risk level
         self.target = target
         self.level = level
         self.kind = kind
@@ -59,12 +59,10 @@ class RiskModel(PythonModel):
         return np.clip(self.calibrator.transform(raw), 0, 1)
 
     def risk_interval(self, risk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        k = min(NEIGHBOURS, self.oof_prob.size)
-        pos = np.searchsorted(self.oof_prob, risk)
-        start = np.clip(pos - k // 2, 0, self.oof_prob.size - k)
-        csum = np.concatenate([[0.0], np.cumsum(self.oof_y)])
-        hits = csum[start + k] - csum[start]
-        return wilson(hits, np.full(risk.shape, k))
+        lo = np.searchsorted(self.oof_prob, risk - NEIGHBOURHOOD, side="left")
+        hi = np.searchsorted(self.oof_prob, risk + NEIGHBOURHOOD, side="right")
+        evidence = np.maximum(hi - lo, MIN_EVIDENCE)
+        return wilson(risk * evidence, evidence)
 
     def thresholds(self, X: pd.DataFrame) -> np.ndarray:
         """Flag threshold per row: global, or per kind of place after recall-parity mitigation."""

@@ -1,0 +1,328 @@
+"""``kansenradar`` command line: every stage, and all of them at once.
+
+Exit codes: 0 ok · 1 usage error · 2 a data file is wrong (the message says which file, row
+and column) · 3 no champion model (run ``kansenradar train`` first) · 4 promotion refused.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from features.catalog import DEFAULT_DATA_DIR, REPO_ROOT
+from features.errors import DataError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="kansenradar — early warning of unequal opportunity in Dutch education. "
+                  "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.")
+console = Console()
+err = Console(stderr=True)
+
+DataDir = typer.Option(DEFAULT_DATA_DIR, "--data-dir", "-d",
+                       help="Folder with DUO/CBS files (default: the embedded national data).")
+Target = typer.Option("under_advice", "--target", "-t", help="under_advice or dropout.")
+Level = typer.Option("gemeente", "--level", "-l", help="school, pc4, gemeente or rmc.")
+
+
+def _fail(message: str, code: int) -> None:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                    console=console, transient=False)
+
+
+def ensure_default_data(data_dir: Path, seed: int = 20241) -> None:
+    """Generate the embedded default on first use (deterministic, ~5 s)."""
+    if data_dir == DEFAULT_DATA_DIR and not (data_dir / "MANIFEST.json").is_file():
+        generate(out=data_dir, seed=seed, scale=1.0)
+
+
+@app.command()
+def generate(out: Path = typer.Option(DEFAULT_DATA_DIR, help="Where to write the files."),
+             seed: int = typer.Option(20241, help="Same seed → byte-identical files."),
+             scale: float = typer.Option(1.0, help="Multiply pupil numbers (benchmarks).")
+             ) -> None:
+    """Write the embedded national default: semi-synthetic DUO/CBS files on the real skeleton."""
+    from features.synthetic import generate as run_generate
+
+    with _progress() as progress:
+        task = progress.add_task("simulating pupils", total=12)
+
+        def step(msg: str) -> None:
+            progress.update(task, advance=1, description=f"simulating {msg}")
+
+        manifest = run_generate(out, seed=seed, scale=scale, progress=step)
+        progress.update(task, completed=12, description="written")
+    console.print(f"[green]✓[/] {len(manifest['files'])} files, "
+                  f"{manifest['n_pupil_records']:,} simulated pupil records → {out}")
+
+
+@app.command()
+def validate(data_dir: Path = DataDir) -> None:
+    """Read every recognised DUO/CBS file in a folder and report problems per file."""
+    from features.catalog import validate_folder
+
+    if not data_dir.is_dir():
+        _fail(f"folder {data_dir} does not exist", 1)
+    checks = validate_folder(data_dir)
+    table = Table("source", "file", "rows", "status")
+    for c in checks:
+        table.add_row(c.label, c.file, f"{c.rows:,}", "[green]ok[/]" if c.ok and c.rows else
+                      (f"[yellow]{c.message}[/]" if c.ok else f"[red]{c.message}[/]"))
+    console.print(table)
+    if any(not c.ok for c in checks):
+        raise typer.Exit(2)
+
+
+@app.command()
+def features(data_dir: Path = DataDir,
+             out: Path = typer.Option(REPO_ROOT / "outputs" / "features",
+                                      help="Where to write panel and feature tables (Parquet).")
+             ) -> None:
+    """Build the place × year panels and the registered indicators for every target and level."""
+    from experiments.runner import build_features
+    from features.catalog import load_sources
+
+    ensure_default_data(data_dir)
+    try:
+        t0 = time.perf_counter()
+        built = build_features(load_sources(data_dir))
+    except DataError as exc:
+        _fail(str(exc), 2)
+    out.mkdir(parents=True, exist_ok=True)
+    table = Table("target", "level", "places", "years", "features", "elevated share")
+    for (target, level), (panel, feats) in built.items():
+        panel.to_parquet(out / f"panel_{target}_{level}.parquet")
+        feats.to_parquet(out / f"features_{target}_{level}.parquet")
+        table.add_row(target, level, f"{panel['place_id'].nunique():,}",
+                      f"{panel['school_year'].min()}–{panel['school_year'].max()}",
+                      str(feats.shape[1] - 11), f"{panel['elevated'].mean():.1%}")
+    console.print(table)
+    console.print(f"[green]✓[/] written to {out} in {time.perf_counter() - t0:.1f} s")
+
+
+def _run(data_dir: Path, only: list[str] | None, force: bool, reason: str | None) -> None:
+    from experiments.config import load_configs
+    from experiments.runner import run_all
+
+    ensure_default_data(data_dir)
+    configs = [c for c in load_configs() if not only or c.name in only]
+    if not configs:
+        _fail(f"no experiment named {only}; see experiments/configs/", 1)
+    with _progress() as progress:
+        task = progress.add_task("starting", total=len(configs) + 2)
+
+        def step(msg: str) -> None:
+            progress.update(task, advance=1, description=msg)
+
+        try:
+            outcomes = run_all(data_dir, configs=configs, force=force, force_reason=reason,
+                               progress=step)
+        except DataError as exc:
+            progress.stop()
+            _fail(str(exc), 2)
+        progress.update(task, completed=len(configs) + 2, description="done")
+    table = Table("experiment", "version", "champion", "AUC", "AP", "prec@10%", "Brier",
+                  "calib. err", "vs best baseline AP")
+    for o in outcomes:
+        comp = o.comparison
+        cand = comp.iloc[-1]
+        best_base = comp.drop(index=[i for i in comp.index if i.startswith("lightgbm")])[
+            "average_precision"].max()
+        table.add_row(o.config.name, o.version, "[green]yes[/]" if o.promoted else "[red]no[/]",
+                      f"{cand['roc_auc']:.3f}", f"{cand['average_precision']:.3f}",
+                      f"{cand['precision_at_top10pct']:.3f}", f"{cand['brier']:.3f}",
+                      f"{cand['calibration_error']:.3f}",
+                      f"{cand['average_precision'] - best_base:+.3f}")
+    console.print(table)
+    for o in outcomes:
+        console.print(("[green]✓[/] " if o.promoted else "[red]✗[/] ") + o.promotion_message)
+    if not all(o.promoted for o in outcomes):
+        raise typer.Exit(4)
+
+
+@app.command()
+def train(data_dir: Path = DataDir,
+          only: list[str] = typer.Option(None, "--only", help="Experiment name(s) to run."),
+          force_promote: bool = typer.Option(False, help="Promote even if the gate refuses."),
+          reason: str = typer.Option(None, help="Required with --force-promote; recorded.")
+          ) -> None:
+    """Train, validate, log to MLflow, audit, and promote through the fairness gate."""
+    if force_promote and not reason:
+        _fail("--force-promote needs --reason '...' (the override is recorded in MLflow)", 1)
+    _run(data_dir, only, force_promote, reason)
+
+
+@app.command()
+def run(data_dir: Path = DataDir) -> None:
+    """The main job: data (generated on first use) → features → models → audit → champions."""
+    _run(data_dir, None, False, None)
+
+
+def _bundle(target: str, level: str):  # noqa: ANN202 - returns app.bundles.Bundle
+    from app.bundles import champion_from_registry, config_for, find_bundle
+
+    try:
+        name = config_for(target, level).registered_name
+    except KeyError as exc:
+        _fail(str(exc.args[0]), 1)
+    b = find_bundle(target, level, champion_from_registry(name))
+    if b is None:
+        _fail(f"no champion for {name}: run `kansenradar train` first", 3)
+    return b
+
+
+@app.command()
+def audit(target: str = Target, level: str = Level) -> None:
+    """Show the champion's fairness audit: gate decision and disparities beyond limits."""
+    b = _bundle(target, level)
+    console.print(f"[bold]{b.name} v{b.version}[/] — {b.meta['gate_summary']}")
+    table = b.read("audit.parquet")
+    if table.empty:
+        return
+    gated = table[table["metric"].isin(["recall", "false_positive_rate", "calibration_gap"])]
+    show = Table("grouping", "group", "metric", "value", "90% CI", "diff vs ref", "limit")
+    for r in gated.itertuples():
+        show.add_row(r.grouping, str(r.group), r.metric, f"{r.value:.3f}",
+                     f"{r.ci_low:.3f}–{r.ci_high:.3f}", f"{r.difference:+.3f}",
+                     "" if r.limit != r.limit else f"{r.limit:.2f}")
+    console.print(show)
+    console.print(f"report: {b.path / 'report.html'}")
+
+
+@app.command()
+def promote(target: str = Target, level: str = Level,
+            version: str = typer.Option(..., help="Registered model version to promote."),
+            force: bool = typer.Option(False, help="Override a refusing gate (recorded)."),
+            reason: str = typer.Option(None, help="Why the override is justified (required).")
+            ) -> None:
+    """Promote a version to champion through the fairness gate (its stored audit decides)."""
+    import json
+
+    from app.bundles import bundle_versions, config_for
+    from models.audit import GateDecision
+    from models.registry import promote as do_promote
+
+    name = config_for(target, level).registered_name
+    path = next((p for p in bundle_versions(name) if p.name == f"v{version}"), None)
+    if path is None:
+        _fail(f"{name} v{version} has no audit bundle; train it first", 1)
+    meta = json.loads((path / "meta.json").read_text())
+    decision = GateDecision(meta["gate_allowed"], tuple(meta["gate_reasons"]),
+                            meta["gate_summary"])
+    try:
+        result = do_promote(name, version, decision, force=force, reason=reason,
+                            actor=os.environ.get("USER", "cli"))
+    except ValueError as exc:
+        _fail(str(exc), 1)
+    console.print(("[green]✓[/] " if result.promoted else "[red]✗[/] ") + result.message)
+    for r in result.reasons:
+        console.print("  • " + r)
+    if result.promoted:
+        meta["promoted"] = True
+        (path / "meta.json").write_text(json.dumps(meta, indent=1))
+    else:
+        raise typer.Exit(4)
+
+
+@app.command()
+def score(target: str = Target, level: str = Level, data_dir: Path = DataDir,
+          year: int = typer.Option(None, help="Feature year t (predicts t + 1); default latest."),
+          out: Path = typer.Option(None, help="Output .csv or .parquet (default: outputs/)."),
+          ) -> None:
+    """Batch-score places with the champion (risk, interval, flag, drivers); suppressed."""
+    from app.bundles import config_for
+    from experiments.runner import build_features
+    from features.catalog import load_sources
+    from models.registry import load_champion
+    from models.scoring import score_year, suppressed_scores
+
+    ensure_default_data(data_dir)
+    name = config_for(target, level).registered_name
+    try:
+        model, facts = load_champion(name)
+    except Exception:
+        _fail(f"no champion for {name}: run `kansenradar train` first", 3)
+    try:
+        panel, feats = build_features(load_sources(data_dir))[(target, level)]
+    except DataError as exc:
+        _fail(str(exc), 2)
+    year = year or int(feats["school_year"].max())
+    if year not in set(feats["school_year"]):
+        _fail(f"no data for year {year}; available {sorted(set(feats['school_year']))}", 1)
+    scores, _ = score_year(model, feats, panel, year)
+    public = suppressed_scores(scores).assign(model=name, model_version=facts["version"])
+    out = out or REPO_ROOT / "outputs" / f"scores_{target}_{level}_{year + 1}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix == ".parquet":
+        public.to_parquet(out)
+    else:
+        public.to_csv(out, index=False)
+    console.print(f"[green]✓[/] {len(public):,} places ({int(public['flag'].sum())} flagged, "
+                  f"{int(public['suppressed'].sum())} suppressed) → {out}")
+
+
+@app.command()
+def report(target: str = Target, level: str = Level) -> None:
+    """Print the path of the champion's HTML audit report / model card."""
+    console.print(str(_bundle(target, level).path / "report.html"))
+
+
+@app.command()
+def compare() -> None:
+    """Comparison table of the last run: candidate vs baselines per experiment."""
+    import pandas as pd
+
+    from experiments.runner import output_root
+
+    path = output_root() / "comparison.csv"
+    if not path.is_file():
+        _fail("no comparison yet: run `kansenradar run` first", 3)
+    frame = pd.read_csv(path)
+    cols = ["experiment", "model", "roc_auc", "average_precision", "precision_at_top10pct",
+            "recall_at_top10pct", "brier", "calibration_error", "planted_recall"]
+    console.print(frame[[c for c in cols if c in frame]].round(3).to_string(index=False))
+
+
+@app.command(name="app")
+def app_command(port: int = typer.Option(8501, help="Port on localhost."),
+                headless: bool = typer.Option(True, help="Do not try to open a browser.")
+                ) -> None:
+    """Start the Streamlit front end on http://localhost:PORT."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app" / "Overzicht.py"),
+           "--server.port", str(port), "--server.headless", str(headless).lower(),
+           "--browser.gatherUsageStats", "false"]
+    console.print(f"kansenradar on http://localhost:{port}  (Ctrl+C to stop)")
+    raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT))
+
+
+@app.command()
+def serve(target: str = Target, level: str = Level,
+          port: int = typer.Option(5001, help="Port on 127.0.0.1.")) -> None:
+    """Serve the champion over REST (MLflow scoring server: POST /invocations)."""
+    from app.bundles import config_for
+    from app.serving import serve_command, serve_env
+
+    name = config_for(target, level).registered_name
+    console.print(f"serving models:/{name}@champion on http://127.0.0.1:{port}/invocations")
+    raise typer.Exit(subprocess.call(serve_command(name, port), cwd=REPO_ROOT, env=serve_env()))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
