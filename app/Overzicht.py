@@ -9,6 +9,7 @@ import plotly.express as px
 import streamlit as st
 
 from app import ui
+from app.bundles import newest_bundle
 from app.i18n import t
 from features.catalog import SKELETON_DIR
 from features.panel import TARGET_LABELS
@@ -27,12 +28,15 @@ def boundaries() -> dict:
 
 
 gem = ui.load_bundle(target, "gemeente")
-if gem is None:
-    st.stop()
-scores = ui.scores(str(gem.path))
+has_model = gem is not None
+if not has_model:  # no approved model: still show the observed data, never a forecast
+    gem = newest_bundle(target, "gemeente")
+    if gem is None:
+        st.stop()
+scores = ui.scores(str(gem.path)) if has_model else None
 hist = ui.history(str(gem.path))
 pred_year = int(gem.meta["feature_year"]) + 1
-years = [pred_year, *sorted(hist["school_year"].unique(), reverse=True)]
+years = ([pred_year] if has_model else []) + sorted(hist["school_year"].unique(), reverse=True)
 year = st.sidebar.selectbox(
     t("year", lang), years,
     format_func=lambda y: f"{format_school_year(y)} ({t('prediction', lang)})" if y == pred_year
@@ -58,6 +62,9 @@ fig.update_layout(height=560, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=ti
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(fig, width="stretch", key="map")
+if not has_model:
+    st.caption(t("suppressed_note", lang))
+    st.stop()
 with right:
     st.subheader(f"{t('flagged_places', lang)} — {format_school_year(pred_year)}")
     flagged = scores[scores["flag"] == 1]

@@ -86,6 +86,14 @@ def find_bundle(target: str, level: str, champion: str | None = None,
     return Bundle(chosen, json.loads((chosen / "meta.json").read_text()))
 
 
+def newest_bundle(target: str, level: str, output_dir: Path | None = None) -> Bundle | None:
+    """The newest version's bundle whatever the gate said — for its *data* (history) only."""
+    versions = bundle_versions(config_for(target, level).registered_name, output_dir)
+    if not versions:
+        return None
+    return Bundle(versions[-1], json.loads((versions[-1] / "meta.json").read_text()))
+
+
 def latest_refusal(target: str, level: str, output_dir: Path | None = None) -> dict | None:
     """Meta of the newest version if the gate refused it (to explain a missing champion)."""
     versions = bundle_versions(config_for(target, level).registered_name, output_dir)

@@ -1,6 +1,7 @@
 """Experiment definitions: small TOML files in ``experiments/configs/`` → frozen dataclasses.
 
-One file per (target, level): which model is the candidate, which baselines it must beat, the
+One file per (target, level): which models compete to be the candidate (the one with the best
+mean held-out ``selection_metric`` wins), which baselines everything is compared with, the
 hyper-parameters and the rolling-origin test years. Change a file, rerun, compare in MLflow.
 """
 
@@ -20,8 +21,9 @@ class ExperimentConfig:
     name: str
     target: str
     level: str
-    candidate: str = "lightgbm"
-    baselines: tuple[str, ...] = ("persistence", "context_only", "logistic")
+    candidates: tuple[str, ...] = ("lightgbm", "logistic")
+    baselines: tuple[str, ...] = ("persistence", "context_only")
+    selection_metric: str = "average_precision"
     test_years: tuple[int, ...] = (2019, 2020, 2021, 2022, 2023)
     seed: int = 0
     top_share: float = 0.10
@@ -37,7 +39,7 @@ class ExperimentConfig:
 
 def load_config(path: Path) -> ExperimentConfig:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    for key in ("baselines", "test_years"):
+    for key in ("baselines", "test_years", "candidates"):
         if key in raw:
             raw[key] = tuple(raw[key])
     return ExperimentConfig(**raw)

@@ -23,6 +23,7 @@ from features.indicators import compute_features
 from features.panel import build_panels
 from features.targets import add_targets
 
+
 def output_root() -> Path:
     """Where bundles go: ``KANSENRADAR_OUTPUT_DIR`` or ``outputs/`` in the repository."""
     return Path(os.environ.get("KANSENRADAR_OUTPUT_DIR", REPO_ROOT / "outputs"))
@@ -72,6 +73,7 @@ class ExperimentOutcome:
     promotion_message: str
     bundle: Path
     seconds: dict[str, float] = field(default_factory=dict)
+    candidate_row: str = ""  # row of ``comparison`` that belongs to the registered model
 
 
 def build_features(sources: Sources) -> dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]]:
@@ -100,30 +102,31 @@ def run_experiment(config: ExperimentConfig, panel: pd.DataFrame, features: pd.D
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     planted = load_planted(data_dir, config.target, config.level)
-    results = train_experiment(features, config, planted)
+    results, chosen = train_experiment(features, config, planted)
     seconds["train"] = time.perf_counter() - t0
     comparison = comparison_table(results)
     t0 = time.perf_counter()
-    logged = log_experiment(config, results, features)
+    logged = log_experiment(config, results, features, chosen)
     seconds["mlflow"] = time.perf_counter() - t0
-    outcome = _audit_score_promote(config, results[config.candidate], logged, comparison, panel,
+    outcome = _audit_score_promote(config, results[chosen], logged, comparison, panel,
                                    features, data_dir, "none", force, force_reason, output_dir,
                                    seconds)
+    outcome.candidate_row = chosen
     if outcome.promoted:
         return outcome
     from models.audit import load_thresholds
 
     t0 = time.perf_counter()
     groups = joint_group(features, load_thresholds().gated_groupings)
-    mitigated = train_reweighed_candidate(features, config, groups, planted)
-    comparison = pd.concat([comparison, comparison_table(
-        {f"{config.candidate}+reweighing": mitigated})])
-    logged = log_experiment(config, {config.candidate: mitigated}, features,
+    mitigated = train_reweighed_candidate(features, config, chosen, groups, planted)
+    comparison = pd.concat([comparison, comparison_table({f"{chosen}+reweighing": mitigated})])
+    logged = log_experiment(config, {chosen: mitigated}, features, chosen,
                             mitigation="reweighing")
     seconds["mitigated_retrain"] = time.perf_counter() - t0
     outcome = _audit_score_promote(config, mitigated, logged, comparison, panel, features,
                                    data_dir, "reweighing", force, force_reason, output_dir,
                                    seconds)
+    outcome.candidate_row = f"{chosen}+reweighing"
     if outcome.promoted:
         return outcome
     # last resort before giving up: the same model, flags drawn per kind of place (recall parity)
@@ -132,11 +135,13 @@ def run_experiment(config: ExperimentConfig, panel: pd.DataFrame, features: pd.D
     places = features[["place_id", "school_year", "urbanity", "pct_non_western",
                        "pct_low_income"]]
     parity = with_group_thresholds(mitigated, places, load_thresholds().gated_groupings)
-    logged = log_experiment(config, {config.candidate: parity}, features,
+    logged = log_experiment(config, {chosen: parity}, features, chosen,
                             mitigation="reweighing+group_thresholds")
-    return _audit_score_promote(config, parity, logged, comparison, panel, features, data_dir,
-                                "reweighing+group_thresholds", force, force_reason, output_dir,
-                                seconds)
+    outcome = _audit_score_promote(config, parity, logged, comparison, panel, features,
+                                   data_dir, "reweighing+group_thresholds", force, force_reason,
+                                   output_dir, seconds)
+    outcome.candidate_row = f"{chosen}+reweighing"  # same model and scores, other thresholds
+    return outcome
 
 
 def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: object,
@@ -202,6 +207,7 @@ def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: ob
                         actor="kansenradar run")
     meta = {"name": logged.name, "version": logged.version, "run_id": logged.run_id,
             "target": config.target, "level": config.level, "feature_year": latest,
+            "model_kind": candidate.kind,
             "threshold": candidate.threshold, "calibration": candidate.calibrator.method,
             "features": candidate.features, "mitigation": mitigation_used,
             "gate_allowed": decision.allowed, "gate_summary": decision.summary,

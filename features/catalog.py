@@ -125,6 +125,7 @@ class FileCheck:
     ok: bool
     rows: int
     message: str
+    present: bool = True
 
 
 def validate_folder(data_dir: Path) -> list[FileCheck]:
@@ -133,9 +134,9 @@ def validate_folder(data_dir: Path) -> list[FileCheck]:
     for kind in SOURCE_KINDS:
         paths = sorted(data_dir.glob(kind.pattern))
         if not paths:
-            checks.append(FileCheck(kind.key, kind.label, kind.pattern, kind.reference,
-                                    0, "not present" + (" — the embedded reference is used"
-                                                        if kind.reference else "")))
+            checks.append(FileCheck(kind.key, kind.label, kind.pattern, kind.reference, 0,
+                                    "not present" + (" — the embedded reference is used"
+                                                     if kind.reference else ""), present=False))
             continue
         for path in paths:
             try:

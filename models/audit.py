@@ -63,7 +63,7 @@ def load_thresholds(path: Path = FAIRNESS_CONFIG) -> AuditThresholds:
 
 
 def top_mask(prob: np.ndarray, share: float) -> np.ndarray:
-    k = max(1, int(round(share * prob.size)))
+    k = max(1, round(share * prob.size))
     mask = np.zeros(prob.size, dtype=bool)
     mask[np.argsort(-prob, kind="stable")[:k]] = True
     return mask
@@ -241,7 +241,7 @@ def gate(audit: Audit) -> GateDecision:
         return GateDecision(True, (), "No group large enough to audit; nothing exceeded.")
     bad = audit.table[audit.table["exceeds"]]
     reasons = []
-    level = int(round(audit.thresholds.confidence * 100))
+    level = round(audit.thresholds.confidence * 100)
     for r in bad.itertuples():
         what, limit_word = METRIC_WORDS[r.metric]
         if r.metric == "calibration_gap":

@@ -98,3 +98,23 @@ def reweighing_weights(groups: pd.Series, y: np.ndarray, clip: tuple[float, floa
     p_y = frame["y"].map(frame["y"].value_counts(normalize=True))
     p_gy = frame.groupby(["g", "y"])["y"].transform("size") / len(frame)
     return np.clip((p_g * p_y / p_gy).to_numpy(), *clip)
+
+
+def thresholds_per_row(places: pd.DataFrame, group_thresholds: dict[str, dict[str, float]],
+                       cuts: dict[str, tuple[float, float]] | None, default: float) -> np.ndarray:
+    """Flag threshold per place when thresholds differ by kind of place.
+
+    ``group_thresholds`` maps grouping → group → threshold. A place belongs to one group per
+    grouping; it gets the *lowest* of those thresholds, so that no kind of place it belongs to
+    falls below the recall the thresholds were set for. Places in no listed group keep
+    ``default``.
+    """
+    if not group_thresholds:
+        return np.full(len(places), default)
+    groups = assign_groups(places, cuts)
+    per = [groups[g].map(th).to_numpy(dtype=float) for g, th in group_thresholds.items()
+           if g in groups]
+    stacked = np.vstack(per) if per else np.full((1, len(places)), np.nan)
+    with np.errstate(all="ignore"):
+        lowest = np.nanmin(np.where(np.isnan(stacked), np.inf, stacked), axis=0)
+    return np.where(np.isfinite(lowest), lowest, default)

@@ -66,7 +66,7 @@ def planted_recall(place_ids: np.ndarray, score: np.ndarray, planted: set[str],
     present = np.isin(place_ids, list(planted))
     if not present.any():
         return float("nan")
-    top = _top(np.asarray(score, dtype=float), int(round(share * place_ids.size)))
+    top = _top(np.asarray(score, dtype=float), round(share * place_ids.size))
     return float((top & present).sum() / present.sum())
 
 
@@ -76,7 +76,7 @@ def evaluate(y: np.ndarray, prob: np.ndarray, *, top_share: float = TOP_SHARE,
     """All list metrics for one fold."""
     y = np.asarray(y, dtype=int)
     prob = np.asarray(prob, dtype=float)
-    k = max(1, int(round(top_share * y.size)))
+    k = max(1, round(top_share * y.size))
     both = 0 < y.sum() < y.size
     out = {
         "roc_auc": float(roc_auc_score(y, prob)) if both else float("nan"),

@@ -20,8 +20,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 
 from experiments.config import ExperimentConfig
 from models.estimators import make_estimator
-from models.groups import assign_groups, reweighing_weights
-from models.train import ModelResult, f1_threshold, labelled, rolling_origin_folds
+from models.groups import assign_groups
+from models.train import ModelResult, f1_threshold, fit_weighted, labelled, rolling_origin_folds
 
 
 class _ScoreColumn(ClassifierMixin, BaseEstimator):
@@ -93,11 +93,10 @@ def compare_mitigations(candidate: ModelResult, features: pd.DataFrame, places: 
     data["group"] = assign_groups(data)[grouping]
     folds = rolling_origin_folds(data["school_year"], (int(last),))
     for train, test, _year in folds:
-        w = reweighing_weights(data.loc[train, "group"], data.loc[train, "elevated_next"])
-        est = make_estimator(candidate.kind, config.lightgbm, seed=config.seed)
-        est.fit(data.loc[train, candidate.features], data.loc[train, "elevated_next"].astype(int),
-                sample_weight=w) if candidate.kind == "lightgbm" else est.fit(
-            data.loc[train, candidate.features], data.loc[train, "elevated_next"].astype(int))
+        est = make_estimator(candidate.kind, config.lightgbm if candidate.kind == "lightgbm"
+                             else config.logistic, seed=config.seed)
+        fit_weighted(est, data.loc[train, candidate.features],
+             data.loc[train, "elevated_next"].astype(int), data.loc[train, "group"])
         score = candidate.calibrator.transform(
             est.predict_proba(data.loc[test, candidate.features])[:, 1])
         test_frame = data.loc[test]

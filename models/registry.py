@@ -115,9 +115,10 @@ def _plots(result: ModelResult, out: Path) -> list[Path]:
 
 
 def log_experiment(config: ExperimentConfig, results: dict[str, ModelResult],
-                   features: pd.DataFrame, mitigation: str = "none") -> LoggedModel:
-    """One MLflow run per model kind (params, per-fold metrics); the candidate is also logged
-    as a pyfunc with signature and input example and registered as a new version."""
+                   features: pd.DataFrame, chosen: str, mitigation: str = "none") -> LoggedModel:
+    """One MLflow run per model kind (params, per-fold metrics); the selected candidate
+    (``chosen``) is also logged as a pyfunc with signature and input example and registered
+    as a new version."""
     import mlflow
     from mlflow.models import infer_signature
 
@@ -126,7 +127,7 @@ def log_experiment(config: ExperimentConfig, results: dict[str, ModelResult],
     client = mlflow.MlflowClient()
     logged: LoggedModel | None = None
     for kind, result in results.items():
-        candidate = kind == config.candidate
+        candidate = kind == chosen
         suffix = "" if mitigation == "none" else f"+{mitigation}"
         with mlflow.start_run(run_name=f"{config.name}:{kind}{suffix}") as run:
             mlflow.set_tags({"target": config.target, "level": config.level, "model_kind": kind,
@@ -179,7 +180,7 @@ def load_champion(name: str) -> tuple[RiskModel, dict]:
     client = mlflow.MlflowClient()
     mv = client.get_model_version_by_alias(name, CHAMPION)
     model = mlflow.pyfunc.load_model(f"models:/{name}@{CHAMPION}").unwrap_python_model()
-    return model, {"name": name, "version": mv.version, "run_id": mv.run_id,
+    return model, {"name": name, "version": str(mv.version), "run_id": mv.run_id,
                    "source": mv.source, "tags": dict(mv.tags)}
 
 
@@ -243,6 +244,6 @@ def champion_version(name: str) -> str | None:
     mlflow.set_tracking_uri(tracking_uri())
     mlflow.set_registry_uri(tracking_uri())
     try:
-        return mlflow.MlflowClient().get_model_version_by_alias(name, CHAMPION).version
+        return str(mlflow.MlflowClient().get_model_version_by_alias(name, CHAMPION).version)
     except MlflowException:
         return None

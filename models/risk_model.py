@@ -38,7 +38,7 @@ class RiskModel(PythonModel):
 
     def __init__(self, estimator: object, calibrator: object, threshold: float,
                  features: list[str], oof_prob: np.ndarray, target: str,
-                 level: str, kind: str, group_thresholds: dict[str, float] | None = None,
+                 level: str, kind: str, group_thresholds: dict[str, dict[str, float]] | None = None,
                  group_cuts: dict[str, tuple[float, float]] | None = None,
                  groupings: tuple[str, ...] = ()):
         self.estimator = estimator
@@ -66,12 +66,10 @@ class RiskModel(PythonModel):
 
     def thresholds(self, X: pd.DataFrame) -> np.ndarray:
         """Flag threshold per row: global, or per kind of place after recall-parity mitigation."""
-        if not self.group_thresholds:
-            return np.full(len(X), self.threshold)
-        from models.groups import joint_group
+        from models.groups import thresholds_per_row
 
-        labels = joint_group(X, self.groupings, self.group_cuts)
-        return labels.map(self.group_thresholds).fillna(self.threshold).to_numpy(dtype=float)
+        return thresholds_per_row(X, self.group_thresholds or {}, self.group_cuts,
+                                  self.threshold)
 
     def score(self, X: pd.DataFrame) -> pd.DataFrame:
         """Risk, interval and flag per row (index kept)."""

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
@@ -111,7 +110,7 @@ class ModelResult:
     calibrator: Calibrator | None = None
     threshold: float = 0.5
     calibration_briers: dict[str, float] = field(default_factory=dict)
-    group_thresholds: dict[str, float] | None = None
+    group_thresholds: dict[str, dict[str, float]] | None = None
     group_cuts: dict[str, tuple[float, float]] | None = None
     groupings: tuple[str, ...] = ()
 
@@ -120,13 +119,18 @@ class ModelResult:
         return self.fold_metrics.drop(columns=["test_year"]).mean().to_dict()
 
 
-def _fit(est: object, X: pd.DataFrame, y: pd.Series, groups: pd.Series | None) -> object:
+def fit_weighted(est: object, X: pd.DataFrame, y: pd.Series, groups: pd.Series | None) -> object:
     """Fit, with Kamiran–Calders weights when ``groups`` is given (fairness mitigation)."""
     if groups is None:
         return est.fit(X, y)
+    from sklearn.pipeline import Pipeline
+
     from models.groups import reweighing_weights
 
-    return est.fit(X, y, sample_weight=reweighing_weights(groups, y.to_numpy()))
+    weights = reweighing_weights(groups, y.to_numpy())
+    if isinstance(est, Pipeline):
+        return est.fit(X, y, **{f"{est.steps[-1][0]}__sample_weight": weights})
+    return est.fit(X, y, sample_weight=weights)
 
 
 def cross_validate(kind: str, features: pd.DataFrame, config: ExperimentConfig,
@@ -144,7 +148,7 @@ def cross_validate(kind: str, features: pd.DataFrame, config: ExperimentConfig,
     for train, test, year in rolling_origin_folds(data["school_year"], config.test_years):
         est = make_estimator(kind, params, seed=config.seed)
         X_train, y_train = data.loc[train, cols], data.loc[train, "elevated_next"].astype(int)
-        _fit(est, X_train, y_train, groups[train] if groups is not None else None)
+        fit_weighted(est, X_train, y_train, groups[train] if groups is not None else None)
         score = est.predict_proba(data.loc[test, cols])[:, 1]
         ids = data.loc[test, "place_id"].to_numpy()
         y = data.loc[test, "elevated_next"].astype(int).to_numpy()
@@ -173,27 +177,35 @@ def fit_candidate(result: ModelResult, features: pd.DataFrame, config: Experimen
     data = labelled(features)
     est = make_estimator(result.kind, config.lightgbm if result.kind == "lightgbm"
                          else config.logistic, seed=config.seed)
-    _fit(est, data[result.features], data["elevated_next"].astype(int),
+    fit_weighted(est, data[result.features], data["elevated_next"].astype(int),
          weight_groups.loc[data.index] if weight_groups is not None else None)
     return ModelResult(result.kind, result.features, pd.DataFrame(rows), oof, est, calibrator,
                        f1_threshold(oof["y"].to_numpy(), oof["prob"].to_numpy()), briers)
 
 
+def select_candidate(results: dict[str, ModelResult], config: ExperimentConfig) -> str:
+    """The competing model with the best mean held-out ``selection_metric`` (ties: first)."""
+    scores = {k: results[k].mean_metrics[config.selection_metric] for k in config.candidates}
+    return max(config.candidates, key=lambda k: scores[k])
+
+
 def train_experiment(features: pd.DataFrame, config: ExperimentConfig,
-                     planted: dict[int, set[str]] | None = None) -> dict[str, ModelResult]:
-    """Baselines and candidate on the same folds; the candidate comes back fitted+calibrated."""
-    results = {kind: cross_validate(kind, features, config, planted)
-               for kind in (*config.baselines, config.candidate)}
-    results[config.candidate] = fit_candidate(results[config.candidate], features, config,
-                                              planted)
-    return results
+                     planted: dict[int, set[str]] | None = None
+                     ) -> tuple[dict[str, ModelResult], str]:
+    """Baselines and competing models on the same folds; the selected candidate comes back
+    fitted and calibrated. Returns ``(results per kind, selected kind)``."""
+    kinds = dict.fromkeys((*config.baselines, *config.candidates))
+    results = {kind: cross_validate(kind, features, config, planted) for kind in kinds}
+    chosen = select_candidate(results, config)
+    results[chosen] = fit_candidate(results[chosen], features, config, planted)
+    return results, chosen
 
 
-def train_reweighed_candidate(features: pd.DataFrame, config: ExperimentConfig,
+def train_reweighed_candidate(features: pd.DataFrame, config: ExperimentConfig, kind: str,
                               weight_groups: pd.Series,
                               planted: dict[int, set[str]] | None = None) -> ModelResult:
-    """The candidate again, trained with reweighing by ``weight_groups`` (mitigation)."""
-    result = cross_validate(config.candidate, features, config, planted, weight_groups)
+    """The selected candidate again, trained with reweighing by ``weight_groups``."""
+    result = cross_validate(kind, features, config, planted, weight_groups)
     return fit_candidate(result, features, config, planted, weight_groups)
 
 
@@ -226,14 +238,16 @@ def recall_parity_thresholds(prob: np.ndarray, y: np.ndarray, groups: pd.Series,
 
 def with_group_thresholds(result: ModelResult, places: pd.DataFrame,
                           groupings: tuple[str, ...]) -> ModelResult:
-    """The same fitted model with recall-parity thresholds per joint group of ``groupings``."""
-    from models.groups import joint_group, tertile_cuts
+    """The same fitted model with recall-parity thresholds for the groups of ``groupings``."""
+    from models.groups import assign_groups, tertile_cuts
 
     oof = result.oof.merge(places, on=["place_id", "school_year"], how="left")
     cuts = tertile_cuts(oof)
-    groups = joint_group(oof, groupings, cuts)
-    thresholds = recall_parity_thresholds(oof["prob"].to_numpy(), oof["y"].to_numpy(), groups,
-                                          result.threshold)
+    groups = assign_groups(oof, cuts)
+    thresholds = {g: recall_parity_thresholds(oof["prob"].to_numpy(), oof["y"].to_numpy(),
+                                              groups[g].fillna("?"), result.threshold,
+                                              min_positives=3)
+                  for g in groupings}
     return ModelResult(result.kind, result.features, result.fold_metrics, result.oof,
                        result.estimator, result.calibrator, result.threshold,
                        result.calibration_briers, thresholds, cuts, tuple(groupings))
@@ -241,9 +255,7 @@ def with_group_thresholds(result: ModelResult, places: pd.DataFrame,
 
 def row_thresholds(result: ModelResult, places: pd.DataFrame) -> np.ndarray:
     """The flag threshold that applies to each row of ``places`` (global or per group)."""
-    if not result.group_thresholds:
-        return np.full(len(places), result.threshold)
-    from models.groups import joint_group
+    from models.groups import thresholds_per_row
 
-    labels = joint_group(places, result.groupings, result.group_cuts)
-    return labels.map(result.group_thresholds).fillna(result.threshold).to_numpy(dtype=float)
+    return thresholds_per_row(places, result.group_thresholds or {}, result.group_cuts,
+                              result.threshold)

@@ -45,7 +45,11 @@ if folder:
         st.error(("Map bestaat niet: " if lang == "nl" else "Folder does not exist: ") + folder)
     else:
         checks = pd.DataFrame([c.__dict__ for c in validate_folder(path)])
-        bad = checks[~checks["ok"]]
+        bad = checks[checks["present"] & ~checks["ok"]]
+        missing = checks[~checks["present"] & ~checks["ok"]]
         (st.error if len(bad) else st.success)(
             f"{len(bad)} {'bestand(en) met fouten' if lang == 'nl' else 'file(s) with errors'}")
+        if len(missing):
+            st.warning(("Ontbreekt: " if lang == "nl" else "Missing: ")
+                       + ", ".join(missing["label"]))
         st.dataframe(checks, hide_index=True, key="checks")

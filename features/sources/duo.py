@@ -19,8 +19,8 @@ from features.errors import DataError
 from features.sources._csv import (
     brin6,
     decode_text,
-    normalise_header,
     gemeente_code,
+    normalise_header,
     parse_choice,
     parse_count,
     parse_decimal,

@@ -120,7 +120,7 @@ def _pick_hot(rng: np.random.Generator, n: int, share_or_count: float, onsets: t
               eligible: np.ndarray | None = None) -> np.ndarray:
     """Onset year per place (0 = not a hot spot)."""
     pool = np.flatnonzero(eligible) if eligible is not None else np.arange(n)
-    k = int(round(share_or_count * n)) if share_or_count < 1 else int(share_or_count)
+    k = round(share_or_count * n) if share_or_count < 1 else int(share_or_count)
     chosen = rng.choice(pool, size=min(k, len(pool)), replace=False)
     onset = np.zeros(n, dtype=int)
     onset[chosen] = rng.choice(onsets, size=len(chosen))

@@ -1,0 +1,67 @@
+"""The kansenradar CLI: help, located errors with exit codes, batch scoring with suppression."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from app.cli import app
+
+runner = CliRunner()
+
+
+def test_help_lists_every_stage() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("generate", "validate", "features", "train", "run", "audit", "promote",
+                    "score", "report", "compare", "app", "serve"):
+        assert command in result.output
+
+
+def test_validate_reports_a_bad_file_with_exit_code_2_and_no_traceback(tmp_path: Path) -> None:
+    (tmp_path / "brin6_advies.csv").write_text(
+        "INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;ADVIES;AANTAL_LEERLINGEN\n"
+        "00AP;00;BO;2022;HAVO;<5\n00AP;00;BO;2022;MAVO;3x\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data-dir", str(tmp_path)],
+                           env={"COLUMNS": "250"})
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "row 3" in result.output and "ADVIES" in result.output
+
+
+def test_validate_refuses_a_missing_folder(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", "--data-dir", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_train_force_promote_needs_a_reason() -> None:
+    result = runner.invoke(app, ["train", "--force-promote"])
+    assert result.exit_code == 1 and "--reason" in result.output
+
+
+def test_score_writes_a_suppressed_file_from_the_champion(pipeline_run, tmp_path: Path) -> None:
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", "--target", "under_advice", "--level", "school",
+                                 "--data-dir", str(pipeline_run["data_dir"]), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)
+    assert {"risk", "risk_low", "risk_high", "flag", "drivers_nl", "model_version"} <= set(
+        frame.columns)
+    small = frame[frame["suppressed"]]
+    assert len(small) > 0 and small["risk"].isna().all() and small["n_pupils"].isna().all()
+    assert (frame.loc[~frame["suppressed"], "n_pupils"] >= 10).all()
+
+
+def test_audit_and_report_commands_point_at_the_champion(pipeline_run) -> None:
+    result = runner.invoke(app, ["audit", "--target", "dropout", "--level", "gemeente"])
+    assert result.exit_code == 0, result.output
+    assert "kansenradar-dropout-gemeente" in result.output
+    report = runner.invoke(app, ["report", "--target", "dropout", "--level", "gemeente"])
+    assert Path(report.output.strip()).is_file()
+
+
+def test_missing_champion_exits_with_code_3(pipeline_run) -> None:
+    result = runner.invoke(app, ["audit", "--target", "dropout", "--level", "rmc"])
+    assert result.exit_code == 3 and "no champion" in result.output

@@ -1,0 +1,90 @@
+"""Every Streamlit page renders on a real pipeline run, shows what users need, and suppresses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = Path(__file__).resolve().parents[2] / "app"
+
+
+@pytest.fixture(scope="module")
+def run(pipeline_run):
+    return pipeline_run
+
+
+def page(name: str) -> AppTest:
+    return AppTest.from_file(str(APP / name), default_timeout=180)
+
+
+def test_overview_shows_map_ranked_flags_and_drilldown(run) -> None:
+    at = page("Overzicht.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 1
+    flagged = at.dataframe[0].value
+    assert len(flagged) > 0 and (flagged["Signaal"] == "verhoogd").all()
+    schools = at.dataframe[-1].value
+    small = schools[schools["Leerlingen"] == "<10"]
+    assert (small["Risico"] == "–").all()  # suppressed: no figure for < 10 pupils
+    assert "kansenradar" in at.title[0].value
+
+
+def test_overview_speaks_english_on_request(run) -> None:
+    at = page("Overzicht.py").run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert "Under-advice" in at.title[0].value
+    assert "Risk" in at.dataframe[0].value.columns
+
+
+def test_overview_year_toggle_shows_observed_rates(run) -> None:
+    at = page("Overzicht.py").run()
+    years = at.sidebar.selectbox[0].options
+    at.sidebar.selectbox[0].set_value(at.sidebar.selectbox[0].options[3]).run()
+    assert not at.exception and len(years) > 5
+
+
+def test_place_page_explains_a_flagged_place(run) -> None:
+    at = page("pages/1_Plaats.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric[0].value.endswith("%")
+    assert at.info and len(at.info[0].value) > 20  # plain-language summary
+    assert len(at.get("plotly_chart")) == 2  # contributions + history
+    compare = at.dataframe[0].value
+    assert len(compare) > 0 and compare.shape[1] == 4
+
+
+def test_prioritise_page_lists_the_budget_and_its_spread(run) -> None:
+    at = page("pages/2_Prioriteren.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.number_input(key="budget").set_value(12).run()
+    table = at.dataframe[0].value
+    assert len(table) == 12
+    assert "<10" not in set(table["Leerlingen"])
+    assert len(at.get("download_button")) == 1
+    assert len(at.dataframe[1].value) >= 6  # spread over groups
+
+
+def test_fairness_page_shows_the_champions_audit(run) -> None:
+    at = page("pages/3_Fairness.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success or at.error
+    assert len(at.dataframe) >= 3
+    assert len(at.get("download_button")) == 1
+
+
+def test_model_page_validates_a_users_folder_without_traceback(run, tmp_path: Path) -> None:
+    (tmp_path / "brin6_advies.csv").write_text(
+        "INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;ADVIES;AANTAL_LEERLINGEN\n"
+        "00AP;00;BO;2022;HAVO;twaalf\n", encoding="utf-8")
+    at = page("pages/4_Model_en_data.py").run()
+    assert not at.exception
+    assert len(at.dataframe) >= 1  # comparison with baselines
+    at.text_input(key="folder").input(str(tmp_path)).run()
+    assert not at.exception
+    assert at.error and "1" in at.error[0].value
+    checks = at.dataframe[-1].value
+    message = checks.loc[checks["file"] == "brin6_advies.csv", "message"].iloc[0]
+    assert "row 2" in message and "AANTAL_LEERLINGEN" in message

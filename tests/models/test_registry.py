@@ -1,0 +1,74 @@
+"""MLflow with a real SQLite store: log, register, gate-controlled alias, load by alias."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from experiments.config import ExperimentConfig, load_configs
+from models.audit import GateDecision
+from models.registry import CHAMPION, champion_version, load_champion, log_experiment, promote
+from models.train import train_experiment
+
+ALLOW = GateDecision(True, (), "all within limits")
+REFUSE = GateDecision(False, ("recall for 'landelijk' 0.30 lower than 'stedelijk'",),
+                      "1 comparison beyond limits")
+
+
+@pytest.fixture()
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def trained(built):
+    _, feats = built[("dropout", "gemeente")]
+    config = next(c for c in load_configs() if c.name == "dropout_gemeente")
+    config = ExperimentConfig(**{**config.__dict__, "test_years": (2021, 2022, 2023),
+                                 "baselines": ("persistence",), "candidates": ("lightgbm",)})
+    results, chosen = train_experiment(feats, config)
+    return config, results, chosen, feats
+
+
+def test_logged_model_loads_by_champion_alias_and_scores_the_same(store: Path, trained) -> None:
+    import mlflow
+
+    config, results, chosen, feats = trained
+    logged = log_experiment(config, results, feats, chosen)
+    assert (store / "mlflow.db").is_file()
+    result = promote(logged.name, logged.version, ALLOW)
+    assert result.promoted and champion_version(logged.name) == logged.version
+    model, facts = load_champion(logged.name)
+    assert facts["version"] == logged.version and facts["run_id"] == logged.run_id
+    rows = feats[feats["school_year"] == 2024]
+    np.testing.assert_allclose(model.score(rows)["risk"], logged.model.score(rows)["risk"])
+    pyfunc = mlflow.pyfunc.load_model(f"models:/{logged.name}@{CHAMPION}")
+    served = pyfunc.predict(rows[logged.model.features])
+    np.testing.assert_allclose(served["risk"], logged.model.score(rows)["risk"])
+    run = mlflow.get_run(logged.run_id)
+    assert run.data.params["data_fingerprint"] and "mean_roc_auc" in run.data.metrics
+
+
+def test_gate_refusal_is_recorded_and_an_override_needs_a_reason(store: Path, trained) -> None:
+    import mlflow
+
+    config, results, chosen, feats = trained
+    first = log_experiment(config, results, feats, chosen)
+    promote(first.name, first.version, ALLOW)
+    second = log_experiment(config, results, feats, chosen)
+    refused = promote(second.name, second.version, REFUSE)
+    assert not refused.promoted and champion_version(second.name) == first.version
+    client = mlflow.MlflowClient()
+    assert client.get_model_version(second.name, second.version).tags["fairness_gate"] == "refused"
+    assert client.get_run(second.run_id).data.tags["fairness_gate"] == "refused"
+    with pytest.raises(ValueError, match="reason"):
+        promote(second.name, second.version, REFUSE, force=True)
+    forced = promote(second.name, second.version, REFUSE, force=True,
+                     reason="reviewed by the audit board", actor="test")
+    assert forced.promoted and forced.forced
+    tags = client.get_model_version(second.name, second.version).tags
+    assert tags["override"] == "true" and tags["override_reason"] == "reviewed by the audit board"
+    assert champion_version(second.name) == second.version
