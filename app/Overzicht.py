@@ -52,13 +52,14 @@ else:
         {1.0: t("flag_yes", lang)}).fillna(""))
     title, colour = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
 
-fig = px.choropleth(shown, geojson=boundaries(), locations="place_id", featureidkey="id",
-                    color="value", color_continuous_scale="YlOrRd",
-                    hover_name="place_name", hover_data={"label": True, "value": ":.1f",
-                                                         "place_id": False},
-                    labels={"value": colour, "label": t("flag", lang)})
-fig.update_geos(fitbounds="locations", visible=False)
-fig.update_layout(height=560, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=title)
+# MapLibre with the blank "white-bg" style: no tiles, no CDN — the map works offline
+fig = px.choropleth_map(shown, geojson=boundaries(), locations="place_id", featureidkey="id",
+                        color="value", color_continuous_scale="YlOrRd", map_style="white-bg",
+                        center={"lat": 52.2, "lon": 5.3}, zoom=6.1, opacity=0.9,
+                        hover_name="place_name", hover_data={"label": True, "value": ":.1f",
+                                                             "place_id": False},
+                        labels={"value": colour, "label": t("flag", lang)})
+fig.update_layout(height=600, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=title)
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(fig, width="stretch", key="map")

@@ -221,7 +221,7 @@ def audit(target: str = Target, level: str = Level) -> None:
                      f"{r.ci_low:.3f}–{r.ci_high:.3f}", f"{r.difference:+.3f}",
                      "" if r.limit != r.limit else f"{r.limit:.2f}")
     console.print(show)
-    console.print(f"report: {b.path / 'report.html'}")
+    typer.echo(f"report: {b.path / 'report.html'}")
 
 
 @app.command()
@@ -299,7 +299,7 @@ def score(target: str = Target, level: str = Level, data_dir: Path = DataDir,
 @app.command()
 def report(target: str = Target, level: str = Level) -> None:
     """Print the path of the champion's HTML audit report / model card."""
-    console.print(str(_bundle(target, level).path / "report.html"))
+    typer.echo(str(_bundle(target, level).path / "report.html"))
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -50,13 +52,17 @@ def test_overview_renders_map_and_table_in_chromium(pipeline_run, tmp_path: Path
                 executable_path=CHROMIUM, headless=True,
                 args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                       "--disable-background-networking", "--disable-component-update",
-                      "--disable-sync"])
+                      "--disable-sync", "--use-gl=swiftshader", "--enable-unsafe-swiftshader"])
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
-            page.wait_for_selector(".js-plotly-plot .choroplethlayer path", timeout=90_000)
+            page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=90_000)
             page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
-            assert page.locator(".choroplethlayer path").count() > 300  # one per gemeente
+            page.wait_for_timeout(3000)  # let MapLibre draw the polygons
+            assert page.locator("[data-testid='stException']").count() == 0
             assert "kansenradar" in page.locator("h1").first.inner_text()
+            map_png = page.locator(".js-plotly-plot").first.screenshot()
+            colours = Image.open(io.BytesIO(map_png)).convert("RGB").getcolors(maxcolors=1 << 20)
+            assert colours is not None and len(colours) > 50  # a coloured map, not a blank box
             shot = Path(os.environ.get("KANSENRADAR_OUTPUT_DIR", tmp_path)) / "overview.png"
             page.screenshot(path=str(shot), full_page=True)
             browser.close()

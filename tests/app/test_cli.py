@@ -55,10 +55,12 @@ def test_score_writes_a_suppressed_file_from_the_champion(pipeline_run, tmp_path
 
 
 def test_audit_and_report_commands_point_at_the_champion(pipeline_run) -> None:
-    result = runner.invoke(app, ["audit", "--target", "dropout", "--level", "gemeente"])
+    champion = next(o for o in pipeline_run["outcomes"] if o.promoted).config
+    where = ["--target", champion.target, "--level", champion.level]
+    result = runner.invoke(app, ["audit", *where])
     assert result.exit_code == 0, result.output
-    assert "kansenradar-dropout-gemeente" in result.output
-    report = runner.invoke(app, ["report", "--target", "dropout", "--level", "gemeente"])
+    assert champion.registered_name in result.output
+    report = runner.invoke(app, ["report", *where])
     assert Path(report.output.strip()).is_file()
 
 

@@ -32,7 +32,7 @@ def post(port: int, payload: dict) -> tuple[int, dict]:
 
 @pytest.mark.slow
 def test_rest_server_scores_feature_rows_and_rejects_malformed_input(pipeline_run) -> None:
-    outcome = next(o for o in pipeline_run["outcomes"] if o.config.name == "dropout_gemeente")
+    outcome = next(o for o in pipeline_run["outcomes"] if o.promoted)
     meta = json.loads((outcome.bundle / "meta.json").read_text())
     rows = pd.read_parquet(outcome.bundle / "features_latest.parquet")[meta["features"]].head(4)
     port = free_port()
