@@ -74,17 +74,24 @@ with right:
 st.caption(t("suppressed_note", lang))
 
 st.divider()
-options = scores.dropna(subset=["place_name"]).sort_values("rank")
-choice = st.selectbox(t("choose_gemeente", lang), options["place_id"],
-                      format_func=lambda c: options.set_index("place_id").loc[c, "place_name"],
-                      key="gemeente_choice")
-for level in ("pc4", "school"):
-    b = ui.bundle(target, level, ui.champion(ui.config_for(target, level).registered_name))
-    if b is None:
-        continue
-    within = ui.scores(str(b.path), "gemeente_code")
-    within = within[within["gemeente_code"] == choice]
-    st.subheader(("Postcodegebieden" if lang == "nl" else "Postcode areas") if level == "pc4"
-                 else ("Scholen" if lang == "nl" else "Schools"))
-    st.dataframe(ui.display_scores(within, lang, extra=("pc4",) if level == "school" else ()),
-                 hide_index=True, key=f"within_{level}")
+
+
+@st.fragment
+def drill_down() -> None:
+    """PC4 areas and schools of one gemeente; reruns alone when the choice changes."""
+    options = scores.dropna(subset=["place_name"]).sort_values("rank")
+    ids = dict(zip(options["place_name"], options["place_id"], strict=True))
+    choice = ids[st.selectbox(t("choose_gemeente", lang), list(ids), key="gemeente_choice")]
+    for level in ("pc4", "school"):
+        b = ui.bundle(target, level, ui.champion(ui.config_for(target, level).registered_name))
+        if b is None:
+            continue
+        within = ui.scores(str(b.path), "gemeente_code")
+        within = within[within["gemeente_code"] == choice]
+        st.subheader(("Postcodegebieden" if lang == "nl" else "Postcode areas") if level == "pc4"
+                     else ("Scholen" if lang == "nl" else "Schools"))
+        st.dataframe(ui.display_scores(within, lang, extra=("pc4",) if level == "school" else ()),
+                     hide_index=True, key=f"within_{level}")
+
+
+drill_down()

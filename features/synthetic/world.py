@@ -263,25 +263,22 @@ def _truth(level: str, ids: pd.Series, onset: np.ndarray, target: str) -> pd.Dat
                          "onset_year": onset[mask]})
 
 
+def _per_school_year(schools: pd.DataFrame, rows: list, columns: list[str]) -> pd.DataFrame:
+    """Stack (year, school × column count matrix) pairs into one long school-year table."""
+    frames = []
+    for year, mat in rows:
+        frame = pd.DataFrame(mat, columns=columns)
+        frame.insert(0, "brin6", schools["brin6"].to_numpy())
+        frame.insert(1, "school_type", schools["school_type"].to_numpy())
+        frame.insert(2, "school_year", int(year))
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
 def _tidy_po(schools: pd.DataFrame, adv_rows: list, her_rows: list, eind_rows: list
              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    codes = [*ADVICE_LEVELS, "ADVIES_NIET_MOGELIJK"]
-    adv = []
-    for year, mat in adv_rows:
-        frame = pd.DataFrame(mat, columns=codes)
-        frame.insert(0, "brin6", schools["brin6"].to_numpy())
-        frame.insert(1, "school_type", schools["school_type"].to_numpy())
-        frame.insert(2, "school_year", int(year))
-        adv.append(frame)
-    advice = pd.concat(adv, ignore_index=True)
-    her = []
-    for year, mat in her_rows:
-        frame = pd.DataFrame(mat, columns=["eligible", "raised", "equal", "lower"])
-        frame.insert(0, "brin6", schools["brin6"].to_numpy())
-        frame.insert(1, "school_type", schools["school_type"].to_numpy())
-        frame.insert(2, "school_year", int(year))
-        her.append(frame)
-    heroverweging = pd.concat(her, ignore_index=True)
+    advice = _per_school_year(schools, adv_rows, [*ADVICE_LEVELS, "ADVIES_NIET_MOGELIJK"])
+    heroverweging = _per_school_year(schools, her_rows, ["eligible", "raised", "equal", "lower"])
     eind = []
     for year, n_tested, sum_score, n_exempt in eind_rows:
         regime = year >= DOORSTROOMTOETS_FIRST_YEAR
