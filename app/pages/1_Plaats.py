@@ -11,7 +11,7 @@ from app import ui
 from app.i18n import t
 from features.indicators import REGISTRY, label
 from features.years import format_school_year
-from models.explain import summary_sentence
+from models.explain import aggregate_contributions, summary_sentence
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -53,6 +53,28 @@ fig.update_layout(height=420, margin={"l": 0, "r": 0, "t": 10, "b": 0},
                   xaxis_title=("bijdrage aan risico (log-odds; ↑ verhoogt)" if lang == "nl"
                                else "contribution to risk (log-odds; ↑ raises)"))
 st.plotly_chart(fig, width="stretch", key="contrib")
+
+# for a gemeente: what the school-level champion sees in its schools, pupil-weighted
+if level == "gemeente":
+    school_level = "school"
+    sb = ui.bundle(target, school_level,
+                   ui.champion(ui.config_for(target, school_level).registered_name))
+    if sb is not None:
+        s_scores = ui.table(str(sb.path), "scores.parquet")
+        s_contrib = ui.table(str(sb.path), "contributions.parquet")
+        inside = s_scores["gemeente_code"].to_numpy() == place
+        if inside.sum() >= 2:
+            agg = aggregate_contributions(
+                s_contrib.loc[inside].drop(columns=["place_id", "bias"]),
+                pd.Series(place, index=s_contrib.index[inside]), s_scores.loc[inside, "n_pupils"])
+            top = agg.iloc[0].sort_values(key=abs).tail(8)
+            st.subheader("Wat de scholen laten zien (gewogen naar leerlingen)" if lang == "nl"
+                         else "What its schools show (pupil-weighted)")
+            st.caption(f"{int(inside.sum())} " + ("scholen, schoolmodel" if lang == "nl"
+                                                 else "schools, school-level model"))
+            st.bar_chart(pd.DataFrame({"bijdrage" if lang == "nl" else "contribution":
+                                       top.to_numpy()}, index=[label(n, lang) for n in top.index]),
+                         horizontal=True)
 
 # national picture and peers with a similar context
 context = [n for n, i in REGISTRY.items() if i.kind == "context" and n in feats.columns]

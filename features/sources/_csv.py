@@ -60,6 +60,8 @@ def read_published_csv(
     required: Iterable[str],
     *,
     aliases: Mapping[str, Iterable[str]] | None = None,
+    optional: Iterable[str] = (),
+    all_columns: bool = False,
     separator: str = ";",
 ) -> pd.DataFrame:
     """Read a DUO/CBS CSV into a frame of stripped strings, one column per *required* name.
@@ -73,6 +75,10 @@ def read_published_csv(
     aliases:
         For columns that were renamed between publication years, alternative published names
         (``{"BRIN_NUMMER": ["INSTELLINGSCODE"]}``); the first present wins.
+    optional:
+        Columns returned when the file has them (e.g. test providers that vary by year).
+    all_columns:
+        Also return every other column, under its normalised name (StatLine topics).
 
     Returns
     -------
@@ -117,6 +123,9 @@ def read_published_csv(
                 + f"; the header has {', '.join(names[:12])}" + ("…" if len(names) > 12 else ""),
             )
         out[name] = frame[present].str.strip()
+    extra = [c for c in frame.columns if c not in out and (all_columns or c in set(optional))]
+    for name in extra:
+        out[name] = frame[name].str.strip()
     return pd.DataFrame(out, index=frame.index)
 
 

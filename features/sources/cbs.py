@@ -120,12 +120,9 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
     """
     path = Path(path)
     raw = read_published_csv(path, ["GESLACHT", "REGIOS", "PERIODEN"],
-                             aliases={"REGIOS": ["REGIOKENMERKEN", "WOONREGIOS"]})
-    from features.sources._csv import decode_text, normalise_header
-
-    header = [normalise_header(h) for h in decode_text(path, path.read_bytes()).splitlines()[0]
-              .split(";")]
-    topics = {re.sub(r"_\d+$", "", h): h for h in header}
+                             aliases={"REGIOS": ["REGIOKENMERKEN", "WOONREGIOS"]},
+                             all_columns=True)
+    topics = {re.sub(r"_\d+$", "", h): h for h in raw.columns}
     wanted = {"LEERLINGEN": "n_pupils", "VOORTIJDIGESCHOOLVERLATERS": "n_vsv",
               "VOORTIJDIGESCHOOLVERLATERS_PERCENTAGE": "vsv_pct"}
     alt = {"VOORTIJDIGESCHOOLVERLATERS_PERCENTAGE": ["VOORTIJDIGESCHOOLVERLATERSPERCENTAGE",
@@ -139,7 +136,7 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
                             expected="StatLine topics Leerlingen and VoortijdigeSchoolverlaters")
         if found:
             cols[name] = found
-    values = read_published_csv(path, list(cols.values()))
+    values = raw
     sex = raw["GESLACHT"].str.strip()
     out = pd.DataFrame(
         {
@@ -157,7 +154,6 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
                 path, values[col].replace({".": "", "x": ""}), col)
     if gemeenten_only:
         out = out[out["region_code"].str.startswith("GM")]
-    out = out.rename(columns={"region_code": "region_code"})
     out = validated(out, STATLINE_VSV_SCHEMA, path)
     return out.rename(columns={"region_code": "gemeente_code"}) if gemeenten_only else out
 

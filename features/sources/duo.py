@@ -18,9 +18,7 @@ from features.advice import ADVICE_CODES, normalise_advice_label
 from features.errors import DataError
 from features.sources._csv import (
     brin6,
-    decode_text,
     gemeente_code,
-    normalise_header,
     parse_choice,
     parse_count,
     parse_decimal,
@@ -82,7 +80,12 @@ def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
     base = ["PEILDATUM_LEERLINGEN", "BRIN_NUMMER", "VESTIGINGSNUMMER", "INSTELLINGSNAAM_VESTIGING",
             "POSTCODE_VESTIGING", "GEMEENTENUMMER", "GEMEENTENAAM", "PROVINCIE", "SOORT_PO",
             "DENOMINATIE_VESTIGING", "LEERJAAR_8"]
-    raw = read_published_csv(path, base, aliases=_SCHOOL_ID_ALIASES)
+    provider_columns = [f"{p}_{k}" for p in TEST_PROVIDERS for k in ("AANTAL", "GEM")]
+    raw = read_published_csv(path, base, aliases=_SCHOOL_ID_ALIASES, optional=provider_columns)
+    providers = [p for p in TEST_PROVIDERS if f"{p}_AANTAL" in raw and f"{p}_GEM" in raw]
+    if not providers:
+        raise DataError(path, "no test-provider columns found", row=1, column="CET_AANTAL",
+                        expected="columns such as CET_AANTAL/CET_GEM, IEP_AANTAL/IEP_GEM")
     peil = raw["PEILDATUM_LEERLINGEN"]
     ok = peil.str.fullmatch(r"\d{8}")
     if not ok.all():
@@ -106,24 +109,12 @@ def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
         index=raw.index,
     )
     out["pc4"] = _pc4(out["postcode"])
-    providers = _present_providers(path)
-    cols = [f"{p}_{k}" for p in providers for k in ("AANTAL", "GEM")]
-    scores = read_published_csv(path, cols)
+    scores = raw
     for p in providers:
         n, _ = parse_count(path, scores[f"{p}_AANTAL"], f"{p}_AANTAL", empty_is_suppressed=False)
         out[f"{p.lower()}_n"] = n.fillna(0)
         out[f"{p.lower()}_mean"] = parse_decimal(path, scores[f"{p}_GEM"], f"{p}_GEM")
     return validated(out, EINDSCORES_WIDE_SCHEMA, path)
-
-
-def _present_providers(path: Path) -> list[str]:
-    first = decode_text(path, path.read_bytes()).splitlines()[0]
-    names = {normalise_header(h) for h in first.split(";")}
-    found = [p for p in TEST_PROVIDERS if f"{p}_AANTAL" in names]
-    if not found:
-        raise DataError(path, "no test-provider columns found", row=1, column="CET_AANTAL",
-                        expected="columns such as CET_AANTAL/CET_GEM, IEP_AANTAL/IEP_GEM")
-    return found
 
 
 def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
@@ -309,11 +300,8 @@ def read_school_register(path: str | Path) -> pd.DataFrame:
     cols = ["PROVINCIE", "BRIN_NUMMER", "VESTIGINGSNUMMER", "VESTIGINGSNAAM", "POSTCODE",
             "PLAATSNAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "DENOMINATIE", "RMC_REGIO_CODE",
             "RMC_REGIO_NAAM", "COROPGEBIED_CODE"]
-    raw = read_published_csv(path, cols)
-    try:
-        structure = read_published_csv(path, ["ONDERWIJSSTRUCTUUR"])["ONDERWIJSSTRUCTUUR"]
-    except DataError:
-        structure = None
+    raw = read_published_csv(path, cols, optional=["ONDERWIJSSTRUCTUUR"])
+    structure = raw.get("ONDERWIJSSTRUCTUUR")
     out = pd.DataFrame(
         {
             "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER"),

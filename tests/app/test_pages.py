@@ -54,6 +54,7 @@ def test_place_page_explains_a_flagged_place(run) -> None:
     assert len(at.get("plotly_chart")) == 2  # contributions + history
     compare = at.dataframe[0].value
     assert len(compare) > 0 and compare.shape[1] == 4
+    assert any("scholen" in h.value for h in at.subheader)  # school contributions, aggregated
 
 
 def test_prioritise_page_lists_the_budget_and_its_spread(run) -> None:

@@ -1,0 +1,41 @@
+"""Explanations in words, aggregation of contributions, and budget prioritisation."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from models.explain import aggregate_contributions, summary_sentence, top_drivers
+from models.prioritise import prioritise
+
+
+def test_summary_names_a_three_year_rise_with_unchanged_context() -> None:
+    row = pd.Series({"rises_in_a_row": 2.0, "gap_to_national": 6.4, "trend_3y": 2.0})
+    en = summary_sentence(row, "under_advice", "en")
+    assert "risen three years in a row" in en and "6.4 percentage points above" in en
+    assert "context" in en
+    assert "drie jaar op rij gestegen" in summary_sentence(row, "under_advice", "nl")
+
+
+def test_top_drivers_lists_only_features_that_raise_risk() -> None:
+    contrib = pd.DataFrame({"rate_now": [0.8, -0.1], "trend_3y": [0.3, -0.2], "bias": [-2, -2]})
+    drivers = top_drivers(contrib, n=2, lang="en")
+    assert drivers.iloc[0] == "Rate this year; Three-year trend"
+    assert drivers.iloc[1] == "no clear driver"
+
+
+def test_school_contributions_aggregate_pupil_weighted_to_the_gemeente() -> None:
+    contrib = pd.DataFrame({"rate_now": [1.0, 0.0, 5.0]})
+    out = aggregate_contributions(contrib, pd.Series(["GM1", "GM1", "GM2"]),
+                                  pd.Series([30, 10, 20]))
+    assert out.loc["GM1", "rate_now"] == pytest.approx(0.75)
+    assert out.loc["GM2", "rate_now"] == pytest.approx(5.0)
+
+
+def test_prioritise_by_places_and_by_pupils_reachable() -> None:
+    scores = pd.DataFrame({"risk": [0.9, 0.8, 0.7, None], "n_pupils": [100, 500, 50, 5]})
+    assert prioritise(scores, 2)["risk"].tolist() == [0.9, 0.8]
+    by_pupils = prioritise(scores, 160, by="pupils")
+    assert by_pupils["n_pupils"].tolist() == [100, 50]  # 500 does not fit; suppressed skipped
+    with pytest.raises(ValueError):
+        prioritise(scores, 1, by="euros")
