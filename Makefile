@@ -1,7 +1,7 @@
 # kansenradar — two commands do everything (see README):
 #   make run    set up, build the embedded national data, train/audit/promote, start the app
 #   make test   set up and run the whole test suite (what CI runs)
-PY      ?= python3.11
+PY      ?= $(shell command -v python3.11 || command -v python3)
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed

@@ -108,6 +108,7 @@ def features(data_dir: Path = DataDir,
     """Build the place × year panels and the registered indicators for every target and level."""
     from experiments.runner import build_features
     from features.catalog import load_sources
+    from features.indicators import feature_names
 
     ensure_default_data(data_dir)
     try:
@@ -122,7 +123,7 @@ def features(data_dir: Path = DataDir,
         feats.to_parquet(out / f"features_{target}_{level}.parquet")
         table.add_row(target, level, f"{panel['place_id'].nunique():,}",
                       f"{panel['school_year'].min()}–{panel['school_year'].max()}",
-                      str(feats.shape[1] - 11), f"{panel['elevated'].mean():.1%}")
+                      str(len(feature_names(target, level))), f"{panel['elevated'].mean():.1%}")
     console.print(table)
     console.print(f"[green]✓[/] written to {out} in {time.perf_counter() - t0:.1f} s")
 

@@ -58,10 +58,9 @@ def assign_groups(places: pd.DataFrame, cuts: dict[str, tuple[float, float]] | N
     out["urbanity"] = places["urbanity"].round().map(URBANITY_GROUPS)
     for grouping, column in TERTILE_SOURCES.items():
         out[grouping] = tertile(places[column], cuts[grouping])
-    if "province" in places and places["province"].notna().any():
-        out["province"] = places["province"]
-    if "denomination" in places and places["denomination"].notna().any():
-        out["denomination"] = places["denomination"]
+    for column in ("province", "denomination"):
+        if column in places and places[column].notna().any():
+            out[column] = places[column].replace("", None)
     for a, b in INTERSECTIONS:
         out[f"{a}×{b}"] = (out[a].astype(str) + " × " + out[b].astype(str)).where(
             out[a].notna() & out[b].notna())

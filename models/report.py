@@ -27,7 +27,7 @@ table{border-collapse:collapse;margin:.6em 0;font-size:.88em}th,td{border:1px so
 text-align:right}th{background:#eef4f8}td:first-child,th:first-child{text-align:left}
 .note{background:#f6f6f0;border-left:4px solid #c9a227;padding:.5em 1em}.ok{border-left-color:#2e7d32}
 .refused{border-left-color:#b3261e}dl{display:grid;grid-template-columns:14em 1fr;gap:.3em 1em}
-dt{font-weight:600}img{max-width:100%}small{color:#555}
+dt{font-weight:600}img{max-width:100%}small{color:#555}.scroll{overflow-x:auto}
 """
 
 
@@ -41,8 +41,9 @@ def _png(fig: object) -> str:
 
 
 def _table(frame: pd.DataFrame, digits: int = 3) -> str:
-    return frame.to_html(index=False, float_format=lambda v: f"{v:.{digits}f}", na_rep="–",
-                         border=0, escape=True)
+    html_table = frame.to_html(index=False, float_format=lambda v: f"{v:.{digits}f}", na_rep="–",
+                               border=0, escape=True)
+    return f"<div class='scroll'>{html_table}</div>"
 
 
 def fairness_plot(audit: Audit, grouping: str) -> str:
@@ -66,7 +67,7 @@ def fairness_plot(audit: Audit, grouping: str) -> str:
         ax.set_title(metric.replace("_", " "), fontsize=10)
         ax.set_xlim(0, 1)
     fig.suptitle(f"{grouping_label(grouping, 'en')} — point and {int(audit.thresholds.confidence*100)}% "
-                 "bootstrap interval (dotted: reference group)", fontsize=10)
+                 "bootstrap interval (dotted: reference group)", fontsize=10, y=1.06)
     return _png(fig)
 
 
