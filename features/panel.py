@@ -161,34 +161,30 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     return panel.rename(columns={"brin6": "place_id"})
 
 
+def _vsv_counts(v: pd.DataFrame, place_column: str) -> pd.DataFrame:
+    """Pupils, (estimated) early leavers and suppressed cells per place × year."""
+    v = v.assign(n_events=_estimated(v["n_vsv"], v["n_vsv_suppressed"]),
+                 n_pupils=v["n_pupils"].astype("Float64").fillna(0).astype(float),
+                 n_suppressed_cells=v["n_vsv_suppressed"].astype(int))
+    out = v.groupby([place_column, "school_year"], as_index=False)[
+        ["n_pupils", "n_events", "n_suppressed_cells"]].sum()
+    return out.rename(columns={place_column: "place_id"})
+
+
 def dropout_school_panel(sources: Sources) -> pd.DataFrame:
     """VO school × year: pupils and new early school leavers (DUO VSV per school)."""
-    v = sources["vsv_school"].copy()
-    v["n_events"] = _estimated(v["n_vsv"], v["n_vsv_suppressed"])
-    v["n_pupils"] = v["n_pupils"].astype("Float64").fillna(0).astype(float)
-    v["n_suppressed_cells"] = v["n_vsv_suppressed"].astype(int)
-    out = v.groupby(["brin6", "school_year"], as_index=False)[
-        ["n_pupils", "n_events", "n_suppressed_cells"]].sum()
-    return out.rename(columns={"brin6": "place_id"})
+    return _vsv_counts(sources["vsv_school"], "brin6")
 
 
 def dropout_gemeente_panel(sources: Sources) -> pd.DataFrame:
-    """Gemeente of residence × year from CBS 84780NED (both sexes)."""
+    """Gemeente of residence × year from CBS 84780NED (both sexes), in target-year codes."""
     v = sources["vsv_gemeente"]
-    v = v[v["sex"] == "total"].copy()
+    v = v[v["sex"] == "total"]
     history = sources["history"]
-    parts = []
-    for year, frame in v.groupby("school_year"):
-        frame = frame.copy()
-        frame["gemeente_code"] = harmonise_gemeente(frame["gemeente_code"], history, int(year))
-        parts.append(frame)
-    v = pd.concat(parts)
-    v["n_events"] = _estimated(v["n_vsv"], v["n_vsv_suppressed"])
-    v["n_pupils"] = v["n_pupils"].astype("Float64").fillna(0).astype(float)
-    v["n_suppressed_cells"] = v["n_vsv_suppressed"].astype(int)
-    out = v.groupby(["gemeente_code", "school_year"], as_index=False)[
-        ["n_pupils", "n_events", "n_suppressed_cells"]].sum()
-    return out.rename(columns={"gemeente_code": "place_id"})
+    parts = [frame.assign(gemeente_code=harmonise_gemeente(frame["gemeente_code"], history,
+                                                           int(year)))
+             for year, frame in v.groupby("school_year")]
+    return _vsv_counts(pd.concat(parts), "gemeente_code")
 
 
 def additive_columns(frame: pd.DataFrame) -> list[str]:

@@ -80,6 +80,8 @@ def test_cbs_regional_context(shared_data: Path) -> None:
     props, collection = src.read_gemeente_geojson(shared_data / "stdekker_maps/gemeenten.json")
     assert len(props) == 343 and len(collection["features"]) == 343
     assert props.set_index("gemeente_code").loc["GM0014", "gemeente_name"] == "Groningen"
+    props_2022, _ = src.read_gemeente_geojson(shared_data / "nlstat/gemeenten.geojson")
+    assert len(props_2022) == 345 and (props_2022["boundary_year"] == 2022).all()
     ses = src.read_ses_pc4(shared_data / "cedanl_nfwa/SES_PC4_2021-2022.csv")
     assert len(ses) == 8118
     assert (ses.groupby("year")["pc4"].nunique() == 4059).all()
