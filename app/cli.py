@@ -6,6 +6,8 @@ and column) · 3 no champion model (run ``kansenradar train`` first) · 4 promot
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -27,6 +29,7 @@ def _quiet_libraries() -> None:
     import warnings
 
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "ERROR")
     warnings.filterwarnings("ignore")
     for name in ("mlflow", "alembic", "lightgbm", "urllib3"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -38,6 +41,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="
                   help="kansenradar — early warning of unequal opportunity in Dutch education. "
                   "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.")
 console = Console()
+if not console.is_terminal:  # logs and CI: do not squeeze tables into 80 columns
+    console = Console(width=160)
 err = Console(stderr=True)
 
 DataDir = typer.Option(DEFAULT_DATA_DIR, "--data-dir", "-d",
@@ -144,14 +149,16 @@ def _run(data_dir: Path, only: list[str] | None, force: bool, reason: str | None
             progress.update(task, advance=1, description=msg)
 
         try:
-            outcomes = run_all(data_dir, configs=configs, force=force, force_reason=reason,
-                               progress=step)
+            # MLflow prints registry chatter to stderr; keep the terminal for the summary
+            with contextlib.redirect_stderr(io.StringIO()):
+                outcomes = run_all(data_dir, configs=configs, force=force, force_reason=reason,
+                                   progress=step)
         except DataError as exc:
             progress.stop()
             _fail(str(exc), 2)
         progress.update(task, completed=len(configs) + 2, description="done")
     table = Table("experiment", "version", "model", "champion", "AUC", "AP", "prec@10%",
-                  "Brier", "calib. err", "AP vs best baseline")
+                  "Brier", "ECE", "ΔAP vs best baseline")
     for o in outcomes:
         comp = o.comparison
         cand = comp.loc[o.candidate_row]
