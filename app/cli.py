@@ -39,7 +39,9 @@ _quiet_libraries()
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="kansenradar — early warning of unequal opportunity in Dutch education. "
-                  "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.")
+                  "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.",
+                  epilog="Exit codes: 0 ok · 1 usage · 2 a data file is wrong (file, row, column "
+                  "named) · 3 no champion yet · 4 promotion refused by the fairness gate.")
 console = Console()
 if not console.is_terminal:  # logs and CI: do not squeeze tables into 80 columns
     console = Console(width=160)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from features.panel import rate
-from features.years import DOORSTROOMTOETS_FIRST_YEAR
+from features.years import is_doorstroomtoets_regime
 
 BOTH = ("under_advice", "dropout")
 ALL_LEVELS = ("school", "pc4", "gemeente", "rmc")
@@ -254,14 +254,14 @@ def ses_pc4(panel: pd.DataFrame) -> pd.Series:
 def doorstroomtoets_target_year(panel: pd.DataFrame) -> pd.Series:
     """1 when the predicted year (t + 1) falls in the doorstroomtoets regime (from 2023-24):
     the test moved to February and raising the advice became near-mandatory."""
-    return (panel["school_year"] + 1 >= DOORSTROOMTOETS_FIRST_YEAR).astype(float)
+    return (panel["school_year"] + 1).map(is_doorstroomtoets_regime).astype(float)
 
 
 @indicator("doorstroomtoets_now", "Doorstroomtoets dit jaar", "Doorstroomtoets this year", "0/1",
            "Wet doorstroomtoetsen PO", 2014, "regime")
 def doorstroomtoets_now(panel: pd.DataFrame) -> pd.Series:
     """1 when year t itself was a doorstroomtoets year."""
-    return (panel["school_year"] >= DOORSTROOMTOETS_FIRST_YEAR).astype(float)
+    return panel["school_year"].map(is_doorstroomtoets_regime).astype(float)
 
 
 # ------------------------------------------------------------------------------- access

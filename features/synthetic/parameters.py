@@ -35,6 +35,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from features.years import FIRST_YEAR, LAST_YEAR
+
 # Provider scales: (mean, sd, min, max) of a pupil's score. Eindtoets until 2022-23,
 # doorstroomtoets from 2023-24 (Cito's became "Leerling in beeld").
 PROVIDER_SCALES: dict[str, tuple[float, float, float, float]] = {
@@ -62,8 +64,8 @@ class SimulationParameters:
     """Numbers that shape the simulated world; see the module docstring for the mechanisms."""
 
     seed: int = 20241
-    first_year: int = 2014
-    last_year: int = 2024
+    first_year: int = FIRST_YEAR
+    last_year: int = LAST_YEAR
     pupils_scale: float = 1.0  # multiply cohort sizes (benchmarks: 10 M pupil records)
 
     # ability

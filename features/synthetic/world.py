@@ -32,7 +32,7 @@ from features.synthetic.parameters import (
     PROVIDER_SCALES,
     SimulationParameters,
 )
-from features.years import DOORSTROOMTOETS_FIRST_YEAR
+from features.years import is_doorstroomtoets_regime
 
 SKELETON_DIR = Path(__file__).resolve().parents[2] / "data" / "skeleton"
 N_LEVELS = len(ADVICE_LEVELS)
@@ -196,7 +196,7 @@ def simulate(skeleton: Skeleton, params: SimulationParameters,
                      params.hot_school_bias_max) * (onset_school > 0)
                + _ramp(year - onset_gm_of_school, params.hot_gemeente_bias_per_year,
                        params.hot_gemeente_bias_max) * (onset_gm_of_school > 0))
-        regime = year >= DOORSTROOMTOETS_FIRST_YEAR
+        regime = is_doorstroomtoets_regime(int(year))
         bias = (np.asarray(params.bias_parent_education)[e] + params.bias_migration * mig
                 + params.bias_girls * girl
                 + params.bias_rural_per_urbanity_step * (urbanity[school] - 3)
@@ -281,7 +281,7 @@ def _tidy_po(schools: pd.DataFrame, adv_rows: list, her_rows: list, eind_rows: l
     heroverweging = _per_school_year(schools, her_rows, ["eligible", "raised", "equal", "lower"])
     eind = []
     for year, n_tested, sum_score, n_exempt in eind_rows:
-        regime = year >= DOORSTROOMTOETS_FIRST_YEAR
+        regime = is_doorstroomtoets_regime(int(year))
         test = schools["provider"].map(DOORSTROOMTOETS_NAMES) if regime else schools["provider"]
         eind.append(pd.DataFrame({
             "brin6": schools["brin6"].to_numpy(), "school_type": schools["school_type"].to_numpy(),
