@@ -313,8 +313,9 @@ def report(target: str = Target, level: str = Level) -> None:
 
 
 @app.command()
-def compare() -> None:
-    """Comparison table of the last run: candidate vs baselines per experiment."""
+def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (README).")
+            ) -> None:
+    """Comparison table of the last run: candidates vs baselines per experiment."""
     import pandas as pd
 
     from experiments.runner import output_root
@@ -324,8 +325,19 @@ def compare() -> None:
         _fail("no comparison yet: run `kansenradar run` first", 3)
     frame = pd.read_csv(path)
     cols = ["experiment", "model", "roc_auc", "average_precision", "precision_at_top10pct",
-            "recall_at_top10pct", "brier", "calibration_error", "planted_recall"]
-    console.print(frame[[c for c in cols if c in frame]].round(3).to_string(index=False))
+            "recall_at_top10pct", "precision_at_20", "brier", "calibration_error",
+            "planted_recall"]
+    frame = frame[[c for c in cols if c in frame]].round(3)
+    if not markdown:
+        console.print(frame.to_string(index=False))
+        return
+    heads = ["experiment", "model", "AUC", "AP", "P@10%", "R@10%", "P@20", "Brier", "ECE",
+             "planted recall"][: frame.shape[1]]
+    typer.echo("| " + " | ".join(heads) + " |")
+    typer.echo("|" + "---|" * len(heads))
+    for row in frame.itertuples(index=False):
+        typer.echo("| " + " | ".join("–" if pd.isna(v) else (f"{v:.3f}" if isinstance(v, float)
+                                                            else str(v)) for v in row) + " |")
 
 
 @app.command(name="app")

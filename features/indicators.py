@@ -120,6 +120,14 @@ def trend_3y(panel: pd.DataFrame) -> pd.Series:
     return (gap - gap2) / 2 * 100
 
 
+@indicator("gap_change_1y", "Verandering t.o.v. vorig jaar", "Change since last year",
+           "%-point", OUTCOME, 2015, "history")
+def gap_change_1y(panel: pd.DataFrame) -> pd.Series:
+    """Change of the gap to national since t-1: the first sign of an emerging hot spot."""
+    gap = panel["shrunk_rate"] - panel["national_rate"]
+    return (gap - lag(panel.assign(_gap=gap), "_gap", 1)) * 100
+
+
 @indicator("rises_in_a_row", "Jaren op rij gestegen", "Years rising in a row", "years", OUTCOME,
            2016, "history")
 def rises_in_a_row(panel: pd.DataFrame) -> pd.Series:

@@ -61,7 +61,11 @@ class Calibrator:
 
     def transform(self, score: np.ndarray) -> np.ndarray:
         if self.method == "isotonic":
-            return np.asarray(self.model_.predict(score), dtype=float)
+            # isotonic steps create ties that would throw away the model's ranking; a
+            # one-in-a-million tie-break by the raw score keeps it (calibration unchanged)
+            stepped = np.asarray(self.model_.predict(score), dtype=float)
+            tie_break = np.clip(np.asarray(score, dtype=float), 0, 1)
+            return stepped * (1 - 2e-6) + 1e-6 * (1 + tie_break) / 2
         return self.model_.predict_proba(_logit(score).reshape(-1, 1))[:, 1]
 
 

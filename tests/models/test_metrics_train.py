@@ -105,3 +105,11 @@ def test_candidate_and_baselines_share_folds_and_are_deterministic(built) -> Non
     pd.testing.assert_frame_equal(first[chosen].fold_metrics, second[chosen].fold_metrics)
     # the calibrated refit of the winner keeps its ranking; selection used the raw folds
     assert chosen == best or first[chosen].oof["score"].equals(second[chosen].oof["score"])
+
+
+def test_isotonic_calibration_keeps_the_models_ranking() -> None:
+    rng = np.random.default_rng(4)
+    raw = rng.uniform(0, 1, 5000)
+    y = (rng.uniform(0, 1, raw.size) < raw**2).astype(int)
+    prob = Calibrator("isotonic").fit(raw, y).transform(raw)
+    assert (np.argsort(prob, kind="stable") == np.argsort(raw, kind="stable")).all()
