@@ -242,8 +242,11 @@ def simulate(skeleton: Skeleton, params: SimulationParameters,
     advice, heroverweging, eindscores = _tidy_po(world_schools, adv_rows, her_rows, eind_rows)
     if progress:
         progress("dropout")
-    vsv_school, onset_vsv_school = _simulate_vsv_schools(rng, skeleton, params, years)
-    vsv_gemeente, onset_vsv_gm = _simulate_vsv_gemeenten(rng, skeleton, params, years)
+    # dropout has its own random streams: changing the pupil scale leaves it unchanged
+    vsv_school, onset_vsv_school = _simulate_vsv_schools(
+        np.random.default_rng([params.seed, 1]), skeleton, params, years)
+    vsv_gemeente, onset_vsv_gm = _simulate_vsv_gemeenten(
+        np.random.default_rng([params.seed, 2]), skeleton, params, years)
 
     truth = pd.concat([
         _truth("school", world_schools["brin6"], onset_school, "under_advice"),
@@ -334,16 +337,16 @@ def _simulate_vsv_gemeenten(rng: np.random.Generator, skeleton: Skeleton,
                + params.vsv_effect_low_education * (g["pct_low_education"].fillna(28) - 28)
                + params.vsv_effect_urban * (3 - g["urbanity"].fillna(3))).to_numpy()
     pupils0 = pop * params.vsv_pupils_per_inhabitant
-    # intercept so the national 2014-15 rate equals the published 1.8 %
-    lo, hi = -8.0, 0.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        rate = (pupils0 * _expit(mid + context)).sum() / pupils0.sum()
-        lo, hi = (mid, hi) if rate < params.vsv_gemeente_base_rate else (lo, mid)
-    intercept = (lo + hi) / 2
     onset = _pick_hot(rng, len(g), params.hot_vsv_gemeente_count, params.hot_onset_years,
                       eligible=pop >= 20_000)
     effect = rng.normal(0, params.vsv_place_sd, len(g))
+    # intercept so the national 2014-15 rate equals the published 1.8 % for *these* effects
+    lo, hi = -8.0, 0.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        rate = (pupils0 * _expit(mid + context + effect)).sum() / pupils0.sum()
+        lo, hi = (mid, hi) if rate < params.vsv_gemeente_base_rate else (lo, mid)
+    intercept = (lo + hi) / 2
     rows = []
     male_share = 0.51
     for year in years:
