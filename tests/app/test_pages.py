@@ -89,3 +89,35 @@ def test_model_page_validates_a_users_folder_without_traceback(run, tmp_path: Pa
     checks = at.dataframe[-1].value
     message = checks.loc[checks["file"] == "brin6_advies.csv", "message"].iloc[0]
     assert "row 2" in message and "AANTAL_LEERLINGEN" in message
+
+
+def test_overview_without_an_approved_model_shows_data_and_the_refusal(
+        run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import shutil
+
+    import streamlit as st
+
+    outcome = next(o for o in run["outcomes"] if o.config.name == "under_advice_gemeente")
+    refused = tmp_path / "outputs" / outcome.bundle.parent.name / "v1"
+    shutil.copytree(outcome.bundle, refused)
+    meta = json.loads((refused / "meta.json").read_text())
+    meta.update(version="1", promoted=False, gate_allowed=False,
+                gate_summary="1 of 111 gated comparisons lie beyond the configured limits",
+                gate_reasons=["Urbanity = 'landelijk': recall measured 0.30 vs 'stedelijk'"])
+    (refused / "meta.json").write_text(json.dumps(meta))
+    monkeypatch.setenv("KANSENRADAR_OUTPUT_DIR", str(tmp_path / "outputs"))
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'empty.db'}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        at = page("Overzicht.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.warning and "champion" in at.warning[0].value
+        assert any("landelijk" in m.value for m in at.markdown)  # the gate's reason is shown
+        assert len(at.get("plotly_chart")) == 1  # observed rates still mapped
+        assert "voorspelling" not in " ".join(map(str, at.sidebar.selectbox[0].options))
+        assert len(at.dataframe) == 0  # no forecast table without an approved model
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
