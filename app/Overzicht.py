@@ -6,6 +6,7 @@ Run with ``streamlit run app/Overzicht.py`` (``make run`` does it for you).
 from __future__ import annotations
 
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
@@ -42,24 +43,33 @@ year = st.sidebar.selectbox(
     format_func=lambda y: f"{format_school_year(y)} ({t('prediction', lang)})" if y == pred_year
     else format_school_year(y))
 
-if year == pred_year:
-    shown = scores.assign(value=scores["risk"] * 100,
-                          label=scores["flag"].map({1: t("flag_yes", lang)}).fillna(""))
-    title, colour = f"{t('map_title', lang)} — {format_school_year(year)}", t("risk", lang) + " (%)"
-else:
-    h = hist[hist["school_year"] == year]
-    shown = h.assign(value=h["shrunk_rate"], label=h["elevated"].map(
-        {1.0: t("flag_yes", lang)}).fillna(""))
-    title, colour = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
+@st.cache_resource(show_spinner=False, max_entries=64)
+def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Figure:
+    """The choropleth for one bundle, year and language — built once, reused on every rerun."""
+    if forecast:
+        data = ui.scores(bundle_path)
+        shown = data.assign(value=data["risk"] * 100,
+                            label=data["flag"].map({1: t("flag_yes", lang)}).fillna(""))
+        title = f"{t('map_title', lang)} — {format_school_year(year)}"
+        colour = t("risk", lang) + " (%)"
+    else:
+        h = ui.history(bundle_path)
+        h = h[h["school_year"] == year]
+        shown = h.assign(value=h["shrunk_rate"], label=h["elevated"].map(
+            {1.0: t("flag_yes", lang)}).fillna(""))
+        title, colour = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
+    # MapLibre with the blank "white-bg" style: no tiles, no CDN — the map works offline
+    fig = px.choropleth_map(shown, geojson=boundaries(), locations="place_id",
+                            featureidkey="id", color="value", color_continuous_scale="YlOrRd",
+                            map_style="white-bg", center={"lat": 52.2, "lon": 5.3}, zoom=6.1,
+                            opacity=0.9, hover_name="place_name",
+                            hover_data={"label": True, "value": ":.1f", "place_id": False},
+                            labels={"value": colour, "label": t("flag", lang)})
+    fig.update_layout(height=600, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=title)
+    return fig
 
-# MapLibre with the blank "white-bg" style: no tiles, no CDN — the map works offline
-fig = px.choropleth_map(shown, geojson=boundaries(), locations="place_id", featureidkey="id",
-                        color="value", color_continuous_scale="YlOrRd", map_style="white-bg",
-                        center={"lat": 52.2, "lon": 5.3}, zoom=6.1, opacity=0.9,
-                        hover_name="place_name", hover_data={"label": True, "value": ":.1f",
-                                                             "place_id": False},
-                        labels={"value": colour, "label": t("flag", lang)})
-fig.update_layout(height=600, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=title)
+
+fig = map_figure(str(gem.path), int(year), year == pred_year, lang)
 left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(fig, width="stretch", key="map")

@@ -26,7 +26,7 @@ def serve_command(name: str, port: int, host: str = "127.0.0.1") -> list[str]:
 
 def serve_env() -> dict[str, str]:
     env = dict(os.environ)
-    env["MLFLOW_TRACKING_URI"] = tracking_uri()
+    env["MLFLOW_TRACKING_URI"] = env["MLFLOW_REGISTRY_URI"] = tracking_uri()
     # the server starts uvicorn through a shell: make this environment's scripts findable
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env

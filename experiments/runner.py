@@ -149,11 +149,9 @@ def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: ob
                          data_dir: Path, mitigation_used: str, force: bool,
                          force_reason: str | None, output_dir: Path,
                          seconds: dict[str, float]) -> ExperimentOutcome:
-    import mlflow
-
     from models.audit import audit_predictions, gate, load_thresholds
     from models.mitigation import compare_mitigations
-    from models.registry import promote
+    from models.registry import client, promote
     from models.report import render_report
     from models.scoring import score_year
 
@@ -196,12 +194,12 @@ def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: ob
     comparison.to_csv(bundle / "comparison.csv")
     candidate.fold_metrics.to_csv(bundle / "fold_metrics.csv", index=False)
 
-    client = mlflow.MlflowClient()
-    client.log_artifact(logged.run_id, str(bundle / "report.html"), "audit")
-    client.log_artifact(logged.run_id, str(bundle / "mitigation.csv"), "audit")
-    client.log_artifact(logged.run_id, str(bundle / "comparison.csv"), "evaluation")
-    client.log_metric(logged.run_id, "gate_allowed", float(decision.allowed))
-    client.log_metric(logged.run_id, "gate_n_reasons", float(len(decision.reasons)))
+    mlflow_client = client()
+    mlflow_client.log_artifact(logged.run_id, str(bundle / "report.html"), "audit")
+    mlflow_client.log_artifact(logged.run_id, str(bundle / "mitigation.csv"), "audit")
+    mlflow_client.log_artifact(logged.run_id, str(bundle / "comparison.csv"), "evaluation")
+    mlflow_client.log_metric(logged.run_id, "gate_allowed", float(decision.allowed))
+    mlflow_client.log_metric(logged.run_id, "gate_n_reasons", float(len(decision.reasons)))
 
     promotion = promote(logged.name, logged.version, decision, force=force, reason=force_reason,
                         actor="kansenradar run")

@@ -33,6 +33,16 @@ def tracking_uri() -> str:
     return os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{DEFAULT_DB}")
 
 
+def client() -> object:
+    """An MlflowClient bound to our tracking and registry store (never a stale global)."""
+    import mlflow
+
+    uri = tracking_uri()
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    return mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
 def _artifact_root(uri: str) -> str:
     if uri.startswith("sqlite:///"):
         return (Path(uri.removeprefix("sqlite:///")).parent / "mlartifacts").resolve().as_uri()
@@ -124,7 +134,7 @@ def log_experiment(config: ExperimentConfig, results: dict[str, ModelResult],
 
     setup(f"kansenradar/{config.target}")
     fingerprint = data_fingerprint(features)
-    client = mlflow.MlflowClient()
+    mlflow_client = client()
     logged: LoggedModel | None = None
     for kind, result in results.items():
         candidate = kind == chosen
@@ -162,10 +172,10 @@ def log_experiment(config: ExperimentConfig, results: dict[str, ModelResult],
                     name="model", python_model=model, signature=signature,
                     input_example=example, registered_model_name=config.registered_name)
                 version = str(info.registered_model_version)
-                client.set_model_version_tag(config.registered_name, version, "run_id",
-                                             run.info.run_id)
-                client.set_model_version_tag(config.registered_name, version, "mitigation",
-                                             mitigation)
+                mlflow_client.set_model_version_tag(config.registered_name, version, "run_id",
+                                                    run.info.run_id)
+                mlflow_client.set_model_version_tag(config.registered_name, version,
+                                                    "mitigation", mitigation)
                 logged = LoggedModel(run.info.run_id, config.registered_name, version, model)
     assert logged is not None
     return logged
@@ -175,10 +185,7 @@ def load_champion(name: str) -> tuple[RiskModel, dict]:
     """The champion pyfunc's Python model and its registry facts (version, run id)."""
     import mlflow
 
-    mlflow.set_tracking_uri(tracking_uri())
-    mlflow.set_registry_uri(tracking_uri())
-    client = mlflow.MlflowClient()
-    mv = client.get_model_version_by_alias(name, CHAMPION)
+    mv = client().get_model_version_by_alias(name, CHAMPION)
     model = mlflow.pyfunc.load_model(f"models:/{name}@{CHAMPION}").unwrap_python_model()
     return model, {"name": name, "version": str(mv.version), "run_id": mv.run_id,
                    "source": mv.source, "tags": dict(mv.tags)}
@@ -204,29 +211,25 @@ def promote(name: str, version: str, decision: object, *, force: bool = False,
     not promoted unless ``force`` is given *with* a written ``reason``; both the refusal and an
     override are recorded on the model's run and version in MLflow.
     """
-    import mlflow
-
-    mlflow.set_tracking_uri(tracking_uri())
-    mlflow.set_registry_uri(tracking_uri())
-    client = mlflow.MlflowClient()
-    mv = client.get_model_version(name, version)
+    mlflow_client = client()
+    mv = mlflow_client.get_model_version(name, version)
     allowed = bool(decision.allowed)
     record = {"model": name, "version": version, "gate_allowed": allowed,
               "summary": decision.summary, "reasons": list(decision.reasons),
               "forced": bool(force and not allowed), "override_reason": reason, "actor": actor}
     if force and not allowed and not (reason and reason.strip()):
         raise ValueError("a forced promotion needs a written reason (it is recorded in MLflow)")
-    client.log_dict(mv.run_id, record, f"promotion/gate_v{version}.json")
-    client.set_tag(mv.run_id, "fairness_gate", "allowed" if allowed else "refused")
-    client.set_model_version_tag(name, version, "fairness_gate",
+    mlflow_client.log_dict(mv.run_id, record, f"promotion/gate_v{version}.json")
+    mlflow_client.set_tag(mv.run_id, "fairness_gate", "allowed" if allowed else "refused")
+    mlflow_client.set_model_version_tag(name, version, "fairness_gate",
                                  "allowed" if allowed else "refused")
-    client.set_model_version_tag(name, version, "gate_summary", decision.summary[:4000])
+    mlflow_client.set_model_version_tag(name, version, "gate_summary", decision.summary[:4000])
     if allowed or force:
-        client.set_registered_model_alias(name, CHAMPION, version)
+        mlflow_client.set_registered_model_alias(name, CHAMPION, version)
         if not allowed:
-            client.set_model_version_tag(name, version, "override", "true")
-            client.set_model_version_tag(name, version, "override_reason", reason or "")
-            client.set_model_version_tag(name, version, "override_by", actor or "unknown")
+            mlflow_client.set_model_version_tag(name, version, "override", "true")
+            mlflow_client.set_model_version_tag(name, version, "override_reason", reason or "")
+            mlflow_client.set_model_version_tag(name, version, "override_by", actor or "unknown")
             msg = f"{name} v{version} promoted to {CHAMPION} by explicit override: {reason}"
         else:
             msg = f"{name} v{version} promoted to {CHAMPION}: {decision.summary}"
@@ -238,12 +241,9 @@ def promote(name: str, version: str, decision: object, *, force: bool = False,
 
 def champion_version(name: str) -> str | None:
     """Version number holding the champion alias, or None."""
-    import mlflow
     from mlflow.exceptions import MlflowException
 
-    mlflow.set_tracking_uri(tracking_uri())
-    mlflow.set_registry_uri(tracking_uri())
     try:
-        return str(mlflow.MlflowClient().get_model_version_by_alias(name, CHAMPION).version)
+        return str(client().get_model_version_by_alias(name, CHAMPION).version)
     except MlflowException:
         return None

@@ -106,8 +106,14 @@ def test_overview_without_an_approved_model_shows_data_and_the_refusal(
                 gate_summary="1 of 111 gated comparisons lie beyond the configured limits",
                 gate_reasons=["Urbanity = 'landelijk': recall measured 0.30 vs 'stedelijk'"])
     (refused / "meta.json").write_text(json.dumps(meta))
+    import mlflow
+
+    from models.registry import tracking_uri
+
+    original = tracking_uri()
     monkeypatch.setenv("KANSENRADAR_OUTPUT_DIR", str(tmp_path / "outputs"))
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.delenv("MLFLOW_REGISTRY_URI", raising=False)  # mlflow exports it; restore
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
@@ -121,3 +127,5 @@ def test_overview_without_an_approved_model_shows_data_and_the_refusal(
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+        mlflow.set_tracking_uri(original)
+        mlflow.set_registry_uri(original)

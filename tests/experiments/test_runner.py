@@ -13,7 +13,9 @@ from experiments.runner import run_all
 def test_main_job_writes_bundles_and_sets_champions_only_through_the_gate(pipeline_run) -> None:
     import mlflow
 
-    client = mlflow.MlflowClient()
+    from models.registry import tracking_uri
+
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri(), registry_uri=tracking_uri())
     for outcome in pipeline_run["outcomes"]:
         meta = json.loads((outcome.bundle / "meta.json").read_text())
         assert meta["promoted"] == meta["gate_allowed"]  # no override in the main job

@@ -9,7 +9,14 @@ import pytest
 
 from experiments.config import ExperimentConfig, load_configs
 from models.audit import GateDecision
-from models.registry import CHAMPION, champion_version, load_champion, log_experiment, promote
+from models.registry import (
+    CHAMPION,
+    champion_version,
+    load_champion,
+    log_experiment,
+    promote,
+    tracking_uri,
+)
 from models.train import train_experiment
 
 ALLOW = GateDecision(True, (), "all within limits")
@@ -61,7 +68,7 @@ def test_gate_refusal_is_recorded_and_an_override_needs_a_reason(store: Path, tr
     second = log_experiment(config, results, feats, chosen)
     refused = promote(second.name, second.version, REFUSE)
     assert not refused.promoted and champion_version(second.name) == first.version
-    client = mlflow.MlflowClient()
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri(), registry_uri=tracking_uri())
     assert client.get_model_version(second.name, second.version).tags["fairness_gate"] == "refused"
     assert client.get_run(second.run_id).data.tags["fairness_gate"] == "refused"
     with pytest.raises(ValueError, match="reason"):
