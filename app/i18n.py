@@ -23,6 +23,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "flag_no": ("—", "—"),
     "driver": ("Belangrijkste drijfveer", "Main driver"),
     "place": ("Plaats", "Place"),
+    "gemeente_name": ("Gemeente", "Municipality"),
+    "pc4": ("Postcode (PC4)", "Postcode (PC4)"),
     "pupils": ("Leerlingen", "Pupils"),
     "rate_now": ("Percentage nu", "Rate now"),
     "choose_gemeente": ("Kies een gemeente voor postcodegebieden en scholen",

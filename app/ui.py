@@ -98,7 +98,7 @@ def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) 
     """The ranked table users see: words for flags (colour is never the only carrier)."""
     out = pd.DataFrame({
         t("place", lang): frame["place_name"].fillna(frame["place_id"]),
-        **{c: frame[c] for c in extra if c in frame},
+        **{t(c, lang): frame[c] for c in extra if c in frame},
         t("pupils", lang): frame["n_pupils"].map(lambda v: "<10" if pd.isna(v) else f"{v:.0f}"),
         t("risk", lang): frame["risk"].map(lambda v: "–" if pd.isna(v) else f"{v:.0%}"),
         t("interval", lang): [
