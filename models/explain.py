@@ -72,3 +72,14 @@ def describe_feature(name: str, lang: str = "nl") -> str:
     if ind is None:
         return name
     return f"{ind.label(lang)} ({ind.unit}; {ind.source})"
+
+
+def peer_places(features: pd.DataFrame, place: str, k: int = 20) -> pd.Index:
+    """The ``k`` places most alike in context (standardised context indicators, Euclidean).
+
+    ``features`` is indexed by place id; the place itself is not its own peer.
+    """
+    context = [n for n, i in REGISTRY.items() if i.kind == "context" and n in features.columns]
+    z = (features[context] - features[context].mean()) / features[context].std()
+    distance = np.sqrt(((z - z.loc[place]) ** 2).sum(axis=1)).drop(place, errors="ignore")
+    return distance.nsmallest(k).index

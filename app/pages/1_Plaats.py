@@ -9,9 +9,9 @@ import streamlit as st
 
 from app import ui
 from app.i18n import t
-from features.indicators import REGISTRY, label
+from features.indicators import label
 from features.years import format_school_year
-from models.explain import aggregate_contributions, summary_sentence
+from models.explain import aggregate_contributions, peer_places, summary_sentence
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -77,10 +77,7 @@ if level == "gemeente":
                          horizontal=True)
 
 # national picture and peers with a similar context
-context = [n for n, i in REGISTRY.items() if i.kind == "context" and n in feats.columns]
-z = (feats[context] - feats[context].mean()) / feats[context].std()
-distance = np.sqrt(((z - z.loc[place]) ** 2).sum(axis=1)).drop(place, errors="ignore")
-peers = distance.nsmallest(20).index
+peers = peer_places(feats, place)
 shown = [n for n in c.index[::-1] if n in feats.columns][:8]
 compare = pd.DataFrame({
     "indicator": [label(n, lang) for n in shown],

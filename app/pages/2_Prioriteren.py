@@ -7,8 +7,8 @@ import streamlit as st
 
 from app import ui
 from app.i18n import t
-from models.groups import assign_groups, grouping_label
-from models.prioritise import prioritise
+from models.groups import grouping_label
+from models.prioritise import prioritise, spread_over_groups
 
 lang = ui.setup_page("budget")
 target = ui.target_choice(lang)
@@ -35,15 +35,12 @@ st.download_button(t("download", lang), chosen.drop(columns=["suppressed"]).to_c
                    mime="text/csv", key="download")
 
 st.subheader(t("spread_groups", lang))
-groups_all = assign_groups(scores)
-groups_top = groups_all.loc[chosen.index]
-rows = []
-for g in ("urbanity", "migration", "income"):
-    share_all = groups_all[g].value_counts(normalize=True)
-    share_top = groups_top[g].value_counts(normalize=True).reindex(share_all.index).fillna(0)
-    for k in share_all.index:
-        rows.append({t("grouping", lang): grouping_label(g, lang), "groep": k,
-                     ("in lijst" if lang == "nl" else "in list"): f"{share_top[k]:.0%}",
-                     ("alle plaatsen" if lang == "nl" else "all places"): f"{share_all[k]:.0%}"})
-st.dataframe(pd.DataFrame(rows), hide_index=True, key="spread")
+spread = spread_over_groups(scores, chosen.index)
+st.dataframe(pd.DataFrame({
+    t("grouping", lang): spread["grouping"].map(lambda g: grouping_label(g, lang)),
+    ("groep" if lang == "nl" else "group"): spread["group"],
+    ("in lijst" if lang == "nl" else "in list"): spread["share_in_list"].map("{:.0%}".format),
+    ("alle plaatsen" if lang == "nl" else "all places"): spread["share_all_places"].map(
+        "{:.0%}".format),
+}), hide_index=True, key="spread")
 st.caption(t("suppressed_note", lang))
