@@ -70,7 +70,7 @@ def stage_train(work: Path) -> dict:
 def stage_audit(work: Path) -> dict:
     import pickle
 
-    from experiments.runner import HISTORY_COLUMNS
+    from experiments.runner import place_attributes
     from models.audit import AuditThresholds, audit_predictions
 
     built = pickle.loads((work / "built.pkl").read_bytes())
@@ -78,10 +78,7 @@ def stage_audit(work: Path) -> dict:
     panel, _ = built[("under_advice", "school")]
     per_kind, chosen = results["under_advice_school"]
     cand = per_kind[chosen]
-    places = panel[[c for c in HISTORY_COLUMNS if c in panel and c not in (
-        "n_pupils", "n_events", "rate", "shrunk_rate", "rate_lower", "rate_upper",
-        "national_rate", "elevated")]]
-    oof = cand.oof.merge(places, on=["place_id", "school_year"], how="left")
+    oof = cand.oof.merge(place_attributes(panel), on=["place_id", "school_year"], how="left")
     t0 = time.perf_counter()
     audit = audit_predictions(oof, cand.threshold, AuditThresholds(n_boot=1000))
     return {"seconds": time.perf_counter() - t0, "rows": len(oof),

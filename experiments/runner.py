@@ -20,7 +20,7 @@ import pandas as pd
 from experiments.config import ExperimentConfig, load_configs
 from features.catalog import DEFAULT_DATA_DIR, REPO_ROOT, Sources, load_sources
 from features.indicators import compute_features
-from features.panel import build_panels
+from features.panel import PLACE_ATTRIBUTES, build_panels
 from features.targets import add_targets
 
 
@@ -31,9 +31,13 @@ def output_root() -> Path:
 
 TRUTH_FILE = Path("truth") / "ground_truth.csv"
 HISTORY_COLUMNS = ("place_id", "school_year", "n_pupils", "n_events", "rate", "shrunk_rate",
-                   "rate_lower", "rate_upper", "national_rate", "elevated", "place_name",
-                   "gemeente_code", "gemeente_name", "pc4", "province", "rmc_name", "urbanity",
-                   "pct_non_western", "pct_low_income", "denomination")
+                   "rate_lower", "rate_upper", "national_rate", "elevated",
+                   *PLACE_ATTRIBUTES)
+
+
+def place_attributes(panel: pd.DataFrame) -> pd.DataFrame:
+    """The :data:`PLACE_ATTRIBUTES` a panel has, one row per place-year."""
+    return panel[[c for c in ("place_id", "school_year", *PLACE_ATTRIBUTES) if c in panel]]
 
 
 def load_planted(data_dir: Path, target: str, level: str) -> dict[int, set[str]] | None:
@@ -156,9 +160,7 @@ def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: ob
     from models.scoring import score_year
 
     t0 = time.perf_counter()
-    places = panel[[c for c in HISTORY_COLUMNS if c in panel and c not in
-                    ("n_pupils", "n_events", "rate", "shrunk_rate", "rate_lower", "rate_upper",
-                     "national_rate", "elevated")]]
+    places = place_attributes(panel)
     from models.train import row_thresholds
 
     oof = candidate.oof.merge(places, on=["place_id", "school_year"], how="left")

@@ -41,6 +41,9 @@ LEVEL_LABELS = {
     "rmc": ("RMC-regio", "RMC region"),
 }
 HAVO_PLUS = ("HAVO", "HAVO_VWO", "VWO")
+PLACE_ATTRIBUTES = ("place_name", "gemeente_code", "gemeente_name", "pc4", "province",
+                    "rmc_name", "urbanity", "pct_non_western", "pct_low_income", "denomination")
+"""Who and what kind of place a row is (for groups and display) — not its outcomes."""
 CONTEXT_COLUMNS = ("pct_low_income", "pct_low_education", "pct_non_western", "urbanity",
                    "avg_income_k", "pct_youth_care", "bijstand_per_1k")
 

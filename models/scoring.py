@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from features.panel import PLACE_ATTRIBUTES
 from features.suppression import suppress_small_cells
 from features.years import format_school_year
 from models.explain import top_drivers
 from models.risk_model import RiskModel
 
-PLACE_COLUMNS = ("place_id", "place_name", "gemeente_code", "gemeente_name", "pc4", "province",
-                 "rmc_name", "urbanity", "pct_non_western", "pct_low_income", "denomination")
 FIGURES = ("risk", "risk_low", "risk_high", "rate_now", "shrunk_rate", "rate_lower_pct",
            "rate_upper_pct", "gap_to_national")
 
@@ -31,7 +30,7 @@ def score_year(model: RiskModel, features: pd.DataFrame, panel: pd.DataFrame, ye
     contrib = model.contributions(rows)
     places = panel[panel["school_year"] == year].set_index("place_id")
     out = pd.DataFrame({"place_id": rows["place_id"].to_numpy()}, index=rows.index)
-    for col in PLACE_COLUMNS[1:]:
+    for col in PLACE_ATTRIBUTES:
         if col in places:
             out[col] = out["place_id"].map(places[col])
     out["feature_year"] = year

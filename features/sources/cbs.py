@@ -136,7 +136,6 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
                             expected="StatLine topics Leerlingen and VoortijdigeSchoolverlaters")
         if found:
             cols[name] = found
-    values = raw
     sex = raw["GESLACHT"].str.strip()
     out = pd.DataFrame(
         {
@@ -148,10 +147,10 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
     )
     for name, col in cols.items():
         if name == "vsv_pct":
-            out[name] = parse_decimal(path, values[col], col)
+            out[name] = parse_decimal(path, raw[col], col)
         else:
             out[name], out[f"{name}_suppressed"] = parse_count(
-                path, values[col].replace({".": "", "x": ""}), col)
+                path, raw[col].replace({".": "", "x": ""}), col)
     if gemeenten_only:
         out = out[out["region_code"].str.startswith("GM")]
     out = validated(out, STATLINE_VSV_SCHEMA, path)
