@@ -39,32 +39,47 @@ hist = ui.history(str(gem.path))
 pred_year = int(gem.meta["feature_year"]) + 1
 years = ([pred_year] if has_model else []) + sorted(hist["school_year"].unique(), reverse=True)
 year = st.sidebar.selectbox(
-    t("year", lang), years,
-    format_func=lambda y: f"{format_school_year(y)} ({t('prediction', lang)})" if y == pred_year
-    else format_school_year(y))
+    t("year", lang),
+    years,
+    format_func=lambda y: (
+        f"{format_school_year(y)} ({t('prediction', lang)})" if y == pred_year else format_school_year(y)
+    ),
+)
+
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Figure:
     """The choropleth for one bundle, year and language — built once, reused on every rerun."""
     if forecast:
         data = ui.scores(bundle_path)
-        shown = data.assign(value=data["risk"] * 100,
-                            label=data["flag"].map({1: t("flag_yes", lang)}).fillna(""))
+        shown = data.assign(
+            value=data["risk"] * 100, label=data["flag"].map({1: t("flag_yes", lang)}).fillna("")
+        )
         title = f"{t('map_title', lang)} — {format_school_year(year)}"
         colour = t("risk", lang) + " (%)"
     else:
         h = ui.history(bundle_path)
         h = h[h["school_year"] == year]
-        shown = h.assign(value=h["shrunk_rate"], label=h["elevated"].map(
-            {1.0: t("flag_yes", lang)}).fillna(""))
+        shown = h.assign(
+            value=h["shrunk_rate"], label=h["elevated"].map({1.0: t("flag_yes", lang)}).fillna("")
+        )
         title, colour = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
     # MapLibre with the blank "white-bg" style: no tiles, no CDN — the map works offline
-    fig = px.choropleth_map(shown, geojson=boundaries(), locations="place_id",
-                            featureidkey="id", color="value", color_continuous_scale="YlOrRd",
-                            map_style="white-bg", center={"lat": 52.2, "lon": 5.3}, zoom=6.1,
-                            opacity=0.9, hover_name="place_name",
-                            hover_data={"label": True, "value": ":.1f", "place_id": False},
-                            labels={"value": colour, "label": t("flag", lang)})
+    fig = px.choropleth_map(
+        shown,
+        geojson=boundaries(),
+        locations="place_id",
+        featureidkey="id",
+        color="value",
+        color_continuous_scale="YlOrRd",
+        map_style="white-bg",
+        center={"lat": 52.2, "lon": 5.3},
+        zoom=6.1,
+        opacity=0.9,
+        hover_name="place_name",
+        hover_data={"label": True, "value": ":.1f", "place_id": False},
+        labels={"value": colour, "label": t("flag", lang)},
+    )
     fig.update_layout(height=600, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=title)
     return fig
 
@@ -79,8 +94,7 @@ if not has_model:
 with right:
     st.subheader(f"{t('flagged_places', lang)} — {format_school_year(pred_year)}")
     flagged = scores[scores["flag"] == 1]
-    st.dataframe(ui.display_scores(flagged, lang), hide_index=True, height=520,
-                 key="gemeente_table")
+    st.dataframe(ui.display_scores(flagged, lang), hide_index=True, height=520, key="gemeente_table")
 st.caption(t("suppressed_note", lang))
 
 st.divider()
@@ -98,10 +112,16 @@ def drill_down() -> None:
             continue
         within = ui.scores(str(b.path), "gemeente_code")
         within = within[within["gemeente_code"] == choice]
-        st.subheader(("Postcodegebieden" if lang == "nl" else "Postcode areas") if level == "pc4"
-                     else ("Scholen" if lang == "nl" else "Schools"))
-        st.dataframe(ui.display_scores(within, lang, extra=("pc4",) if level == "school" else ()),
-                     hide_index=True, key=f"within_{level}")
+        st.subheader(
+            ("Postcodegebieden" if lang == "nl" else "Postcode areas")
+            if level == "pc4"
+            else ("Scholen" if lang == "nl" else "Schools")
+        )
+        st.dataframe(
+            ui.display_scores(within, lang, extra=("pc4",) if level == "school" else ()),
+            hide_index=True,
+            key=f"within_{level}",
+        )
 
 
 drill_down()

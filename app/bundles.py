@@ -47,8 +47,11 @@ class Bundle:
         h = self.read("history.parquet").copy()
         for col in ("rate", "shrunk_rate", "rate_lower", "rate_upper"):
             h[col] = h[col] * 100
-        return suppress_small_cells(h, ["rate", "shrunk_rate", "rate_lower", "rate_upper",
-                                        "elevated"], event_count_columns=["n_events"])
+        return suppress_small_cells(
+            h,
+            ["rate", "shrunk_rate", "rate_lower", "rate_upper", "elevated"],
+            event_count_columns=["n_events"],
+        )
 
 
 def config_for(target: str, level: str) -> ExperimentConfig:
@@ -66,12 +69,14 @@ def bundle_versions(name: str, output_dir: Path | None = None) -> list[Path]:
     root = (output_dir or output_root()) / name
     if not root.is_dir():
         return []
-    return sorted((p for p in root.iterdir() if (p / "meta.json").is_file()),
-                  key=lambda p: int(p.name.lstrip("v")))
+    return sorted(
+        (p for p in root.iterdir() if (p / "meta.json").is_file()), key=lambda p: int(p.name.lstrip("v"))
+    )
 
 
-def find_bundle(target: str, level: str, champion: str | None = None,
-                output_dir: Path | None = None) -> Bundle | None:
+def find_bundle(
+    target: str, level: str, champion: str | None = None, output_dir: Path | None = None
+) -> Bundle | None:
     """The bundle of the champion version (as given), else of the newest promoted version."""
     name = config_for(target, level).registered_name
     versions = bundle_versions(name, output_dir)

@@ -37,18 +37,26 @@ def _quiet_libraries() -> None:
 
 _quiet_libraries()
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
-                  help="kansenradar — early warning of unequal opportunity in Dutch education. "
-                  "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.",
-                  epilog="Exit codes: 0 ok · 1 usage · 2 a data file is wrong (file, row, column "
-                  "named) · 3 no champion yet · 4 promotion refused by the fairness gate.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    help="kansenradar — early warning of unequal opportunity in Dutch education. "
+    "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.",
+    epilog="Exit codes: 0 ok · 1 usage · 2 a data file is wrong (file, row, column "
+    "named) · 3 no champion yet · 4 promotion refused by the fairness gate.",
+)
 console = Console()
 if not console.is_terminal:  # logs and CI: do not squeeze tables into 80 columns
     console = Console(width=160)
 err = Console(stderr=True)
 
-DataDir = typer.Option(DEFAULT_DATA_DIR, "--data-dir", "-d",
-                       help="Folder with DUO/CBS files (default: the embedded national data).")
+DataDir = typer.Option(
+    DEFAULT_DATA_DIR,
+    "--data-dir",
+    "-d",
+    help="Folder with DUO/CBS files (default: the embedded national data).",
+)
 Target = typer.Option("under_advice", "--target", "-t", help="under_advice or dropout.")
 Level = typer.Option("gemeente", "--level", "-l", help="school, pc4, gemeente or rmc.")
 
@@ -59,9 +67,15 @@ def _fail(message: str, code: int) -> None:
 
 
 def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                    TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                    console=console, transient=False)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
 
 
 def ensure_default_data(data_dir: Path, seed: int = 20241) -> None:
@@ -71,10 +85,11 @@ def ensure_default_data(data_dir: Path, seed: int = 20241) -> None:
 
 
 @app.command()
-def generate(out: Path = typer.Option(DEFAULT_DATA_DIR, help="Where to write the files."),
-             seed: int = typer.Option(20241, help="Same seed → byte-identical files."),
-             scale: float = typer.Option(1.0, help="Multiply pupil numbers (benchmarks).")
-             ) -> None:
+def generate(
+    out: Path = typer.Option(DEFAULT_DATA_DIR, help="Where to write the files."),
+    seed: int = typer.Option(20241, help="Same seed → byte-identical files."),
+    scale: float = typer.Option(1.0, help="Multiply pupil numbers (benchmarks)."),
+) -> None:
     """Write the embedded national default: semi-synthetic DUO/CBS files on the real skeleton."""
     from features.synthetic import generate as run_generate
 
@@ -86,8 +101,10 @@ def generate(out: Path = typer.Option(DEFAULT_DATA_DIR, help="Where to write the
 
         manifest = run_generate(out, seed=seed, scale=scale, progress=step)
         progress.update(task, completed=12, description="written")
-    console.print(f"[green]✓[/] {len(manifest['files'])} files, "
-                  f"{manifest['n_pupil_records']:,} simulated pupil records → {out}")
+    console.print(
+        f"[green]✓[/] {len(manifest['files'])} files, "
+        f"{manifest['n_pupil_records']:,} simulated pupil records → {out}"
+    )
 
 
 @app.command()
@@ -100,18 +117,26 @@ def validate(data_dir: Path = DataDir) -> None:
     checks = validate_folder(data_dir)
     table = Table("source", "file", "rows", "status")
     for c in checks:
-        table.add_row(c.label, c.file, f"{c.rows:,}", "[green]ok[/]" if c.ok and c.rows else
-                      (f"[yellow]{c.message}[/]" if c.ok else f"[red]{c.message}[/]"))
+        table.add_row(
+            c.label,
+            c.file,
+            f"{c.rows:,}",
+            "[green]ok[/]"
+            if c.ok and c.rows
+            else (f"[yellow]{c.message}[/]" if c.ok else f"[red]{c.message}[/]"),
+        )
     console.print(table)
     if any(c.present and not c.ok for c in checks):
         raise typer.Exit(2)
 
 
 @app.command()
-def features(data_dir: Path = DataDir,
-             out: Path = typer.Option(REPO_ROOT / "outputs" / "features",
-                                      help="Where to write panel and feature tables (Parquet).")
-             ) -> None:
+def features(
+    data_dir: Path = DataDir,
+    out: Path = typer.Option(
+        REPO_ROOT / "outputs" / "features", help="Where to write panel and feature tables (Parquet)."
+    ),
+) -> None:
     """Build the place × year panels and the registered indicators for every target and level."""
     from experiments.runner import build_features
     from features.catalog import load_sources
@@ -128,15 +153,21 @@ def features(data_dir: Path = DataDir,
     for (target, level), (panel, feats) in built.items():
         panel.to_parquet(out / f"panel_{target}_{level}.parquet")
         feats.to_parquet(out / f"features_{target}_{level}.parquet")
-        table.add_row(target, level, f"{panel['place_id'].nunique():,}",
-                      f"{panel['school_year'].min()}–{panel['school_year'].max()}",
-                      str(len(feature_names(target, level))), f"{panel['elevated'].mean():.1%}")
+        table.add_row(
+            target,
+            level,
+            f"{panel['place_id'].nunique():,}",
+            f"{panel['school_year'].min()}–{panel['school_year'].max()}",
+            str(len(feature_names(target, level))),
+            f"{panel['elevated'].mean():.1%}",
+        )
     console.print(table)
     console.print(f"[green]✓[/] written to {out} in {time.perf_counter() - t0:.1f} s")
 
 
-def _run(data_dir: Path, only: list[str] | None, force: bool, reason: str | None,
-         fail_on_refusal: bool = True) -> None:
+def _run(
+    data_dir: Path, only: list[str] | None, force: bool, reason: str | None, fail_on_refusal: bool = True
+) -> None:
     from experiments.config import load_configs
     from experiments.runner import run_all
 
@@ -153,40 +184,58 @@ def _run(data_dir: Path, only: list[str] | None, force: bool, reason: str | None
         try:
             # MLflow prints registry chatter to stderr; keep the terminal for the summary
             with contextlib.redirect_stderr(io.StringIO()):
-                outcomes = run_all(data_dir, configs=configs, force=force, force_reason=reason,
-                                   progress=step)
+                outcomes = run_all(data_dir, configs=configs, force=force, force_reason=reason, progress=step)
         except DataError as exc:
             progress.stop()
             _fail(str(exc), 2)
         progress.update(task, completed=len(configs) + 2, description="done")
-    table = Table("experiment", "version", "model", "champion", "AUC", "AP", "prec@10%",
-                  "Brier", "ECE", "ΔAP vs best baseline")
+    table = Table(
+        "experiment",
+        "version",
+        "model",
+        "champion",
+        "AUC",
+        "AP",
+        "prec@10%",
+        "Brier",
+        "ECE",
+        "ΔAP vs best baseline",
+    )
     for o in outcomes:
         comp = o.comparison
         cand = comp.loc[o.candidate_row]
         best_base = comp.loc[list(o.config.baselines), "average_precision"].max()
-        table.add_row(o.config.name, o.version, o.candidate_row,
-                      "[green]yes[/]" if o.promoted else "[red]no[/]",
-                      f"{cand['roc_auc']:.3f}", f"{cand['average_precision']:.3f}",
-                      f"{cand['precision_at_top10pct']:.3f}", f"{cand['brier']:.3f}",
-                      f"{cand['calibration_error']:.3f}",
-                      f"{cand['average_precision'] - best_base:+.3f}")
+        table.add_row(
+            o.config.name,
+            o.version,
+            o.candidate_row,
+            "[green]yes[/]" if o.promoted else "[red]no[/]",
+            f"{cand['roc_auc']:.3f}",
+            f"{cand['average_precision']:.3f}",
+            f"{cand['precision_at_top10pct']:.3f}",
+            f"{cand['brier']:.3f}",
+            f"{cand['calibration_error']:.3f}",
+            f"{cand['average_precision'] - best_base:+.3f}",
+        )
     console.print(table)
     for o in outcomes:
         console.print(("[green]✓[/] " if o.promoted else "[red]✗[/] ") + o.promotion_message)
     if not all(o.promoted for o in outcomes):
-        console.print("[yellow]Models refused by the fairness gate keep no champion; their "
-                      "audit report says why (kansenradar audit / the app's Fairness page).[/]")
+        console.print(
+            "[yellow]Models refused by the fairness gate keep no champion; their "
+            "audit report says why (kansenradar audit / the app's Fairness page).[/]"
+        )
         if fail_on_refusal:
             raise typer.Exit(4)
 
 
 @app.command()
-def train(data_dir: Path = DataDir,
-          only: list[str] = typer.Option(None, "--only", help="Experiment name(s) to run."),
-          force_promote: bool = typer.Option(False, help="Promote even if the gate refuses."),
-          reason: str = typer.Option(None, help="Required with --force-promote; recorded.")
-          ) -> None:
+def train(
+    data_dir: Path = DataDir,
+    only: list[str] = typer.Option(None, "--only", help="Experiment name(s) to run."),
+    force_promote: bool = typer.Option(False, help="Promote even if the gate refuses."),
+    reason: str = typer.Option(None, help="Required with --force-promote; recorded."),
+) -> None:
     """Train, validate, log to MLflow, audit, and promote through the fairness gate."""
     if force_promote and not reason:
         _fail("--force-promote needs --reason '...' (the override is recorded in MLflow)", 1)
@@ -227,19 +276,27 @@ def audit(target: str = Target, level: str = Level) -> None:
     gated = table[table["metric"].isin(["recall", "false_positive_rate", "calibration_gap"])]
     show = Table("grouping", "group", "metric", "value", "90% CI", "diff vs ref", "limit")
     for r in gated.itertuples():
-        show.add_row(r.grouping, str(r.group), r.metric, f"{r.value:.3f}",
-                     f"{r.ci_low:.3f}–{r.ci_high:.3f}", f"{r.difference:+.3f}",
-                     "" if r.limit != r.limit else f"{r.limit:.2f}")
+        show.add_row(
+            r.grouping,
+            str(r.group),
+            r.metric,
+            f"{r.value:.3f}",
+            f"{r.ci_low:.3f}–{r.ci_high:.3f}",
+            f"{r.difference:+.3f}",
+            "" if r.limit != r.limit else f"{r.limit:.2f}",
+        )
     console.print(show)
     typer.echo(f"report: {b.path / 'report.html'}")
 
 
 @app.command()
-def promote(target: str = Target, level: str = Level,
-            version: str = typer.Option(..., help="Registered model version to promote."),
-            force: bool = typer.Option(False, help="Override a refusing gate (recorded)."),
-            reason: str = typer.Option(None, help="Why the override is justified (required).")
-            ) -> None:
+def promote(
+    target: str = Target,
+    level: str = Level,
+    version: str = typer.Option(..., help="Registered model version to promote."),
+    force: bool = typer.Option(False, help="Override a refusing gate (recorded)."),
+    reason: str = typer.Option(None, help="Why the override is justified (required)."),
+) -> None:
     """Promote a version to champion through the fairness gate (its stored audit decides)."""
     import json
 
@@ -252,11 +309,11 @@ def promote(target: str = Target, level: str = Level,
     if path is None:
         _fail(f"{name} v{version} has no audit bundle; train it first", 1)
     meta = json.loads((path / "meta.json").read_text())
-    decision = GateDecision(meta["gate_allowed"], tuple(meta["gate_reasons"]),
-                            meta["gate_summary"])
+    decision = GateDecision(meta["gate_allowed"], tuple(meta["gate_reasons"]), meta["gate_summary"])
     try:
-        result = do_promote(name, version, decision, force=force, reason=reason,
-                            actor=os.environ.get("USER", "cli"))
+        result = do_promote(
+            name, version, decision, force=force, reason=reason, actor=os.environ.get("USER", "cli")
+        )
     except ValueError as exc:
         _fail(str(exc), 1)
     console.print(("[green]✓[/] " if result.promoted else "[red]✗[/] ") + result.message)
@@ -270,10 +327,13 @@ def promote(target: str = Target, level: str = Level,
 
 
 @app.command()
-def score(target: str = Target, level: str = Level, data_dir: Path = DataDir,
-          year: int = typer.Option(None, help="Feature year t (predicts t + 1); default latest."),
-          out: Path = typer.Option(None, help="Output .csv or .parquet (default: outputs/)."),
-          ) -> None:
+def score(
+    target: str = Target,
+    level: str = Level,
+    data_dir: Path = DataDir,
+    year: int = typer.Option(None, help="Feature year t (predicts t + 1); default latest."),
+    out: Path = typer.Option(None, help="Output .csv or .parquet (default: outputs/)."),
+) -> None:
     """Batch-score places with the champion (risk, interval, flag, drivers); suppressed."""
     from app.bundles import config_for
     from experiments.runner import build_features
@@ -302,8 +362,10 @@ def score(target: str = Target, level: str = Level, data_dir: Path = DataDir,
         public.to_parquet(out)
     else:
         public.to_csv(out, index=False)
-    console.print(f"[green]✓[/] {len(public):,} places ({int(public['flag'].sum())} flagged, "
-                  f"{int(public['suppressed'].sum())} suppressed) → {out}")
+    console.print(
+        f"[green]✓[/] {len(public):,} places ({int(public['flag'].sum())} flagged, "
+        f"{int(public['suppressed'].sum())} suppressed) → {out}"
+    )
 
 
 @app.command()
@@ -313,8 +375,7 @@ def report(target: str = Target, level: str = Level) -> None:
 
 
 @app.command()
-def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (README).")
-            ) -> None:
+def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (README).")) -> None:
     """Comparison table of the last run: candidates vs baselines per experiment."""
     import pandas as pd
 
@@ -324,37 +385,62 @@ def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (R
     if not path.is_file():
         _fail("no comparison yet: run `kansenradar run` first", 3)
     frame = pd.read_csv(path)
-    cols = ["experiment", "model", "roc_auc", "average_precision", "precision_at_top10pct",
-            "recall_at_top10pct", "precision_at_20", "brier", "calibration_error",
-            "planted_recall"]
+    cols = [
+        "experiment",
+        "model",
+        "roc_auc",
+        "average_precision",
+        "precision_at_top10pct",
+        "recall_at_top10pct",
+        "precision_at_20",
+        "brier",
+        "calibration_error",
+        "planted_recall",
+    ]
     frame = frame[[c for c in cols if c in frame]].round(3)
     if not markdown:
         console.print(frame.to_string(index=False))
         return
-    heads = ["experiment", "model", "AUC", "AP", "P@10%", "R@10%", "P@20", "Brier", "ECE",
-             "planted recall"][: frame.shape[1]]
+    heads = ["experiment", "model", "AUC", "AP", "P@10%", "R@10%", "P@20", "Brier", "ECE", "planted recall"][
+        : frame.shape[1]
+    ]
     typer.echo("| " + " | ".join(heads) + " |")
     typer.echo("|" + "---|" * len(heads))
     for row in frame.itertuples(index=False):
-        typer.echo("| " + " | ".join("–" if pd.isna(v) else (f"{v:.3f}" if isinstance(v, float)
-                                                            else str(v)) for v in row) + " |")
+        typer.echo(
+            "| "
+            + " | ".join("–" if pd.isna(v) else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in row)
+            + " |"
+        )
 
 
 @app.command(name="app")
-def app_command(port: int = typer.Option(8501, help="Port on localhost."),
-                headless: bool = typer.Option(True, help="Do not try to open a browser.")
-                ) -> None:
+def app_command(
+    port: int = typer.Option(8501, help="Port on localhost."),
+    headless: bool = typer.Option(True, help="Do not try to open a browser."),
+) -> None:
     """Start the Streamlit front end on http://localhost:PORT."""
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "app" / "Overzicht.py"),
-           "--server.port", str(port), "--server.headless", str(headless).lower(),
-           "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(REPO_ROOT / "app" / "Overzicht.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        str(headless).lower(),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     console.print(f"kansenradar on http://localhost:{port}  (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT))
 
 
 @app.command()
-def serve(target: str = Target, level: str = Level,
-          port: int = typer.Option(5001, help="Port on 127.0.0.1.")) -> None:
+def serve(
+    target: str = Target, level: str = Level, port: int = typer.Option(5001, help="Port on 127.0.0.1.")
+) -> None:
     """Serve the champion over REST (MLflow scoring server: POST /invocations)."""
     from app.bundles import config_for
     from app.serving import serve_command, serve_env

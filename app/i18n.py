@@ -4,17 +4,19 @@ from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app_title": ("kansenradar", "kansenradar"),
-    "tagline": ("Vroegsignalering van ongelijke kansen in het onderwijs — signaleert plaatsen, "
-                "nooit personen.",
-                "Early warning of unequal opportunity in education — flags places, never "
-                "persons."),
+    "tagline": (
+        "Vroegsignalering van ongelijke kansen in het onderwijs — signaleert plaatsen, nooit personen.",
+        "Early warning of unequal opportunity in education — flags places, never persons.",
+    ),
     "language": ("Taal", "Language"),
     "signal": ("Signaal", "Signal"),
     "year": ("Schooljaar", "School year"),
     "prediction": ("voorspelling", "prediction"),
     "map_title": ("Risico op verhoogd niveau per gemeente", "Risk of an elevated level by municipality"),
-    "map_observed": ("Waargenomen percentage (gecorrigeerd) per gemeente",
-                     "Observed (shrunken) rate by municipality"),
+    "map_observed": (
+        "Waargenomen percentage (gecorrigeerd) per gemeente",
+        "Observed (shrunken) rate by municipality",
+    ),
     "flagged_places": ("Gesignaleerde plaatsen", "Flagged places"),
     "risk": ("Risico", "Risk"),
     "interval": ("Interval", "Interval"),
@@ -27,12 +29,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pc4": ("Postcode (PC4)", "Postcode (PC4)"),
     "pupils": ("Leerlingen", "Pupils"),
     "rate_now": ("Percentage nu", "Rate now"),
-    "choose_gemeente": ("Kies een gemeente voor postcodegebieden en scholen",
-                        "Choose a municipality for its postcode areas and schools"),
-    "suppressed_note": ("Cijfers op basis van minder dan 10 leerlingen worden niet getoond.",
-                        "Figures based on fewer than 10 pupils are not shown."),
-    "no_champion": ("Geen goedgekeurd model (champion) voor dit niveau.",
-                    "No approved (champion) model for this level."),
+    "choose_gemeente": (
+        "Kies een gemeente voor postcodegebieden en scholen",
+        "Choose a municipality for its postcode areas and schools",
+    ),
+    "suppressed_note": (
+        "Cijfers op basis van minder dan 10 leerlingen worden niet getoond.",
+        "Figures based on fewer than 10 pupils are not shown.",
+    ),
+    "no_champion": (
+        "Geen goedgekeurd model (champion) voor dit niveau.",
+        "No approved (champion) model for this level.",
+    ),
     "level": ("Niveau", "Level"),
     "why_flagged": ("Waarom gesignaleerd?", "Why flagged?"),
     "history": ("Verloop", "History"),
@@ -49,8 +57,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "grouping": ("Indeling", "Grouping"),
     "report_link": ("Volledig auditrapport (HTML)", "Full audit report (HTML)"),
     "model_data": ("Model & data", "Model & data"),
-    "validate_folder": ("Controleer een map met eigen DUO/CBS-bestanden",
-                        "Validate a folder of your own DUO/CBS downloads"),
+    "validate_folder": (
+        "Controleer een map met eigen DUO/CBS-bestanden",
+        "Validate a folder of your own DUO/CBS downloads",
+    ),
     "folder": ("Map", "Folder"),
 }
 

@@ -20,8 +20,23 @@ from models.registry import tracking_uri
 
 
 def serve_command(name: str, port: int, host: str = "127.0.0.1") -> list[str]:
-    return [sys.executable, "-m", "mlflow", "models", "serve", "-m", f"models:/{name}@champion",
-            "--env-manager", "local", "-h", host, "-p", str(port), "--workers", "1"]
+    return [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "models",
+        "serve",
+        "-m",
+        f"models:/{name}@champion",
+        "--env-manager",
+        "local",
+        "-h",
+        host,
+        "-p",
+        str(port),
+        "--workers",
+        "1",
+    ]
 
 
 def serve_env() -> dict[str, str]:
@@ -34,9 +49,13 @@ def serve_env() -> dict[str, str]:
 
 def start_server(name: str, port: int, timeout: float = 120.0) -> subprocess.Popen:
     """Start the scoring server and wait until ``/ping`` answers (for tests and scripts)."""
-    proc = subprocess.Popen(serve_command(name, port), env=serve_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        serve_command(name, port),
+        env=serve_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

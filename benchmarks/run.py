@@ -13,8 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ORDER = ["generate", "read", "features", "train", "audit", "score", "pupils", "generate_10m",
-         "app"]
+ORDER = ["generate", "read", "features", "train", "audit", "score", "pupils", "generate_10m", "app"]
 LABELS = {
     "generate": "generate national default (6,579 schools × 11 years)",
     "read": "read all source files through the readers",
@@ -34,11 +33,14 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for stage in only:
-            out = subprocess.run([sys.executable, "-m", "benchmarks.stages", stage, tmp],
-                                 cwd=root, capture_output=True, text=True,
-                                 env={**os.environ, "PYTHONWARNINGS": "ignore"})
-            line = next((x for x in reversed(out.stdout.splitlines()) if x.startswith("{")),
-                        None)
+            out = subprocess.run(
+                [sys.executable, "-m", "benchmarks.stages", stage, tmp],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+            line = next((x for x in reversed(out.stdout.splitlines()) if x.startswith("{")), None)
             if out.returncode != 0 or line is None:
                 print(f"{stage}: failed\n{out.stderr[-2000:]}", file=sys.stderr)
                 continue
@@ -49,8 +51,11 @@ def main() -> None:
     print("| stage | seconds | peak MB | other figures |")
     print("|---|---:|---:|---|")
     for r in rows:
-        extra = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
-                          for k, v in r.items() if k not in ("stage", "seconds", "peak_mb"))
+        extra = ", ".join(
+            f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in r.items()
+            if k not in ("stage", "seconds", "peak_mb")
+        )
         print(f"| {LABELS[r['stage']]} | {r['seconds']:.2f} | {r['peak_mb']:.0f} | {extra} |")
 
 

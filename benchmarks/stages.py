@@ -61,7 +61,8 @@ def stage_train(work: Path) -> dict:
     for config in load_configs():
         _, feats = built[(config.target, config.level)]
         results[config.name] = train_experiment(
-            feats, config, load_planted(work / "data", config.target, config.level))[0:2]
+            feats, config, load_planted(work / "data", config.target, config.level)
+        )[0:2]
     seconds = time.perf_counter() - t0
     (work / "results.pkl").write_bytes(pickle.dumps(results))
     return {"seconds": seconds, "experiments": len(results)}
@@ -81,8 +82,11 @@ def stage_audit(work: Path) -> dict:
     oof = cand.oof.merge(place_attributes(panel), on=["place_id", "school_year"], how="left")
     t0 = time.perf_counter()
     audit = audit_predictions(oof, cand.threshold, AuditThresholds(n_boot=1000))
-    return {"seconds": time.perf_counter() - t0, "rows": len(oof),
-            "groups": int(audit.groups["audited"].sum())}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "rows": len(oof),
+        "groups": int(audit.groups["audited"].sum()),
+    }
 
 
 def stage_score(work: Path) -> dict:
@@ -104,8 +108,7 @@ def stage_score(work: Path) -> dict:
     predict = time.perf_counter() - t0
     t0 = time.perf_counter()
     score_year(model, feats, panel, 2024)
-    return {"seconds": time.perf_counter() - t0, "predict_only_seconds": predict,
-            "places": len(rows)}
+    return {"seconds": time.perf_counter() - t0, "predict_only_seconds": predict, "places": len(rows)}
 
 
 def stage_pupils(work: Path) -> dict:
@@ -116,19 +119,24 @@ def stage_pupils(work: Path) -> dict:
 
     rng = np.random.default_rng(0)
     n = 10_000_000
-    pupils = pd.DataFrame({
-        "school": rng.integers(0, 6579, n, dtype=np.int32),
-        "school_year": rng.integers(2014, 2025, n, dtype=np.int16),
-        "parent_education": rng.integers(0, 3, n, dtype=np.int8),
-        "tested": rng.random(n) < 0.97,
-        "eligible": rng.random(n) < 0.27,
-        "raised": rng.random(n) < 0.1,
-        "test_z": rng.normal(0, 1, n).astype(np.float32),
-    })
+    pupils = pd.DataFrame(
+        {
+            "school": rng.integers(0, 6579, n, dtype=np.int32),
+            "school_year": rng.integers(2014, 2025, n, dtype=np.int16),
+            "parent_education": rng.integers(0, 3, n, dtype=np.int8),
+            "tested": rng.random(n) < 0.97,
+            "eligible": rng.random(n) < 0.27,
+            "raised": rng.random(n) < 0.1,
+            "test_z": rng.normal(0, 1, n).astype(np.float32),
+        }
+    )
     t0 = time.perf_counter()
     pd_result = pupils.groupby(["school", "school_year"], sort=False).agg(
-        n_tested=("tested", "sum"), n_events=("eligible", "sum"), n_raised=("raised", "sum"),
-        sum_test_z=("test_z", "sum"))
+        n_tested=("tested", "sum"),
+        n_events=("eligible", "sum"),
+        n_raised=("raised", "sum"),
+        sum_test_z=("test_z", "sum"),
+    )
     pandas_s = time.perf_counter() - t0
     con = duckdb.connect()
     con.execute("SET threads TO 2")
@@ -138,15 +146,19 @@ def stage_pupils(work: Path) -> dict:
         FROM pupils GROUP BY ALL""").df()
     duck_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    key = pupils["school"].to_numpy().astype(np.int64) * 11 + (pupils["school_year"].to_numpy()
-                                                               - 2014)
+    key = pupils["school"].to_numpy().astype(np.int64) * 11 + (pupils["school_year"].to_numpy() - 2014)
     np.bincount(key, weights=pupils["eligible"].to_numpy(), minlength=6579 * 11)
     numpy_s = time.perf_counter() - t0
     assert len(dd) == len(pd_result)
     assert int(dd["n_events"].sum()) == int(pd_result["n_events"].sum())
-    return {"seconds": duck_s, "pandas_seconds": pandas_s, "duckdb_seconds": duck_s,
-            "numpy_bincount_one_column_seconds": numpy_s, "records": n,
-            "ratio_pandas_over_duckdb": pandas_s / duck_s}
+    return {
+        "seconds": duck_s,
+        "pandas_seconds": pandas_s,
+        "duckdb_seconds": duck_s,
+        "numpy_bincount_one_column_seconds": numpy_s,
+        "records": n,
+        "ratio_pandas_over_duckdb": pandas_s / duck_s,
+    }
 
 
 def stage_generate_10m(work: Path) -> dict:
@@ -174,8 +186,7 @@ def stage_app(work: Path) -> dict:
     return {"seconds": warm, "interaction_seconds": interaction}
 
 
-STAGES = {name.removeprefix("stage_"): fn for name, fn in globals().items()
-          if name.startswith("stage_")}
+STAGES = {name.removeprefix("stage_"): fn for name, fn in globals().items() if name.startswith("stage_")}
 
 if __name__ == "__main__":
     stage, work = sys.argv[1], Path(sys.argv[2])

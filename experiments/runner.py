@@ -30,9 +30,19 @@ def output_root() -> Path:
 
 
 TRUTH_FILE = Path("truth") / "ground_truth.csv"
-HISTORY_COLUMNS = ("place_id", "school_year", "n_pupils", "n_events", "rate", "shrunk_rate",
-                   "rate_lower", "rate_upper", "national_rate", "elevated",
-                   *PLACE_ATTRIBUTES)
+HISTORY_COLUMNS = (
+    "place_id",
+    "school_year",
+    "n_pupils",
+    "n_events",
+    "rate",
+    "shrunk_rate",
+    "rate_lower",
+    "rate_upper",
+    "national_rate",
+    "elevated",
+    *PLACE_ATTRIBUTES,
+)
 
 
 def place_attributes(panel: pd.DataFrame) -> pd.DataFrame:
@@ -58,12 +68,14 @@ def load_planted(data_dir: Path, target: str, level: str) -> dict[int, set[str]]
 
 def data_note(data_dir: Path) -> str:
     if (data_dir / TRUTH_FILE).is_file():
-        return ("Embedded default: <b>semi-synthetic on a real skeleton</b>. Schools, gemeenten, "
-                "their CBS context, achterstandsscores and the 2014-15 VSV level per VO school are "
-                "real public data; pupils, advices, test results, revisions and early school "
-                "leaving per year 2014-15 … 2024-25 are simulated (features/synthetic), calibrated "
-                "to published national figures, with planted emerging hot spots to check the "
-                "models find them.")
+        return (
+            "Embedded default: <b>semi-synthetic on a real skeleton</b>. Schools, gemeenten, "
+            "their CBS context, achterstandsscores and the 2014-15 VSV level per VO school are "
+            "real public data; pupils, advices, test results, revisions and early school "
+            "leaving per year 2014-15 … 2024-25 are simulated (features/synthetic), calibrated "
+            "to published national figures, with planted emerging hot spots to check the "
+            "models find them."
+        )
     return f"User-supplied DUO/CBS files from {data_dir}."
 
 
@@ -89,9 +101,16 @@ def build_features(sources: Sources) -> dict[tuple[str, str], tuple[pd.DataFrame
     return out
 
 
-def run_experiment(config: ExperimentConfig, panel: pd.DataFrame, features: pd.DataFrame,
-                   data_dir: Path, *, force: bool = False, force_reason: str | None = None,
-                   output_dir: Path | None = None) -> ExperimentOutcome:
+def run_experiment(
+    config: ExperimentConfig,
+    panel: pd.DataFrame,
+    features: pd.DataFrame,
+    data_dir: Path,
+    *,
+    force: bool = False,
+    force_reason: str | None = None,
+    output_dir: Path | None = None,
+) -> ExperimentOutcome:
     """Train, log, audit, gate and bundle one experiment.
 
     If the fairness gate refuses the candidate, the candidate is retrained with reweighing by
@@ -112,9 +131,20 @@ def run_experiment(config: ExperimentConfig, panel: pd.DataFrame, features: pd.D
     t0 = time.perf_counter()
     logged = log_experiment(config, results, features, chosen)
     seconds["mlflow"] = time.perf_counter() - t0
-    outcome = _audit_score_promote(config, results[chosen], logged, comparison, panel,
-                                   features, data_dir, "none", force, force_reason, output_dir,
-                                   seconds)
+    outcome = _audit_score_promote(
+        config,
+        results[chosen],
+        logged,
+        comparison,
+        panel,
+        features,
+        data_dir,
+        "none",
+        force,
+        force_reason,
+        output_dir,
+        seconds,
+    )
     outcome.candidate_row = chosen
     if outcome.promoted:
         return outcome
@@ -124,35 +154,65 @@ def run_experiment(config: ExperimentConfig, panel: pd.DataFrame, features: pd.D
     groups = joint_group(features, load_thresholds().gated_groupings)
     mitigated = train_reweighed_candidate(features, config, chosen, groups, planted)
     comparison = pd.concat([comparison, comparison_table({f"{chosen}+reweighing": mitigated})])
-    logged = log_experiment(config, {chosen: mitigated}, features, chosen,
-                            mitigation="reweighing")
+    logged = log_experiment(config, {chosen: mitigated}, features, chosen, mitigation="reweighing")
     seconds["mitigated_retrain"] = time.perf_counter() - t0
-    outcome = _audit_score_promote(config, mitigated, logged, comparison, panel, features,
-                                   data_dir, "reweighing", force, force_reason, output_dir,
-                                   seconds)
+    outcome = _audit_score_promote(
+        config,
+        mitigated,
+        logged,
+        comparison,
+        panel,
+        features,
+        data_dir,
+        "reweighing",
+        force,
+        force_reason,
+        output_dir,
+        seconds,
+    )
     outcome.candidate_row = f"{chosen}+reweighing"
     if outcome.promoted:
         return outcome
     # last resort before giving up: the same model, flags drawn per kind of place (recall parity)
     from models.train import with_group_thresholds
 
-    places = features[["place_id", "school_year", "urbanity", "pct_non_western",
-                       "pct_low_income"]]
+    places = features[["place_id", "school_year", "urbanity", "pct_non_western", "pct_low_income"]]
     parity = with_group_thresholds(mitigated, places, load_thresholds().gated_groupings)
-    logged = log_experiment(config, {chosen: parity}, features, chosen,
-                            mitigation="reweighing+group_thresholds")
-    outcome = _audit_score_promote(config, parity, logged, comparison, panel, features,
-                                   data_dir, "reweighing+group_thresholds", force, force_reason,
-                                   output_dir, seconds)
+    logged = log_experiment(
+        config, {chosen: parity}, features, chosen, mitigation="reweighing+group_thresholds"
+    )
+    outcome = _audit_score_promote(
+        config,
+        parity,
+        logged,
+        comparison,
+        panel,
+        features,
+        data_dir,
+        "reweighing+group_thresholds",
+        force,
+        force_reason,
+        output_dir,
+        seconds,
+    )
     outcome.candidate_row = f"{chosen}+reweighing"  # same model and scores, other thresholds
     return outcome
 
 
-def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: object,
-                         comparison: pd.DataFrame, panel: pd.DataFrame, features: pd.DataFrame,
-                         data_dir: Path, mitigation_used: str, force: bool,
-                         force_reason: str | None, output_dir: Path,
-                         seconds: dict[str, float]) -> ExperimentOutcome:
+def _audit_score_promote(
+    config: ExperimentConfig,
+    candidate: object,
+    logged: object,
+    comparison: pd.DataFrame,
+    panel: pd.DataFrame,
+    features: pd.DataFrame,
+    data_dir: Path,
+    mitigation_used: str,
+    force: bool,
+    force_reason: str | None,
+    output_dir: Path,
+    seconds: dict[str, float],
+) -> ExperimentOutcome:
     from models.audit import audit_predictions, gate, load_thresholds
     from models.mitigation import compare_mitigations
     from models.registry import client, promote
@@ -167,16 +227,25 @@ def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: ob
     thresholds = load_thresholds()
     audit = audit_predictions(oof, row_thresholds(candidate, oof), thresholds)
     decision = gate(audit)
-    mitigation = compare_mitigations(candidate, features, places, config,
-                                     thresholds.mitigation_grouping)
+    mitigation = compare_mitigations(candidate, features, places, config, thresholds.mitigation_grouping)
     seconds["audit"] = time.perf_counter() - t0
 
     report = render_report(
-        name=logged.name, version=logged.version, run_id=logged.run_id, target=config.target,
-        level=config.level, comparison=comparison, fold_metrics=candidate.fold_metrics,
-        audit=audit, decision=decision, mitigation=mitigation,
-        calibration_method=candidate.calibrator.method, threshold=candidate.threshold,
-        features=candidate.features, data_note=data_note(data_dir))
+        name=logged.name,
+        version=logged.version,
+        run_id=logged.run_id,
+        target=config.target,
+        level=config.level,
+        comparison=comparison,
+        fold_metrics=candidate.fold_metrics,
+        audit=audit,
+        decision=decision,
+        mitigation=mitigation,
+        calibration_method=candidate.calibrator.method,
+        threshold=candidate.threshold,
+        features=candidate.features,
+        data_note=data_note(data_dir),
+    )
 
     t0 = time.perf_counter()
     latest = int(features["school_year"].max())
@@ -203,26 +272,51 @@ def _audit_score_promote(config: ExperimentConfig, candidate: object, logged: ob
     mlflow_client.log_metric(logged.run_id, "gate_allowed", float(decision.allowed))
     mlflow_client.log_metric(logged.run_id, "gate_n_reasons", float(len(decision.reasons)))
 
-    promotion = promote(logged.name, logged.version, decision, force=force, reason=force_reason,
-                        actor="kansenradar run")
-    meta = {"name": logged.name, "version": logged.version, "run_id": logged.run_id,
-            "target": config.target, "level": config.level, "feature_year": latest,
-            "model_kind": candidate.kind,
-            "threshold": candidate.threshold, "calibration": candidate.calibrator.method,
-            "features": candidate.features, "mitigation": mitigation_used,
-            "gate_allowed": decision.allowed, "gate_summary": decision.summary,
-            "gate_reasons": list(decision.reasons), "promoted": promotion.promoted,
-            "promotion_message": promotion.message, "data_dir": str(data_dir),
-            "seconds": seconds}
+    promotion = promote(
+        logged.name, logged.version, decision, force=force, reason=force_reason, actor="kansenradar run"
+    )
+    meta = {
+        "name": logged.name,
+        "version": logged.version,
+        "run_id": logged.run_id,
+        "target": config.target,
+        "level": config.level,
+        "feature_year": latest,
+        "model_kind": candidate.kind,
+        "threshold": candidate.threshold,
+        "calibration": candidate.calibrator.method,
+        "features": candidate.features,
+        "mitigation": mitigation_used,
+        "gate_allowed": decision.allowed,
+        "gate_summary": decision.summary,
+        "gate_reasons": list(decision.reasons),
+        "promoted": promotion.promoted,
+        "promotion_message": promotion.message,
+        "data_dir": str(data_dir),
+        "seconds": seconds,
+    }
     (bundle / "meta.json").write_text(json.dumps(meta, indent=1, default=str))
-    return ExperimentOutcome(config, comparison, logged.version, logged.run_id,
-                             promotion.promoted, promotion.message, bundle, dict(seconds))
+    return ExperimentOutcome(
+        config,
+        comparison,
+        logged.version,
+        logged.run_id,
+        promotion.promoted,
+        promotion.message,
+        bundle,
+        dict(seconds),
+    )
 
 
-def run_all(data_dir: Path = DEFAULT_DATA_DIR, *, configs: list[ExperimentConfig] | None = None,
-            force: bool = False, force_reason: str | None = None,
-            progress: Callable[[str], None] | None = None,
-            output_dir: Path | None = None) -> list[ExperimentOutcome]:
+def run_all(
+    data_dir: Path = DEFAULT_DATA_DIR,
+    *,
+    configs: list[ExperimentConfig] | None = None,
+    force: bool = False,
+    force_reason: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    output_dir: Path | None = None,
+) -> list[ExperimentOutcome]:
     """Read the data folder, build features, run every experiment; write ``outputs/``."""
     say = progress or (lambda _msg: None)
     output_dir = output_dir or output_root()
@@ -234,12 +328,20 @@ def run_all(data_dir: Path = DEFAULT_DATA_DIR, *, configs: list[ExperimentConfig
     for config in configs or load_configs():
         say(f"experiment {config.name}")
         panel, features = built[(config.target, config.level)]
-        outcomes.append(run_experiment(config, panel, features, data_dir, force=force,
-                                       force_reason=force_reason, output_dir=output_dir))
+        outcomes.append(
+            run_experiment(
+                config,
+                panel,
+                features,
+                data_dir,
+                force=force,
+                force_reason=force_reason,
+                output_dir=output_dir,
+            )
+        )
     output_dir.mkdir(parents=True, exist_ok=True)
     if sources.geojson is not None:
         (output_dir / "gemeenten.geojson").write_text(json.dumps(sources.geojson))
-    table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment",
-                                                                              "model"])
+    table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment", "model"])
     table.to_csv(output_dir / "comparison.csv")
     return outcomes

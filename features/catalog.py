@@ -36,31 +36,58 @@ class SourceKind:
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
     SourceKind("advice", "brin6_advies*.csv", src.read_brin6_advies, "DUO advies per vestiging"),
-    SourceKind("eindscores", "brin6_eindscores*.csv", src.read_brin6_eindscores,
-               "DUO eind-/doorstroomtoets per vestiging"),
-    SourceKind("heroverweging", "brin6_heroverweging*.csv", src.read_brin6_heroverweging,
-               "DUO heroverwegingen"),
-    SourceKind("vsv_school", "vsv-per-swv-*.csv", src.read_vsv_per_school,
-               "DUO VSV per school", multi_year=True),
-    SourceKind("vsv_gemeente", "*84780NED*.csv", src.read_statline_vsv,
-               "CBS 84780NED VSV per gemeente"),
-    SourceKind("register_po", "alle-vestigingen-bo*.csv", src.read_school_register,
-               "DUO register PO", reference=True),
-    SourceKind("register_vo", "alle-vestigingen-vo*.csv", src.read_school_register,
-               "DUO register VO", reference=True),
-    SourceKind("eindscores_wide", "gemiddelde-eindscores-*.csv", src.read_eindscores_wide,
-               "DUO gemiddelde eindscores (wide)", reference=True),
-    SourceKind("achterstand", "achterstandsscores*.xlsx", src.read_achterstandsscores,
-               "CBS achterstandsscores", reference=True),
-    SourceKind("kerncijfers", "nl_data*.json", src.read_gemeente_kerncijfers,
-               "CBS kerncijfers gemeenten", reference=True),
-    SourceKind("boundaries", "gemeenten*.json", src.read_gemeente_geojson,
-               "CBS/PDOK gemeentegrenzen", reference=True),
-    SourceKind("history", "gemeenten_corop*.xlsx", src.read_gemeente_history,
-               "CBS gemeentelijke indelingen", reference=True),
+    SourceKind(
+        "eindscores",
+        "brin6_eindscores*.csv",
+        src.read_brin6_eindscores,
+        "DUO eind-/doorstroomtoets per vestiging",
+    ),
+    SourceKind(
+        "heroverweging", "brin6_heroverweging*.csv", src.read_brin6_heroverweging, "DUO heroverwegingen"
+    ),
+    SourceKind(
+        "vsv_school", "vsv-per-swv-*.csv", src.read_vsv_per_school, "DUO VSV per school", multi_year=True
+    ),
+    SourceKind("vsv_gemeente", "*84780NED*.csv", src.read_statline_vsv, "CBS 84780NED VSV per gemeente"),
+    SourceKind(
+        "register_po", "alle-vestigingen-bo*.csv", src.read_school_register, "DUO register PO", reference=True
+    ),
+    SourceKind(
+        "register_vo", "alle-vestigingen-vo*.csv", src.read_school_register, "DUO register VO", reference=True
+    ),
+    SourceKind(
+        "eindscores_wide",
+        "gemiddelde-eindscores-*.csv",
+        src.read_eindscores_wide,
+        "DUO gemiddelde eindscores (wide)",
+        reference=True,
+    ),
+    SourceKind(
+        "achterstand",
+        "achterstandsscores*.xlsx",
+        src.read_achterstandsscores,
+        "CBS achterstandsscores",
+        reference=True,
+    ),
+    SourceKind(
+        "kerncijfers",
+        "nl_data*.json",
+        src.read_gemeente_kerncijfers,
+        "CBS kerncijfers gemeenten",
+        reference=True,
+    ),
+    SourceKind(
+        "boundaries", "gemeenten*.json", src.read_gemeente_geojson, "CBS/PDOK gemeentegrenzen", reference=True
+    ),
+    SourceKind(
+        "history",
+        "gemeenten_corop*.xlsx",
+        src.read_gemeente_history,
+        "CBS gemeentelijke indelingen",
+        reference=True,
+    ),
     SourceKind("rmc", "rmc*.csv", src.read_rmc_lookup, "RMC-regio's", reference=True),
-    SourceKind("ses_pc4", "SES_PC4*.csv", src.read_ses_pc4, "CBS SES-WOA per PC4",
-               reference=True),
+    SourceKind("ses_pc4", "SES_PC4*.csv", src.read_ses_pc4, "CBS SES-WOA per PC4", reference=True),
 )
 KINDS = {k.key: k for k in SOURCE_KINDS}
 
@@ -91,8 +118,9 @@ class Sources:
 
 def _read(kind: SourceKind, paths: list[Path]) -> tuple[pd.DataFrame, dict | None]:
     if not paths:
-        raise DataError(kind.pattern, f"no file for {kind.label} found",
-                        expected=f"a file matching {kind.pattern}")
+        raise DataError(
+            kind.pattern, f"no file for {kind.label} found", expected=f"a file matching {kind.pattern}"
+        )
     geo = None
     frames = []
     for path in paths if kind.multi_year else paths[:1]:
@@ -134,9 +162,17 @@ def validate_folder(data_dir: Path) -> list[FileCheck]:
     for kind in SOURCE_KINDS:
         paths = sorted(data_dir.glob(kind.pattern))
         if not paths:
-            checks.append(FileCheck(kind.key, kind.label, kind.pattern, kind.reference, 0,
-                                    "not present" + (" — the embedded reference is used"
-                                                     if kind.reference else ""), present=False))
+            checks.append(
+                FileCheck(
+                    kind.key,
+                    kind.label,
+                    kind.pattern,
+                    kind.reference,
+                    0,
+                    "not present" + (" — the embedded reference is used" if kind.reference else ""),
+                    present=False,
+                )
+            )
             continue
         for path in paths:
             try:

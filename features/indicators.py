@@ -52,16 +52,35 @@ class Indicator:
 REGISTRY: dict[str, Indicator] = {}
 
 
-def indicator(name: str, label_nl: str, label_en: str, unit: str, source: str, first_year: int,
-              kind: str, targets: tuple[str, ...] = BOTH, levels: tuple[str, ...] = ALL_LEVELS
-              ) -> Callable[[Callable[[pd.DataFrame], pd.Series]], Callable]:
+def indicator(
+    name: str,
+    label_nl: str,
+    label_en: str,
+    unit: str,
+    source: str,
+    first_year: int,
+    kind: str,
+    targets: tuple[str, ...] = BOTH,
+    levels: tuple[str, ...] = ALL_LEVELS,
+) -> Callable[[Callable[[pd.DataFrame], pd.Series]], Callable]:
     """Register a feature function under ``name`` with its documentation."""
 
     def register(func: Callable[[pd.DataFrame], pd.Series]) -> Callable:
         if name in REGISTRY:
             raise ValueError(f"indicator {name!r} registered twice")
-        REGISTRY[name] = Indicator(name, label_nl, label_en, unit, source, first_year, kind,
-                                   func, targets, levels, (func.__doc__ or "").strip())
+        REGISTRY[name] = Indicator(
+            name,
+            label_nl,
+            label_en,
+            unit,
+            source,
+            first_year,
+            kind,
+            func,
+            targets,
+            levels,
+            (func.__doc__ or "").strip(),
+        )
         return func
 
     return register
@@ -90,29 +109,29 @@ def rate_lag1(panel: pd.DataFrame) -> pd.Series:
     return lag(panel, "rate", 1) * 100
 
 
-@indicator("rate_lag2", "Percentage twee jaar terug", "Rate two years ago", "%", OUTCOME, 2016,
-           "history")
+@indicator("rate_lag2", "Percentage twee jaar terug", "Rate two years ago", "%", OUTCOME, 2016, "history")
 def rate_lag2(panel: pd.DataFrame) -> pd.Series:
     """Raw rate in year t-2."""
     return lag(panel, "rate", 2) * 100
 
 
-@indicator("shrunk_rate", "Gecorrigeerd percentage (EB)", "Shrunken rate (EB)", "%", OUTCOME,
-           2014, "history")
+@indicator("shrunk_rate", "Gecorrigeerd percentage (EB)", "Shrunken rate (EB)", "%", OUTCOME, 2014, "history")
 def shrunk_rate(panel: pd.DataFrame) -> pd.Series:
     """Empirical-Bayes posterior mean of the rate in year t: small places pulled to the mean."""
     return panel["shrunk_rate"] * 100
 
 
-@indicator("gap_to_national", "Verschil met landelijk", "Gap to national rate", "%-point",
-           OUTCOME, 2014, "history")
+@indicator(
+    "gap_to_national", "Verschil met landelijk", "Gap to national rate", "%-point", OUTCOME, 2014, "history"
+)
 def gap_to_national(panel: pd.DataFrame) -> pd.Series:
     """Shrunken rate minus the national rate of year t."""
     return (panel["shrunk_rate"] - panel["national_rate"]) * 100
 
 
-@indicator("trend_3y", "Trend over drie jaar", "Three-year trend", "%-point per year", OUTCOME,
-           2016, "history")
+@indicator(
+    "trend_3y", "Trend over drie jaar", "Three-year trend", "%-point per year", OUTCOME, 2016, "history"
+)
 def trend_3y(panel: pd.DataFrame) -> pd.Series:
     """Change of the gap to national per year over t-2 … t (rising = worsening)."""
     gap = panel["shrunk_rate"] - panel["national_rate"]
@@ -120,16 +139,24 @@ def trend_3y(panel: pd.DataFrame) -> pd.Series:
     return (gap - gap2) / 2 * 100
 
 
-@indicator("gap_change_1y", "Verandering t.o.v. vorig jaar", "Change since last year",
-           "%-point", OUTCOME, 2015, "history")
+@indicator(
+    "gap_change_1y",
+    "Verandering t.o.v. vorig jaar",
+    "Change since last year",
+    "%-point",
+    OUTCOME,
+    2015,
+    "history",
+)
 def gap_change_1y(panel: pd.DataFrame) -> pd.Series:
     """Change of the gap to national since t-1: the first sign of an emerging hot spot."""
     gap = panel["shrunk_rate"] - panel["national_rate"]
     return (gap - lag(panel.assign(_gap=gap), "_gap", 1)) * 100
 
 
-@indicator("rises_in_a_row", "Jaren op rij gestegen", "Years rising in a row", "years", OUTCOME,
-           2016, "history")
+@indicator(
+    "rises_in_a_row", "Jaren op rij gestegen", "Years rising in a row", "years", OUTCOME, 2016, "history"
+)
 def rises_in_a_row(panel: pd.DataFrame) -> pd.Series:
     """How many of the last two year-on-year changes of the gap were increases (0–2)."""
     gap = (panel["shrunk_rate"] - panel["national_rate"]).rename("_gap")
@@ -138,44 +165,84 @@ def rises_in_a_row(panel: pd.DataFrame) -> pd.Series:
     return ((g0 > g1).astype(float) + (g1 > g2).astype(float)).where(g2.notna())
 
 
-@indicator("interval_width", "Onzekerheid (breedte interval)", "Uncertainty (interval width)",
-           "%-point", OUTCOME, 2014, "history")
+@indicator(
+    "interval_width",
+    "Onzekerheid (breedte interval)",
+    "Uncertainty (interval width)",
+    "%-point",
+    OUTCOME,
+    2014,
+    "history",
+)
 def interval_width(panel: pd.DataFrame) -> pd.Series:
     """Width of the 90 % posterior interval in year t: wide = the figure rests on few pupils."""
     return (panel["rate_upper"] - panel["rate_lower"]) * 100
 
 
-@indicator("elevated_years_3", "Jaren verhoogd (van 3)", "Years elevated (of 3)", "years",
-           OUTCOME, 2014, "history")
+@indicator(
+    "elevated_years_3", "Jaren verhoogd (van 3)", "Years elevated (of 3)", "years", OUTCOME, 2014, "history"
+)
 def elevated_years_3(panel: pd.DataFrame) -> pd.Series:
     """In how many of t-2, t-1, t the place was elevated (missing years count as not)."""
     return sum(lag(panel, "elevated", k).fillna(0) for k in (0, 1, 2))
 
 
-@indicator("unresolved_rate", "Niet-bijgesteld ondergeadviseerd", "Unresolved under-advice",
-           "%", "DUO heroverweging", 2014, "history", targets=("under_advice",))
+@indicator(
+    "unresolved_rate",
+    "Niet-bijgesteld ondergeadviseerd",
+    "Unresolved under-advice",
+    "%",
+    "DUO heroverweging",
+    2014,
+    "history",
+    targets=("under_advice",),
+)
 def unresolved_rate(panel: pd.DataFrame) -> pd.Series:
     """Pupils eligible for reconsideration whose advice was *not* raised, per tested pupil."""
     return rate(panel["n_events"] - panel["n_raised"], panel["n_pupils"]).to_numpy() * 100
 
 
-@indicator("revision_rate", "Aandeel bijgesteld", "Share of eligible advices raised", "%",
-           "DUO heroverweging", 2014, "history", targets=("under_advice",))
+@indicator(
+    "revision_rate",
+    "Aandeel bijgesteld",
+    "Share of eligible advices raised",
+    "%",
+    "DUO heroverweging",
+    2014,
+    "history",
+    targets=("under_advice",),
+)
 def revision_rate(panel: pd.DataFrame) -> pd.Series:
     """Of the pupils eligible for reconsideration, the share whose advice was raised."""
     return rate(panel["n_raised"], panel["n_events"]).to_numpy() * 100
 
 
-@indicator("test_score_level", "Toetsniveau (z)", "Test score level (z)", "SD",
-           "DUO eind-/doorstroomtoets", 2014, "history", targets=("under_advice",))
+@indicator(
+    "test_score_level",
+    "Toetsniveau (z)",
+    "Test score level (z)",
+    "SD",
+    "DUO eind-/doorstroomtoets",
+    2014,
+    "history",
+    targets=("under_advice",),
+)
 def test_score_level(panel: pd.DataFrame) -> pd.Series:
     """Mean test result, standardised within provider and year (provider scales differ)."""
     return rate(panel["sum_test_z"], panel["n_pupils"]).to_numpy()
 
 
-@indicator("test_score_spread", "Spreiding toetsniveau", "Test score spread", "SD",
-           "DUO eind-/doorstroomtoets", 2014, "history", targets=("under_advice",),
-           levels=("pc4", "gemeente"))
+@indicator(
+    "test_score_spread",
+    "Spreiding toetsniveau",
+    "Test score spread",
+    "SD",
+    "DUO eind-/doorstroomtoets",
+    2014,
+    "history",
+    targets=("under_advice",),
+    levels=("pc4", "gemeente"),
+)
 def test_score_spread(panel: pd.DataFrame) -> pd.Series:
     """Between-school spread of the standardised test level within the area."""
     mean = rate(panel["sum_test_z"], panel["n_pupils"])
@@ -183,90 +250,178 @@ def test_score_spread(panel: pd.DataFrame) -> pd.Series:
     return np.sqrt(np.clip(sq - mean**2, 0, None)).to_numpy()
 
 
-@indicator("advice_level_mean", "Gemiddeld adviesniveau", "Mean advice level", "level (0–10)",
-           "DUO advies", 2014, "history", targets=("under_advice",))
+@indicator(
+    "advice_level_mean",
+    "Gemiddeld adviesniveau",
+    "Mean advice level",
+    "level (0–10)",
+    "DUO advies",
+    2014,
+    "history",
+    targets=("under_advice",),
+)
 def advice_level_mean(panel: pd.DataFrame) -> pd.Series:
     """Mean final advice on the ladder VSO (0) … VWO (10)."""
     return rate(panel["sum_advice_level"], panel["n_advice"]).to_numpy()
 
 
-@indicator("advice_vs_test_gap", "Advies t.o.v. toets", "Advice relative to test", "SD",
-           "DUO advies + toets", 2014, "history", targets=("under_advice",))
+@indicator(
+    "advice_vs_test_gap",
+    "Advies t.o.v. toets",
+    "Advice relative to test",
+    "SD",
+    "DUO advies + toets",
+    2014,
+    "history",
+    targets=("under_advice",),
+)
 def advice_vs_test_gap(panel: pd.DataFrame) -> pd.Series:
     """Mean advice level (standardised over places in year t) minus the test level: low =
     advices lag behind what the test says."""
-    adv = pd.Series(rate(panel["sum_advice_level"], panel["n_advice"]).to_numpy(),
-                    index=panel.index)
+    adv = pd.Series(rate(panel["sum_advice_level"], panel["n_advice"]).to_numpy(), index=panel.index)
     z = adv.groupby(panel["school_year"]).transform(lambda s: (s - s.mean()) / s.std())
     return z - rate(panel["sum_test_z"], panel["n_pupils"]).to_numpy()
 
 
-@indicator("share_havo_plus", "Aandeel havo/vwo-advies", "Share havo/vwo advice", "%",
-           "DUO advies", 2014, "history", targets=("under_advice",))
+@indicator(
+    "share_havo_plus",
+    "Aandeel havo/vwo-advies",
+    "Share havo/vwo advice",
+    "%",
+    "DUO advies",
+    2014,
+    "history",
+    targets=("under_advice",),
+)
 def share_havo_plus(panel: pd.DataFrame) -> pd.Series:
     """Final advices at havo, havo/vwo or vwo, per pupil with an advice."""
     return rate(panel["n_havo_plus"], panel["n_advice"]).to_numpy() * 100
 
 
 # --------------------------------------------------------------------------------- size
-@indicator("log_pupils", "Aantal leerlingen (log)", "Number of pupils (log)", "log(pupils)",
-           "DUO", 2014, "size")
+@indicator(
+    "log_pupils", "Aantal leerlingen (log)", "Number of pupils (log)", "log(pupils)", "DUO", 2014, "size"
+)
 def log_pupils(panel: pd.DataFrame) -> pd.Series:
     """log(1 + pupils) the rate of year t rests on."""
     return np.log1p(panel["n_pupils"])
 
 
 # ------------------------------------------------------------------------------ context
-@indicator("achterstand_per_pupil", "Achterstandsscore per leerling",
-           "Disadvantage score per pupil", "score", "CBS achterstandsscores (1 Oct 2019)", 2019,
-           "context", targets=("under_advice",), levels=("school", "pc4", "gemeente"))
+@indicator(
+    "achterstand_per_pupil",
+    "Achterstandsscore per leerling",
+    "Disadvantage score per pupil",
+    "score",
+    "CBS achterstandsscores (1 Oct 2019)",
+    2019,
+    "context",
+    targets=("under_advice",),
+    levels=("school", "pc4", "gemeente"),
+)
 def achterstand_per_pupil(panel: pd.DataFrame) -> pd.Series:
     """CBS school disadvantage score divided by funded pupils (expected disadvantage mix)."""
     return rate(panel["sum_achterstand"], panel["n_funded_pupils"]).to_numpy()
 
 
-def _context(name: str, label_nl: str, label_en: str, unit: str, column: str,
-             doc: str) -> None:
+def _context(name: str, label_nl: str, label_en: str, unit: str, column: str, doc: str) -> None:
     def func(panel: pd.DataFrame) -> pd.Series:
         return panel[column].astype(float)
 
     func.__doc__ = doc
-    indicator(name, label_nl, label_en, unit, "CBS kerncijfers wijken en buurten 2021", 2021,
-              "context")(func)
+    indicator(name, label_nl, label_en, unit, "CBS kerncijfers wijken en buurten 2021", 2021, "context")(func)
 
 
-_context("pct_low_income", "Huishoudens met laag inkomen", "Low-income households", "%",
-         "pct_low_income", "Share of households below the low-income threshold (gemeente).")
-_context("pct_low_education", "Laagopgeleiden", "Low-educated residents", "%",
-         "pct_low_education", "Share of 15–75 year-olds with low education (gemeente).")
-_context("pct_non_western", "Niet-westerse migratieachtergrond", "Non-Western migration background",
-         "%", "pct_non_western", "Share of residents with a non-Western background (gemeente).")
-_context("urbanity", "Stedelijkheid (1 = zeer sterk, 5 = niet)", "Urbanity (1 = very, 5 = not)",
-         "class", "urbanity", "CBS degree of urbanisation of the gemeente.")
-_context("avg_income_k", "Gemiddeld inkomen", "Average income", "k€ per inhabitant",
-         "avg_income_k", "Average income per inhabitant (gemeente).")
-_context("pct_youth_care", "Jongeren met jeugdzorg", "Youth in youth care", "%",
-         "pct_youth_care", "Share of young people receiving youth care (gemeente).")
+_context(
+    "pct_low_income",
+    "Huishoudens met laag inkomen",
+    "Low-income households",
+    "%",
+    "pct_low_income",
+    "Share of households below the low-income threshold (gemeente).",
+)
+_context(
+    "pct_low_education",
+    "Laagopgeleiden",
+    "Low-educated residents",
+    "%",
+    "pct_low_education",
+    "Share of 15–75 year-olds with low education (gemeente).",
+)
+_context(
+    "pct_non_western",
+    "Niet-westerse migratieachtergrond",
+    "Non-Western migration background",
+    "%",
+    "pct_non_western",
+    "Share of residents with a non-Western background (gemeente).",
+)
+_context(
+    "urbanity",
+    "Stedelijkheid (1 = zeer sterk, 5 = niet)",
+    "Urbanity (1 = very, 5 = not)",
+    "class",
+    "urbanity",
+    "CBS degree of urbanisation of the gemeente.",
+)
+_context(
+    "avg_income_k",
+    "Gemiddeld inkomen",
+    "Average income",
+    "k€ per inhabitant",
+    "avg_income_k",
+    "Average income per inhabitant (gemeente).",
+)
+_context(
+    "pct_youth_care",
+    "Jongeren met jeugdzorg",
+    "Youth in youth care",
+    "%",
+    "pct_youth_care",
+    "Share of young people receiving youth care (gemeente).",
+)
 
 
-@indicator("ses_pc4", "SES-score postcodegebied", "Socio-economic status of the PC4", "score",
-           "CBS SES-WOA 2021–2022", 2021, "context", levels=("school", "pc4"))
+@indicator(
+    "ses_pc4",
+    "SES-score postcodegebied",
+    "Socio-economic status of the PC4",
+    "score",
+    "CBS SES-WOA 2021–2022",
+    2021,
+    "context",
+    levels=("school", "pc4"),
+)
 def ses_pc4(panel: pd.DataFrame) -> pd.Series:
     """CBS SES-WOA total score of the school's postcode-4 area (negative = below average)."""
     return panel["ses_pc4"].astype(float)
 
 
 # ------------------------------------------------------------------------------- regime
-@indicator("doorstroomtoets_target_year", "Doorstroomtoets in doeljaar",
-           "Doorstroomtoets in target year", "0/1", "Wet doorstroomtoetsen PO", 2014, "regime")
+@indicator(
+    "doorstroomtoets_target_year",
+    "Doorstroomtoets in doeljaar",
+    "Doorstroomtoets in target year",
+    "0/1",
+    "Wet doorstroomtoetsen PO",
+    2014,
+    "regime",
+)
 def doorstroomtoets_target_year(panel: pd.DataFrame) -> pd.Series:
     """1 when the predicted year (t + 1) falls in the doorstroomtoets regime (from 2023-24):
     the test moved to February and raising the advice became near-mandatory."""
     return (panel["school_year"] + 1).map(is_doorstroomtoets_regime).astype(float)
 
 
-@indicator("doorstroomtoets_now", "Doorstroomtoets dit jaar", "Doorstroomtoets this year", "0/1",
-           "Wet doorstroomtoetsen PO", 2014, "regime")
+@indicator(
+    "doorstroomtoets_now",
+    "Doorstroomtoets dit jaar",
+    "Doorstroomtoets this year",
+    "0/1",
+    "Wet doorstroomtoetsen PO",
+    2014,
+    "regime",
+)
 def doorstroomtoets_now(panel: pd.DataFrame) -> pd.Series:
     """1 when year t itself was a doorstroomtoets year."""
     return panel["school_year"].map(is_doorstroomtoets_regime).astype(float)
@@ -275,14 +430,28 @@ def doorstroomtoets_now(panel: pd.DataFrame) -> pd.Series:
 # ------------------------------------------------------------------------------- access
 def feature_names(target: str, level: str, kinds: tuple[str, ...] | None = None) -> list[str]:
     """Registered indicators that apply to a target and level, optionally of given kinds."""
-    return [i.name for i in REGISTRY.values()
-            if target in i.targets and level in i.levels and (kinds is None or i.kind in kinds)]
+    return [
+        i.name
+        for i in REGISTRY.values()
+        if target in i.targets and level in i.levels and (kinds is None or i.kind in kinds)
+    ]
 
 
 def compute_features(panel: pd.DataFrame, target: str, level: str) -> pd.DataFrame:
     """All applicable indicators for a panel that carries targets; keeps keys and labels."""
-    keep = ["place_id", "school_year", "n_pupils", "rate", "shrunk_rate", "rate_lower",
-            "rate_upper", "national_rate", "elevated", "elevated_next", "rate_next"]
+    keep = [
+        "place_id",
+        "school_year",
+        "n_pupils",
+        "rate",
+        "shrunk_rate",
+        "rate_lower",
+        "rate_upper",
+        "national_rate",
+        "elevated",
+        "elevated_next",
+        "rate_next",
+    ]
     out = panel[[c for c in keep if c in panel]].copy()
     for name in feature_names(target, level):
         out[name] = np.asarray(REGISTRY[name].func(panel), dtype=float)

@@ -41,11 +41,28 @@ LEVEL_LABELS = {
     "rmc": ("RMC-regio", "RMC region"),
 }
 HAVO_PLUS = ("HAVO", "HAVO_VWO", "VWO")
-PLACE_ATTRIBUTES = ("place_name", "gemeente_code", "gemeente_name", "pc4", "province",
-                    "rmc_name", "urbanity", "pct_non_western", "pct_low_income", "denomination")
+PLACE_ATTRIBUTES = (
+    "place_name",
+    "gemeente_code",
+    "gemeente_name",
+    "pc4",
+    "province",
+    "rmc_name",
+    "urbanity",
+    "pct_non_western",
+    "pct_low_income",
+    "denomination",
+)
 """Who and what kind of place a row is (for groups and display) — not its outcomes."""
-CONTEXT_COLUMNS = ("pct_low_income", "pct_low_education", "pct_non_western", "urbanity",
-                   "avg_income_k", "pct_youth_care", "bijstand_per_1k")
+CONTEXT_COLUMNS = (
+    "pct_low_income",
+    "pct_low_education",
+    "pct_non_western",
+    "urbanity",
+    "avg_income_k",
+    "pct_youth_care",
+    "bijstand_per_1k",
+)
 
 
 def rate(events: pd.Series | np.ndarray, pupils: pd.Series | np.ndarray) -> pd.Series:
@@ -60,8 +77,7 @@ def population_weighted(frame: pd.DataFrame, key: str, weight: str) -> pd.DataFr
     Used for context percentages of merged gemeenten and of RMC regions (a percentage of
     inhabitants must be weighted by inhabitants, not averaged over places).
     """
-    numeric = [c for c in frame.columns if c not in (key, weight)
-               and pd.api.types.is_numeric_dtype(frame[c])]
+    numeric = [c for c in frame.columns if c not in (key, weight) and pd.api.types.is_numeric_dtype(frame[c])]
     w = frame[weight].fillna(0).astype(float)
     agg = frame[numeric].mul(w, axis=0).groupby(frame[key]).sum()
     mass = frame[numeric].notna().mul(w, axis=0).groupby(frame[key]).sum()
@@ -74,8 +90,7 @@ def population_weighted(frame: pd.DataFrame, key: str, weight: str) -> pd.DataFr
 
 
 def _estimated(counts: pd.Series, suppressed: pd.Series) -> pd.Series:
-    return counts.astype("Float64").fillna(0).astype(float).where(~suppressed,
-                                                                  SUPPRESSED_CELL_ESTIMATE)
+    return counts.astype("Float64").fillna(0).astype(float).where(~suppressed, SUPPRESSED_CELL_ESTIMATE)
 
 
 # ----------------------------------------------------------------------- directories
@@ -83,12 +98,13 @@ def gemeente_directory(sources: Sources) -> pd.DataFrame:
     """Gemeenten in target-year codes with context, province and RMC region."""
     history = sources["history"]
     kern = sources["kerncijfers"].copy()
-    kern["gemeente_code"] = harmonise_gemeente(kern["gemeente_code"], history,
-                                               int(kern["reference_year"].iloc[0]))
-    kern = population_weighted(kern.drop(columns=["reference_year", "gemeente_name"]),
-                               "gemeente_code", "population")
-    bounds = sources["boundaries"][["gemeente_code", "gemeente_name",
-                                    "pct_born_outside_europe"]]
+    kern["gemeente_code"] = harmonise_gemeente(
+        kern["gemeente_code"], history, int(kern["reference_year"].iloc[0])
+    )
+    kern = population_weighted(
+        kern.drop(columns=["reference_year", "gemeente_name"]), "gemeente_code", "population"
+    )
+    bounds = sources["boundaries"][["gemeente_code", "gemeente_name", "pct_born_outside_europe"]]
     out = bounds.merge(kern, on="gemeente_code", how="left")
     rmc = sources["rmc"].copy()
     rmc["gemeente_code"] = harmonise_gemeente(rmc["gemeente_code"], history, 2016)
@@ -104,14 +120,13 @@ def school_directory(sources: Sources) -> pd.DataFrame:
     for key, year in (("register_po", 2020), ("register_vo", 2020)):
         reg = sources[key].copy()
         reg["gemeente_code"] = harmonise_gemeente(reg["gemeente_code"], history, year)
-        frames.append(reg[["brin6", "school_name", "gemeente_code", "pc4", "denomination",
-                           "sector"]])
+        frames.append(reg[["brin6", "school_name", "gemeente_code", "pc4", "denomination", "sector"]])
     wide = sources["eindscores_wide"].copy()
-    wide["gemeente_code"] = harmonise_gemeente(wide["gemeente_code"], history,
-                                               int(wide["school_year"].iloc[0]))
+    wide["gemeente_code"] = harmonise_gemeente(
+        wide["gemeente_code"], history, int(wide["school_year"].iloc[0])
+    )
     wide["sector"] = "PO"
-    frames.append(wide[["brin6", "school_name", "gemeente_code", "pc4", "denomination",
-                        "sector"]])
+    frames.append(wide[["brin6", "school_name", "gemeente_code", "pc4", "denomination", "sector"]])
     out = pd.concat(frames, ignore_index=True).drop_duplicates("brin6")
     ach = sources["achterstand"][["brin6", "n_funded_pupils", "achterstandsscore"]]
     out = out.merge(ach, on="brin6", how="left")
@@ -126,21 +141,25 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     # standardise each test's school means within test × year (scales differ by provider)
     w = e["n_tested"]
     grp = e.groupby(["test", "school_year"])
-    mu = (e["mean_score"] * w).groupby([e["test"], e["school_year"]]).transform("sum") / \
-        grp["n_tested"].transform("sum")
-    var = (w * (e["mean_score"] - mu) ** 2).groupby([e["test"], e["school_year"]]).transform(
-        "sum") / grp["n_tested"].transform("sum")
+    mu = (e["mean_score"] * w).groupby([e["test"], e["school_year"]]).transform("sum") / grp[
+        "n_tested"
+    ].transform("sum")
+    var = (w * (e["mean_score"] - mu) ** 2).groupby([e["test"], e["school_year"]]).transform("sum") / grp[
+        "n_tested"
+    ].transform("sum")
     e["z"] = ((e["mean_score"] - mu) / np.sqrt(var)).fillna(0.0)
     e["sum_test_z"] = e["z"] * w
     e["sumsq_test_z"] = e["z"] ** 2 * w
     e["n_suppressed_cells"] = e["n_pupils_suppressed"].astype(int)
     tests = e.groupby(["brin6", "school_year"], as_index=False)[
-        ["n_tested", "sum_test_z", "sumsq_test_z", "n_suppressed_cells"]].sum()
+        ["n_tested", "sum_test_z", "sumsq_test_z", "n_suppressed_cells"]
+    ].sum()
 
     h = sources["heroverweging"].copy()
     h["n"] = _estimated(h["n_pupils"], h["suppressed"])
-    her = h.pivot_table(index=["brin6", "school_year"], columns="category", values="n",
-                        aggfunc="sum", fill_value=0.0)
+    her = h.pivot_table(
+        index=["brin6", "school_year"], columns="category", values="n", aggfunc="sum", fill_value=0.0
+    )
     her = her.reindex(columns=["eligible", "raised"], fill_value=0.0)
     her["n_suppressed_her"] = h.groupby(["brin6", "school_year"])["suppressed"].sum()
     her = her.rename(columns={"eligible": "n_events", "raised": "n_raised"}).reset_index()
@@ -152,12 +171,15 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     a["n_advice"] = a["n"].where(level.notna(), 0.0)
     a["n_havo_plus"] = a["n"].where(a["advice"].isin(HAVO_PLUS), 0.0)
     adv = a.groupby(["brin6", "school_year"], as_index=False)[
-        ["sum_advice_level", "n_advice", "n_havo_plus"]].sum()
+        ["sum_advice_level", "n_advice", "n_havo_plus"]
+    ].sum()
 
     panel = tests.merge(her, on=["brin6", "school_year"], how="left").merge(
-        adv, on=["brin6", "school_year"], how="left")
+        adv, on=["brin6", "school_year"], how="left"
+    )
     panel[["n_events", "n_raised", "n_suppressed_her"]] = panel[
-        ["n_events", "n_raised", "n_suppressed_her"]].fillna(0.0)
+        ["n_events", "n_raised", "n_suppressed_her"]
+    ].fillna(0.0)
     panel["n_suppressed_cells"] += panel.pop("n_suppressed_her")
     panel["n_pupils"] = panel.pop("n_tested")
     panel["n_events"] = np.minimum(panel["n_events"], panel["n_pupils"])
@@ -166,11 +188,14 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
 
 def _vsv_counts(v: pd.DataFrame, place_column: str) -> pd.DataFrame:
     """Pupils, (estimated) early leavers and suppressed cells per place × year."""
-    v = v.assign(n_events=_estimated(v["n_vsv"], v["n_vsv_suppressed"]),
-                 n_pupils=v["n_pupils"].astype("Float64").fillna(0).astype(float),
-                 n_suppressed_cells=v["n_vsv_suppressed"].astype(int))
+    v = v.assign(
+        n_events=_estimated(v["n_vsv"], v["n_vsv_suppressed"]),
+        n_pupils=v["n_pupils"].astype("Float64").fillna(0).astype(float),
+        n_suppressed_cells=v["n_vsv_suppressed"].astype(int),
+    )
     out = v.groupby([place_column, "school_year"], as_index=False)[
-        ["n_pupils", "n_events", "n_suppressed_cells"]].sum()
+        ["n_pupils", "n_events", "n_suppressed_cells"]
+    ].sum()
     return out.rename(columns={place_column: "place_id"})
 
 
@@ -184,9 +209,10 @@ def dropout_gemeente_panel(sources: Sources) -> pd.DataFrame:
     v = sources["vsv_gemeente"]
     v = v[v["sex"] == "total"]
     history = sources["history"]
-    parts = [frame.assign(gemeente_code=harmonise_gemeente(frame["gemeente_code"], history,
-                                                           int(year)))
-             for year, frame in v.groupby("school_year")]
+    parts = [
+        frame.assign(gemeente_code=harmonise_gemeente(frame["gemeente_code"], history, int(year)))
+        for year, frame in v.groupby("school_year")
+    ]
     return _vsv_counts(pd.concat(parts), "gemeente_code")
 
 
@@ -215,14 +241,15 @@ def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
 
     ua = under_advice_school_panel(sources)
     ua_school = ua.assign(level="school", n_schools=1)
-    ua_school["n_funded_pupils"] = ua_school["place_id"].map(
-        schools.set_index("brin6")["n_funded_pupils"]).fillna(0.0)
-    ua_school["sum_achterstand"] = ua_school["place_id"].map(
-        schools.set_index("brin6")["achterstandsscore"]).fillna(0.0)
+    ua_school["n_funded_pupils"] = (
+        ua_school["place_id"].map(schools.set_index("brin6")["n_funded_pupils"]).fillna(0.0)
+    )
+    ua_school["sum_achterstand"] = (
+        ua_school["place_id"].map(schools.set_index("brin6")["achterstandsscore"]).fillna(0.0)
+    )
     panels[("under_advice", "school")] = ua_school
     panels[("under_advice", "pc4")] = aggregate(ua_school, ua_school["place_id"].map(s_pc4), "pc4")
-    panels[("under_advice", "gemeente")] = aggregate(
-        ua_school, ua_school["place_id"].map(s_gm), "gemeente")
+    panels[("under_advice", "gemeente")] = aggregate(ua_school, ua_school["place_id"].map(s_gm), "gemeente")
 
     do_school = dropout_school_panel(sources).assign(level="school", n_schools=1)
     panels[("dropout", "school")] = do_school
@@ -231,12 +258,12 @@ def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
     rmc_of = gem.set_index("gemeente_code")["rmc_name"]
     panels[("dropout", "rmc")] = aggregate(do_gm, do_gm["place_id"].map(rmc_of), "rmc")
 
-    return {key: attach_places(frame, key[1], schools, gem, sources) for key, frame in
-            panels.items()}
+    return {key: attach_places(frame, key[1], schools, gem, sources) for key, frame in panels.items()}
 
 
-def attach_places(panel: pd.DataFrame, level: str, schools: pd.DataFrame, gem: pd.DataFrame,
-                  sources: Sources) -> pd.DataFrame:
+def attach_places(
+    panel: pd.DataFrame, level: str, schools: pd.DataFrame, gem: pd.DataFrame, sources: Sources
+) -> pd.DataFrame:
     """Add place name, gemeente, province and context; sort by place and year."""
     gem_ctx = gem.set_index("gemeente_code")
     out = panel.copy()
@@ -247,8 +274,9 @@ def attach_places(panel: pd.DataFrame, level: str, schools: pd.DataFrame, gem: p
         out["pc4"] = out["place_id"].map(s["pc4"])
         out["denomination"] = out["place_id"].map(s["denomination"])
     elif level == "pc4":
-        pc4_gm = schools.dropna(subset=["pc4"]).groupby("pc4")["gemeente_code"].agg(
-            lambda x: x.mode().iloc[0])
+        pc4_gm = (
+            schools.dropna(subset=["pc4"]).groupby("pc4")["gemeente_code"].agg(lambda x: x.mode().iloc[0])
+        )
         out["gemeente_code"] = out["place_id"].map(pc4_gm)
         out["pc4"] = out["place_id"]
         out["place_name"] = "PC4 " + out["place_id"].astype(str)
@@ -256,9 +284,11 @@ def attach_places(panel: pd.DataFrame, level: str, schools: pd.DataFrame, gem: p
         out["gemeente_code"] = out["place_id"]
         out["place_name"] = out["place_id"].map(gem_ctx["gemeente_name"])
     if level == "rmc":
-        ctx = population_weighted(gem[["rmc_name", "population", "province",
-                                       "pct_born_outside_europe", *CONTEXT_COLUMNS]],
-                                  "rmc_name", "population").set_index("rmc_name")
+        ctx = population_weighted(
+            gem[["rmc_name", "population", "province", "pct_born_outside_europe", *CONTEXT_COLUMNS]],
+            "rmc_name",
+            "population",
+        ).set_index("rmc_name")
         out["place_name"] = out["place_id"]
         out["gemeente_code"] = pd.NA
         for col in (*CONTEXT_COLUMNS, "pct_born_outside_europe", "province", "population"):

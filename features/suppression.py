@@ -61,8 +61,7 @@ def suppress_small_cells(
     return out
 
 
-def _complementary(frame: pd.DataFrame, n: pd.Series, hidden: pd.Series, group: str
-                   ) -> pd.Series:
+def _complementary(frame: pd.DataFrame, n: pd.Series, hidden: pd.Series, group: str) -> pd.Series:
     extra = pd.Series(False, index=frame.index)
     for _, idx in frame.groupby(group, dropna=False).groups.items():
         h = hidden.loc[idx]
@@ -72,8 +71,12 @@ def _complementary(frame: pd.DataFrame, n: pd.Series, hidden: pd.Series, group: 
     return extra
 
 
-def is_safe(frame: pd.DataFrame, figure_columns: Iterable[str], pupils_column: str = "n_pupils",
-            min_pupils: int = MIN_PUPILS) -> bool:
+def is_safe(
+    frame: pd.DataFrame,
+    figure_columns: Iterable[str],
+    pupils_column: str = "n_pupils",
+    min_pupils: int = MIN_PUPILS,
+) -> bool:
     """True when no shown figure rests on fewer than ``min_pupils`` pupils (for assertions)."""
     n = frame[pupils_column].astype(float)
     shown = frame[list(figure_columns)].notna().any(axis=1)

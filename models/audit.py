@@ -31,10 +31,20 @@ from sklearn.metrics import recall_score
 from models.groups import assign_groups, grouping_label
 
 FAIRNESS_CONFIG = Path(__file__).resolve().parents[1] / "experiments" / "fairness.toml"
-METRICS = ("selection_rate", "recall", "false_positive_rate", "precision_at_top",
-           "mean_predicted", "observed_rate", "calibration_gap")
-GATED = {"recall": "max_recall_difference", "false_positive_rate": "max_fpr_difference",
-         "calibration_gap": "max_calibration_gap"}
+METRICS = (
+    "selection_rate",
+    "recall",
+    "false_positive_rate",
+    "precision_at_top",
+    "mean_predicted",
+    "observed_rate",
+    "calibration_gap",
+)
+GATED = {
+    "recall": "max_recall_difference",
+    "false_positive_rate": "max_fpr_difference",
+    "calibration_gap": "max_calibration_gap",
+}
 
 
 @dataclass(frozen=True)
@@ -69,26 +79,35 @@ def top_mask(prob: np.ndarray, share: float) -> np.ndarray:
     return mask
 
 
-def _metrics_from_samples(y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.ndarray
-                          ) -> np.ndarray:
+def _metrics_from_samples(y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.ndarray) -> np.ndarray:
     """Metrics along the last axis; inputs shaped (..., n). Returns (..., len(METRICS))."""
     with np.errstate(invalid="ignore", divide="ignore"):
         pos = y.sum(-1)
         neg = (~y).sum(-1)
-        out = np.stack([
-            flag.mean(-1),
-            (flag & y).sum(-1) / pos,
-            (flag & ~y).sum(-1) / neg,
-            (top & y).sum(-1) / top.sum(-1),
-            prob.mean(-1),
-            y.mean(-1),
-            prob.mean(-1) - y.mean(-1),
-        ], axis=-1)
+        out = np.stack(
+            [
+                flag.mean(-1),
+                (flag & y).sum(-1) / pos,
+                (flag & ~y).sum(-1) / neg,
+                (top & y).sum(-1) / top.sum(-1),
+                prob.mean(-1),
+                y.mean(-1),
+                prob.mean(-1) - y.mean(-1),
+            ],
+            axis=-1,
+        )
     return out
 
 
-def bootstrap_group(y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.ndarray,
-                    n_boot: int, rng: np.random.Generator, prob_bins: int = 20) -> np.ndarray:
+def bootstrap_group(
+    y: np.ndarray,
+    flag: np.ndarray,
+    prob: np.ndarray,
+    top: np.ndarray,
+    n_boot: int,
+    rng: np.random.Generator,
+    prob_bins: int = 20,
+) -> np.ndarray:
     """(n_boot, len(METRICS)) replicate metrics from resampling the group's places.
 
     Resampling n places with replacement only changes how many places fall in each cell of
@@ -110,15 +129,17 @@ def bootstrap_group(y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.n
     pos = draws @ cy
     neg = n - pos
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.column_stack([
-            draws @ cf / n,
-            draws @ (cy & cf) / pos,
-            draws @ ((1 - cy) & cf) / neg,
-            draws @ (cy & ct) / (draws @ ct),
-            draws @ cell_prob / n,
-            pos / n,
-            draws @ cell_prob / n - pos / n,
-        ])
+        return np.column_stack(
+            [
+                draws @ cf / n,
+                draws @ (cy & cf) / pos,
+                draws @ ((1 - cy) & cf) / neg,
+                draws @ (cy & ct) / (draws @ ct),
+                draws @ cell_prob / n,
+                pos / n,
+                draws @ cell_prob / n - pos / n,
+            ]
+        )
 
 
 @dataclass
@@ -135,15 +156,21 @@ class Audit:
 def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataFrame:
     """fairlearn point estimates of the count-based metrics (used for the cross-check)."""
     mf = MetricFrame(
-        metrics={"selection_rate": selection_rate,
-                 "recall": lambda a, b: recall_score(a, b, zero_division=np.nan),
-                 "false_positive_rate": false_positive_rate},
-        y_true=y.astype(int), y_pred=flag.astype(int), sensitive_features=groups)
+        metrics={
+            "selection_rate": selection_rate,
+            "recall": lambda a, b: recall_score(a, b, zero_division=np.nan),
+            "false_positive_rate": false_positive_rate,
+        },
+        y_true=y.astype(int),
+        y_pred=flag.astype(int),
+        sensitive_features=groups,
+    )
     return mf.by_group
 
 
-def audit_predictions(predictions: pd.DataFrame, threshold: float | np.ndarray,
-                      thresholds: AuditThresholds | None = None) -> Audit:
+def audit_predictions(
+    predictions: pd.DataFrame, threshold: float | np.ndarray, thresholds: AuditThresholds | None = None
+) -> Audit:
     """Audit held-out predictions.
 
     ``predictions`` needs ``y`` (elevated next year), ``prob`` (calibrated risk) and the
@@ -166,8 +193,15 @@ def audit_predictions(predictions: pd.DataFrame, threshold: float | np.ndarray,
         places = predictions.loc[valid].groupby(g[valid])["place_id"].nunique()
         audited = [k for k in counts.index if places[k] >= th.min_group_size]
         for k in counts.index:
-            sizes.append({"grouping": grouping, "group": k, "n_rows": int(counts[k]),
-                          "n_places": int(places[k]), "audited": k in audited})
+            sizes.append(
+                {
+                    "grouping": grouping,
+                    "group": k,
+                    "n_rows": int(counts[k]),
+                    "n_places": int(places[k]),
+                    "audited": k in audited,
+                }
+            )
         if len(audited) < 2:
             continue
         reference = max(audited, key=lambda k: counts[k])
@@ -185,35 +219,41 @@ def audit_predictions(predictions: pd.DataFrame, threshold: float | np.ndarray,
                 diff = boots[k][:, j] - boots[reference][:, j]
                 with np.errstate(invalid="ignore", divide="ignore"):
                     ratio = boots[k][:, j] / boots[reference][:, j]
-                rows.append({
-                    "grouping": grouping, "group": k, "reference": reference, "metric": metric,
-                    "value": value,
-                    "ci_low": np.nanquantile(boots[k][:, j], alpha),
-                    "ci_high": np.nanquantile(boots[k][:, j], 1 - alpha),
-                    "difference": value - point[reference][j],
-                    "diff_low": np.nanquantile(diff, alpha),
-                    "diff_high": np.nanquantile(diff, 1 - alpha),
-                    "ratio": value / point[reference][j] if point[reference][j] else np.nan,
-                    "ratio_low": np.nanquantile(ratio[np.isfinite(ratio)], alpha)
-                    if np.isfinite(ratio).any() else np.nan,
-                    "ratio_high": np.nanquantile(ratio[np.isfinite(ratio)], 1 - alpha)
-                    if np.isfinite(ratio).any() else np.nan,
-                    "n_places": int(places[k]),
-                })
+                rows.append(
+                    {
+                        "grouping": grouping,
+                        "group": k,
+                        "reference": reference,
+                        "metric": metric,
+                        "value": value,
+                        "ci_low": np.nanquantile(boots[k][:, j], alpha),
+                        "ci_high": np.nanquantile(boots[k][:, j], 1 - alpha),
+                        "difference": value - point[reference][j],
+                        "diff_low": np.nanquantile(diff, alpha),
+                        "diff_high": np.nanquantile(diff, 1 - alpha),
+                        "ratio": value / point[reference][j] if point[reference][j] else np.nan,
+                        "ratio_low": np.nanquantile(ratio[np.isfinite(ratio)], alpha)
+                        if np.isfinite(ratio).any()
+                        else np.nan,
+                        "ratio_high": np.nanquantile(ratio[np.isfinite(ratio)], 1 - alpha)
+                        if np.isfinite(ratio).any()
+                        else np.nan,
+                        "n_places": int(places[k]),
+                    }
+                )
     table = pd.DataFrame(rows)
     if not table.empty:
-        table["limit"] = table["metric"].map(lambda m: getattr(th, GATED[m]) if m in GATED
-                                             else np.nan)
+        table["limit"] = table["metric"].map(lambda m: getattr(th, GATED[m]) if m in GATED else np.nan)
         beyond_high = table["diff_low"] > table["limit"]
         beyond_low = table["diff_high"] < -table["limit"]
         calib = table["metric"] == "calibration_gap"
         # calibration: the group's own gap (not its difference) must stay within the limit
         calib_out = calib & ((table["ci_low"] > table["limit"]) | (table["ci_high"] < -table["limit"]))
         table["exceeds"] = ((~calib) & (beyond_high | beyond_low)) | calib_out
-        table["exceeds"] &= table["metric"].isin(GATED) & table["grouping"].isin(
-            th.gated_groupings)
-    return Audit(table, pd.DataFrame(sizes), th, len(predictions),
-                 float(np.median(np.asarray(threshold, dtype=float))))
+        table["exceeds"] &= table["metric"].isin(GATED) & table["grouping"].isin(th.gated_groupings)
+    return Audit(
+        table, pd.DataFrame(sizes), th, len(predictions), float(np.median(np.asarray(threshold, dtype=float)))
+    )
 
 
 @dataclass(frozen=True)
@@ -226,12 +266,15 @@ class GateDecision:
 
 
 METRIC_WORDS = {
-    "recall": ("recall (share of elevated places that were flagged)",
-               "maximum difference from the reference group"),
-    "false_positive_rate": ("false positive rate (share of not-elevated places flagged)",
-                            "maximum difference from the reference group"),
-    "calibration_gap": ("calibration gap (mean predicted minus observed risk)",
-                        "maximum absolute gap"),
+    "recall": (
+        "recall (share of elevated places that were flagged)",
+        "maximum difference from the reference group",
+    ),
+    "false_positive_rate": (
+        "false positive rate (share of not-elevated places flagged)",
+        "maximum difference from the reference group",
+    ),
+    "calibration_gap": ("calibration gap (mean predicted minus observed risk)", "maximum absolute gap"),
 }
 
 
@@ -248,17 +291,26 @@ def gate(audit: Audit) -> GateDecision:
             reasons.append(
                 f"{grouping_label(r.grouping, 'en')} = '{r.group}': {what} measured "
                 f"{r.value:+.3f} ({level}% CI {r.ci_low:+.3f} to {r.ci_high:+.3f}); "
-                f"configured {limit_word} {r.limit:.2f}.")
+                f"configured {limit_word} {r.limit:.2f}."
+            )
         else:
             reasons.append(
                 f"{grouping_label(r.grouping, 'en')} = '{r.group}': {what} measured "
                 f"{r.value:.3f} vs {r.reference!r} — difference {r.difference:+.3f} "
                 f"({level}% CI {r.diff_low:+.3f} to {r.diff_high:+.3f}); configured "
-                f"{limit_word} {r.limit:.2f}.")
+                f"{limit_word} {r.limit:.2f}."
+            )
     n_checked = int(audit.table["metric"].isin(GATED).sum())
     if reasons:
-        return GateDecision(False, tuple(reasons),
-                            f"{len(reasons)} of {n_checked} gated comparisons lie beyond the "
-                            "configured limits with their whole confidence interval.")
-    return GateDecision(True, (), f"All {n_checked} gated comparisons are within the configured "
-                        "limits or their interval includes the limit.")
+        return GateDecision(
+            False,
+            tuple(reasons),
+            f"{len(reasons)} of {n_checked} gated comparisons lie beyond the "
+            "configured limits with their whole confidence interval.",
+        )
+    return GateDecision(
+        True,
+        (),
+        f"All {n_checked} gated comparisons are within the configured "
+        "limits or their interval includes the limit.",
+    )

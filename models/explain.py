@@ -22,13 +22,15 @@ def top_drivers(contributions: pd.DataFrame, n: int = 3, lang: str = "nl") -> pd
     out = []
     for i, idx in enumerate(order):
         parts = [label(names[j], lang) for j in idx if values[i, j] > 0]
-        out.append("; ".join(parts) if parts else ("geen duidelijke drijfveer" if lang == "nl"
-                                                   else "no clear driver"))
+        out.append(
+            "; ".join(parts)
+            if parts
+            else ("geen duidelijke drijfveer" if lang == "nl" else "no clear driver")
+        )
     return pd.Series(out, index=contributions.index)
 
 
-def aggregate_contributions(contributions: pd.DataFrame, key: pd.Series,
-                            weights: pd.Series) -> pd.DataFrame:
+def aggregate_contributions(contributions: pd.DataFrame, key: pd.Series, weights: pd.Series) -> pd.DataFrame:
     """Pupil-weighted mean contribution per coarser place (e.g. schools → gemeente)."""
     w = weights.astype(float).fillna(0).to_numpy()
     weighted = contributions.mul(w, axis=0)
@@ -38,31 +40,45 @@ def aggregate_contributions(contributions: pd.DataFrame, key: pd.Series,
 
 def summary_sentence(row: pd.Series, target: str, lang: str = "nl") -> str:
     """One plain sentence about the place's history and context (the flag's *why* in words)."""
-    what = {"under_advice": ("het aandeel leerlingen met een advies onder hun toetsniveau",
-                             "the share of pupils advised below their test level"),
-            "dropout": ("het aandeel voortijdig schoolverlaters",
-                        "the share of early school leavers")}[target][0 if lang == "nl" else 1]
+    what = {
+        "under_advice": (
+            "het aandeel leerlingen met een advies onder hun toetsniveau",
+            "the share of pupils advised below their test level",
+        ),
+        "dropout": ("het aandeel voortijdig schoolverlaters", "the share of early school leavers"),
+    }[target][0 if lang == "nl" else 1]
     bits = []
     rises = row.get("rises_in_a_row")
     gap = row.get("gap_to_national")
     if pd.notna(rises) and rises >= 2:
-        bits.append(f"{what} is drie jaar op rij gestegen" if lang == "nl"
-                    else f"{what} has risen three years in a row")
+        bits.append(
+            f"{what} is drie jaar op rij gestegen"
+            if lang == "nl"
+            else f"{what} has risen three years in a row"
+        )
     elif pd.notna(row.get("trend_3y")) and row["trend_3y"] > 1:
         bits.append(f"{what} stijgt" if lang == "nl" else f"{what} is rising")
     if pd.notna(gap):
         if lang == "nl":
-            bits.append(f"het ligt {abs(gap):.1f} procentpunt {'boven' if gap > 0 else 'onder'} "
-                        "het landelijke niveau")
+            bits.append(
+                f"het ligt {abs(gap):.1f} procentpunt {'boven' if gap > 0 else 'onder'} het landelijke niveau"
+            )
         else:
-            bits.append(f"it is {abs(gap):.1f} percentage points {'above' if gap > 0 else 'below'}"
-                        " the national level")
+            bits.append(
+                f"it is {abs(gap):.1f} percentage points {'above' if gap > 0 else 'below'} the national level"
+            )
     if bits and pd.notna(rises) and rises >= 2:
-        bits.append("terwijl de context (CBS-kerncijfers) niet veranderde" if lang == "nl"
-                    else "while the context (CBS key figures) did not change")
+        bits.append(
+            "terwijl de context (CBS-kerncijfers) niet veranderde"
+            if lang == "nl"
+            else "while the context (CBS key figures) did not change"
+        )
     if not bits:
-        return ("Te weinig geschiedenis voor een samenvatting." if lang == "nl"
-                else "Too little history for a summary.")
+        return (
+            "Te weinig geschiedenis voor een samenvatting."
+            if lang == "nl"
+            else "Too little history for a summary."
+        )
     text = ", ".join(bits)
     return text[0].upper() + text[1:] + "."
 

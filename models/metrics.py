@@ -52,15 +52,16 @@ def expected_calibration_error(y: np.ndarray, prob: np.ndarray, bins: int = 10) 
 def reliability_curve(y: np.ndarray, prob: np.ndarray, bins: int = 10) -> pd.DataFrame:
     """Observed rate vs mean predicted risk per risk decile (for the calibration plot)."""
     frame = pd.DataFrame({"y": np.asarray(y, dtype=float), "p": np.asarray(prob, dtype=float)})
-    frame["bin"] = pd.qcut(frame["p"].rank(method="first"), q=min(bins, len(frame)),
-                           labels=False, duplicates="drop")
-    out = frame.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"),
-                                   n=("y", "size"))
+    frame["bin"] = pd.qcut(
+        frame["p"].rank(method="first"), q=min(bins, len(frame)), labels=False, duplicates="drop"
+    )
+    out = frame.groupby("bin").agg(predicted=("p", "mean"), observed=("y", "mean"), n=("y", "size"))
     return out.reset_index(drop=True)
 
 
-def planted_recall(place_ids: np.ndarray, score: np.ndarray, planted: set[str],
-                   share: float = TOP_SHARE) -> float:
+def planted_recall(
+    place_ids: np.ndarray, score: np.ndarray, planted: set[str], share: float = TOP_SHARE
+) -> float:
     """Share of planted hot spots (active in the predicted year) in the top ``share`` of risk."""
     place_ids = np.asarray(place_ids)
     present = np.isin(place_ids, list(planted))
@@ -70,9 +71,15 @@ def planted_recall(place_ids: np.ndarray, score: np.ndarray, planted: set[str],
     return float((top & present).sum() / present.sum())
 
 
-def evaluate(y: np.ndarray, prob: np.ndarray, *, top_share: float = TOP_SHARE,
-             budget: int = BUDGET, place_ids: np.ndarray | None = None,
-             planted: set[str] | None = None) -> dict[str, float]:
+def evaluate(
+    y: np.ndarray,
+    prob: np.ndarray,
+    *,
+    top_share: float = TOP_SHARE,
+    budget: int = BUDGET,
+    place_ids: np.ndarray | None = None,
+    planted: set[str] | None = None,
+) -> dict[str, float]:
     """All list metrics for one fold."""
     y = np.asarray(y, dtype=int)
     prob = np.asarray(prob, dtype=float)

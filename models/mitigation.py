@@ -53,15 +53,23 @@ def flag_metrics(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> dict[str
             rec.append((y[i] & flag[i]).sum() / y[i].sum())
         if (~y[i]).sum() >= 3:
             fpr.append((~y[i] & flag[i]).sum() / (~y[i]).sum())
-    return {"precision": float(precision), "recall": float(recall),
-            "f1": float(2 * precision * recall / (precision + recall)) if tp else 0.0,
-            "selection_rate": float(flag.mean()),
-            "max_recall_difference": float(np.ptp(rec)) if len(rec) > 1 else np.nan,
-            "max_fpr_difference": float(np.ptp(fpr)) if len(fpr) > 1 else np.nan}
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(2 * precision * recall / (precision + recall)) if tp else 0.0,
+        "selection_rate": float(flag.mean()),
+        "max_recall_difference": float(np.ptp(rec)) if len(rec) > 1 else np.nan,
+        "max_fpr_difference": float(np.ptp(fpr)) if len(fpr) > 1 else np.nan,
+    }
 
 
-def compare_mitigations(candidate: ModelResult, features: pd.DataFrame, places: pd.DataFrame,
-                        config: ExperimentConfig, grouping: str) -> pd.DataFrame:
+def compare_mitigations(
+    candidate: ModelResult,
+    features: pd.DataFrame,
+    places: pd.DataFrame,
+    config: ExperimentConfig,
+    grouping: str,
+) -> pd.DataFrame:
     """Trade-off table on the last held-out fold: unmitigated vs post-processing vs reweighing.
 
     ``places`` carries the context columns for group assignment, aligned with ``features``.
@@ -73,37 +81,54 @@ def compare_mitigations(candidate: ModelResult, features: pd.DataFrame, places: 
     early, late = oof[oof["school_year"] < last], oof[oof["school_year"] == last]
     rows = []
     thr = f1_threshold(early["y"].to_numpy(), early["prob"].to_numpy())
-    rows.append({"method": "unmitigated", **flag_metrics(late["y"], late["prob"] >= thr,
-                                                         late["group"])})
-    to = ThresholdOptimizer(estimator=_ScoreColumn().fit(None, None),
-                            constraints="true_positive_rate_parity", objective="balanced_accuracy_score",
-                            prefit=True, predict_method="predict_proba")
+    rows.append({"method": "unmitigated", **flag_metrics(late["y"], late["prob"] >= thr, late["group"])})
+    to = ThresholdOptimizer(
+        estimator=_ScoreColumn().fit(None, None),
+        constraints="true_positive_rate_parity",
+        objective="balanced_accuracy_score",
+        prefit=True,
+        predict_method="predict_proba",
+    )
     try:
         to.fit(early[["prob"]], early["y"].astype(int), sensitive_features=early["group"])
         flags = to.predict(late[["prob"]], sensitive_features=late["group"], random_state=0)
-        rows.append({"method": "threshold_optimizer (TPR parity)",
-                     **flag_metrics(late["y"], flags, late["group"])})
+        rows.append(
+            {"method": "threshold_optimizer (TPR parity)", **flag_metrics(late["y"], flags, late["group"])}
+        )
     except ValueError as exc:  # e.g. a group with only one label value in the training years
-        rows.append({"method": "threshold_optimizer (TPR parity)",
-                     "note": f"not applicable: {exc}"})
+        rows.append({"method": "threshold_optimizer (TPR parity)", "note": f"not applicable: {exc}"})
 
     extra = [c for c in places.columns if c not in features.columns]
-    data = labelled(features).merge(places[["place_id", "school_year", *extra]],
-                                    on=["place_id", "school_year"], how="left")
+    data = labelled(features).merge(
+        places[["place_id", "school_year", *extra]], on=["place_id", "school_year"], how="left"
+    )
     data["group"] = assign_groups(data)[grouping]
     folds = rolling_origin_folds(data["school_year"], (int(last),))
     for train, test, _year in folds:
-        est = make_estimator(candidate.kind, config.lightgbm if candidate.kind == "lightgbm"
-                             else config.logistic, seed=config.seed)
-        fit_weighted(est, data.loc[train, candidate.features],
-             data.loc[train, "elevated_next"].astype(int), data.loc[train, "group"])
-        score = candidate.calibrator.transform(
-            est.predict_proba(data.loc[test, candidate.features])[:, 1])
+        est = make_estimator(
+            candidate.kind,
+            config.lightgbm if candidate.kind == "lightgbm" else config.logistic,
+            seed=config.seed,
+        )
+        fit_weighted(
+            est,
+            data.loc[train, candidate.features],
+            data.loc[train, "elevated_next"].astype(int),
+            data.loc[train, "group"],
+        )
+        score = candidate.calibrator.transform(est.predict_proba(data.loc[test, candidate.features])[:, 1])
         test_frame = data.loc[test]
         keep = test_frame["group"].notna().to_numpy()
-        rows.append({"method": "reweighing (Kamiran–Calders)", **flag_metrics(
-            test_frame["elevated_next"].to_numpy()[keep], score[keep] >= thr,
-            test_frame["group"][keep])})
+        rows.append(
+            {
+                "method": "reweighing (Kamiran–Calders)",
+                **flag_metrics(
+                    test_frame["elevated_next"].to_numpy()[keep],
+                    score[keep] >= thr,
+                    test_frame["group"][keep],
+                ),
+            }
+        )
     out = pd.DataFrame(rows)
     out["grouping"] = grouping
     out["test_year"] = int(last)

@@ -26,9 +26,9 @@ def prioritise(scores: pd.DataFrame, budget: int, by: str = "places") -> pd.Data
     return ranked.loc[keep]
 
 
-def spread_over_groups(scores: pd.DataFrame, chosen: pd.Index,
-                       groupings: tuple[str, ...] = ("urbanity", "migration", "income")
-                       ) -> pd.DataFrame:
+def spread_over_groups(
+    scores: pd.DataFrame, chosen: pd.Index, groupings: tuple[str, ...] = ("urbanity", "migration", "income")
+) -> pd.DataFrame:
     """How the chosen list is spread over kinds of places, next to all places (fairness at k)."""
     from models.groups import assign_groups
 
@@ -36,8 +36,9 @@ def spread_over_groups(scores: pd.DataFrame, chosen: pd.Index,
     rows = []
     for g in groupings:
         share_all = groups[g].value_counts(normalize=True)
-        share_top = groups.loc[chosen, g].value_counts(normalize=True).reindex(
-            share_all.index).fillna(0.0)
-        rows += [{"grouping": g, "group": k, "share_in_list": share_top[k],
-                  "share_all_places": share_all[k]} for k in share_all.index]
+        share_top = groups.loc[chosen, g].value_counts(normalize=True).reindex(share_all.index).fillna(0.0)
+        rows += [
+            {"grouping": g, "group": k, "share_in_list": share_top[k], "share_all_places": share_all[k]}
+            for k in share_all.index
+        ]
     return pd.DataFrame(rows)

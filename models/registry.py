@@ -61,8 +61,9 @@ def setup(experiment: str) -> str:
         exp_id = found.experiment_id
     else:
         root = _artifact_root(uri)
-        exp_id = mlflow.create_experiment(experiment, artifact_location=(
-            f"{root}/{experiment}" if root else None))
+        exp_id = mlflow.create_experiment(
+            experiment, artifact_location=(f"{root}/{experiment}" if root else None)
+        )
     mlflow.set_experiment(experiment_id=exp_id)
     return exp_id
 
@@ -75,9 +76,19 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
 
 def build_risk_model(result: ModelResult, config: ExperimentConfig) -> RiskModel:
     oof_prob = result.calibrator.transform(result.oof["score"].to_numpy())
-    return RiskModel(result.estimator, result.calibrator, result.threshold, result.features,
-                     oof_prob, config.target, config.level,
-                     result.kind, result.group_thresholds, result.group_cuts, result.groupings)
+    return RiskModel(
+        result.estimator,
+        result.calibrator,
+        result.threshold,
+        result.features,
+        oof_prob,
+        config.target,
+        config.level,
+        result.kind,
+        result.group_thresholds,
+        result.group_cuts,
+        result.groupings,
+    )
 
 
 @dataclass
@@ -124,8 +135,13 @@ def _plots(result: ModelResult, out: Path) -> list[Path]:
     return paths
 
 
-def log_experiment(config: ExperimentConfig, results: dict[str, ModelResult],
-                   features: pd.DataFrame, chosen: str, mitigation: str = "none") -> LoggedModel:
+def log_experiment(
+    config: ExperimentConfig,
+    results: dict[str, ModelResult],
+    features: pd.DataFrame,
+    chosen: str,
+    mitigation: str = "none",
+) -> LoggedModel:
     """One MLflow run per model kind (params, per-fold metrics); the selected candidate
     (``chosen``) is also logged as a pyfunc with signature and input example and registered
     as a new version."""
@@ -140,42 +156,60 @@ def log_experiment(config: ExperimentConfig, results: dict[str, ModelResult],
         candidate = kind == chosen
         suffix = "" if mitigation == "none" else f"+{mitigation}"
         with mlflow.start_run(run_name=f"{config.name}:{kind}{suffix}") as run:
-            mlflow.set_tags({"target": config.target, "level": config.level, "model_kind": kind,
-                             "mitigation": mitigation,
-                             "role": "candidate" if candidate else "baseline",
-                             "experiment_config": config.name})
-            params = {"seed": config.seed, "test_years": ",".join(map(str, config.test_years)),
-                      "n_features": len(result.features), "data_fingerprint": fingerprint}
-            params.update({f"hp_{k}": v for k, v in (config.lightgbm if kind == "lightgbm"
-                                                     else config.logistic).items()})
+            mlflow.set_tags(
+                {
+                    "target": config.target,
+                    "level": config.level,
+                    "model_kind": kind,
+                    "mitigation": mitigation,
+                    "role": "candidate" if candidate else "baseline",
+                    "experiment_config": config.name,
+                }
+            )
+            params = {
+                "seed": config.seed,
+                "test_years": ",".join(map(str, config.test_years)),
+                "n_features": len(result.features),
+                "data_fingerprint": fingerprint,
+            }
+            params.update(
+                {
+                    f"hp_{k}": v
+                    for k, v in (config.lightgbm if kind == "lightgbm" else config.logistic).items()
+                }
+            )
             mlflow.log_params(params)
             for row in result.fold_metrics.to_dict("records"):
                 year = int(row.pop("test_year"))
-                mlflow.log_metrics({k: float(v) for k, v in row.items() if np.isfinite(v)},
-                                   step=year)
-            mlflow.log_metrics({f"mean_{k}": float(v) for k, v in result.mean_metrics.items()
-                                if np.isfinite(v)})
+                mlflow.log_metrics({k: float(v) for k, v in row.items() if np.isfinite(v)}, step=year)
+            mlflow.log_metrics(
+                {f"mean_{k}": float(v) for k, v in result.mean_metrics.items() if np.isfinite(v)}
+            )
             with tempfile.TemporaryDirectory() as tmp:
                 tmpdir = Path(tmp)
                 (tmpdir / "features.json").write_text(json.dumps(result.features, indent=1))
                 result.fold_metrics.to_csv(tmpdir / "fold_metrics.csv", index=False)
-                for p in [tmpdir / "features.json", tmpdir / "fold_metrics.csv",
-                          *_plots(result, tmpdir)]:
+                for p in [tmpdir / "features.json", tmpdir / "fold_metrics.csv", *_plots(result, tmpdir)]:
                     mlflow.log_artifact(str(p))
             if candidate:
                 model = build_risk_model(result, config)
-                mlflow.log_params({"calibration": result.calibrator.method,
-                                   "threshold": round(result.threshold, 4)})
+                mlflow.log_params(
+                    {"calibration": result.calibrator.method, "threshold": round(result.threshold, 4)}
+                )
                 example = features[result.features].dropna(how="all").head(5)
                 signature = infer_signature(example, model.score(example).reset_index(drop=True))
                 info = mlflow.pyfunc.log_model(
-                    name="model", python_model=model, signature=signature,
-                    input_example=example, registered_model_name=config.registered_name)
+                    name="model",
+                    python_model=model,
+                    signature=signature,
+                    input_example=example,
+                    registered_model_name=config.registered_name,
+                )
                 version = str(info.registered_model_version)
-                mlflow_client.set_model_version_tag(config.registered_name, version, "run_id",
-                                                    run.info.run_id)
-                mlflow_client.set_model_version_tag(config.registered_name, version,
-                                                    "mitigation", mitigation)
+                mlflow_client.set_model_version_tag(
+                    config.registered_name, version, "run_id", run.info.run_id
+                )
+                mlflow_client.set_model_version_tag(config.registered_name, version, "mitigation", mitigation)
                 logged = LoggedModel(run.info.run_id, config.registered_name, version, model)
     assert logged is not None
     return logged
@@ -187,8 +221,13 @@ def load_champion(name: str) -> tuple[RiskModel, dict]:
 
     mv = client().get_model_version_by_alias(name, CHAMPION)
     model = mlflow.pyfunc.load_model(f"models:/{name}@{CHAMPION}").unwrap_python_model()
-    return model, {"name": name, "version": str(mv.version), "run_id": mv.run_id,
-                   "source": mv.source, "tags": dict(mv.tags)}
+    return model, {
+        "name": name,
+        "version": str(mv.version),
+        "run_id": mv.run_id,
+        "source": mv.source,
+        "tags": dict(mv.tags),
+    }
 
 
 @dataclass(frozen=True)
@@ -203,8 +242,15 @@ class PromotionResult:
     reasons: tuple[str, ...] = ()
 
 
-def promote(name: str, version: str, decision: object, *, force: bool = False,
-            reason: str | None = None, actor: str | None = None) -> PromotionResult:
+def promote(
+    name: str,
+    version: str,
+    decision: object,
+    *,
+    force: bool = False,
+    reason: str | None = None,
+    actor: str | None = None,
+) -> PromotionResult:
     """The only way a model becomes ``champion``.
 
     ``decision`` is the fairness gate's :class:`models.audit.GateDecision`. A refused model is
@@ -214,15 +260,21 @@ def promote(name: str, version: str, decision: object, *, force: bool = False,
     mlflow_client = client()
     mv = mlflow_client.get_model_version(name, version)
     allowed = bool(decision.allowed)
-    record = {"model": name, "version": version, "gate_allowed": allowed,
-              "summary": decision.summary, "reasons": list(decision.reasons),
-              "forced": bool(force and not allowed), "override_reason": reason, "actor": actor}
+    record = {
+        "model": name,
+        "version": version,
+        "gate_allowed": allowed,
+        "summary": decision.summary,
+        "reasons": list(decision.reasons),
+        "forced": bool(force and not allowed),
+        "override_reason": reason,
+        "actor": actor,
+    }
     if force and not allowed and not (reason and reason.strip()):
         raise ValueError("a forced promotion needs a written reason (it is recorded in MLflow)")
     mlflow_client.log_dict(mv.run_id, record, f"promotion/gate_v{version}.json")
     mlflow_client.set_tag(mv.run_id, "fairness_gate", "allowed" if allowed else "refused")
-    mlflow_client.set_model_version_tag(name, version, "fairness_gate",
-                                 "allowed" if allowed else "refused")
+    mlflow_client.set_model_version_tag(name, version, "fairness_gate", "allowed" if allowed else "refused")
     mlflow_client.set_model_version_tag(name, version, "gate_summary", decision.summary[:4000])
     if allowed or force:
         mlflow_client.set_registered_model_alias(name, CHAMPION, version)
@@ -234,9 +286,14 @@ def promote(name: str, version: str, decision: object, *, force: bool = False,
         else:
             msg = f"{name} v{version} promoted to {CHAMPION}: {decision.summary}"
         return PromotionResult(True, name, version, not allowed, msg, tuple(decision.reasons))
-    return PromotionResult(False, name, version, False,
-                           f"{name} v{version} NOT promoted — fairness gate: {decision.summary}",
-                           tuple(decision.reasons))
+    return PromotionResult(
+        False,
+        name,
+        version,
+        False,
+        f"{name} v{version} NOT promoted — fairness gate: {decision.summary}",
+        tuple(decision.reasons),
+    )
 
 
 def champion_version(name: str) -> str | None:

@@ -36,11 +36,20 @@ def wilson(successes: np.ndarray, n: np.ndarray, z: float = Z90) -> tuple[np.nda
 class RiskModel(PythonModel):
     """Calibrated early-warning model for one target and level."""
 
-    def __init__(self, estimator: object, calibrator: object, threshold: float,
-                 features: list[str], oof_prob: np.ndarray, target: str,
-                 level: str, kind: str, group_thresholds: dict[str, dict[str, float]] | None = None,
-                 group_cuts: dict[str, tuple[float, float]] | None = None,
-                 groupings: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        estimator: object,
+        calibrator: object,
+        threshold: float,
+        features: list[str],
+        oof_prob: np.ndarray,
+        target: str,
+        level: str,
+        kind: str,
+        group_thresholds: dict[str, dict[str, float]] | None = None,
+        group_cuts: dict[str, tuple[float, float]] | None = None,
+        groupings: tuple[str, ...] = (),
+    ):
         self.estimator = estimator
         self.calibrator = calibrator
         self.threshold = float(threshold)
@@ -68,18 +77,23 @@ class RiskModel(PythonModel):
         """Flag threshold per row: global, or per kind of place after recall-parity mitigation."""
         from models.groups import thresholds_per_row
 
-        return thresholds_per_row(X, self.group_thresholds or {}, self.group_cuts,
-                                  self.threshold)
+        return thresholds_per_row(X, self.group_thresholds or {}, self.group_cuts, self.threshold)
 
     def score(self, X: pd.DataFrame) -> pd.DataFrame:
         """Risk, interval and flag per row (index kept)."""
         risk = self.risk(X)
         low, high = self.risk_interval(risk)
-        return pd.DataFrame({"risk": risk, "risk_low": low, "risk_high": high,
-                             "flag": (risk >= self.thresholds(X)).astype(int)}, index=X.index)
+        return pd.DataFrame(
+            {
+                "risk": risk,
+                "risk_low": low,
+                "risk_high": high,
+                "flag": (risk >= self.thresholds(X)).astype(int),
+            },
+            index=X.index,
+        )
 
-    def predict(self, context: object, model_input: pd.DataFrame, params: dict | None = None
-                ) -> pd.DataFrame:
+    def predict(self, context: object, model_input: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
         """MLflow pyfunc entry point (REST serving, batch scoring)."""
         return self.score(pd.DataFrame(model_input)).reset_index(drop=True)
 

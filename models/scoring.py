@@ -14,12 +14,21 @@ from features.years import format_school_year
 from models.explain import top_drivers
 from models.risk_model import RiskModel
 
-FIGURES = ("risk", "risk_low", "risk_high", "rate_now", "shrunk_rate", "rate_lower_pct",
-           "rate_upper_pct", "gap_to_national")
+FIGURES = (
+    "risk",
+    "risk_low",
+    "risk_high",
+    "rate_now",
+    "shrunk_rate",
+    "rate_lower_pct",
+    "rate_upper_pct",
+    "gap_to_national",
+)
 
 
-def score_year(model: RiskModel, features: pd.DataFrame, panel: pd.DataFrame, year: int,
-               lang: str = "nl") -> tuple[pd.DataFrame, pd.DataFrame]:
+def score_year(
+    model: RiskModel, features: pd.DataFrame, panel: pd.DataFrame, year: int, lang: str = "nl"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scores (one row per place) and contributions for feature year ``year`` (predicts t+1).
 
     Returns ``(scores, contributions)``; both unsuppressed — pass scores through

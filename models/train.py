@@ -39,8 +39,9 @@ def labelled(features: pd.DataFrame) -> pd.DataFrame:
     return features[features["elevated_next"].notna()]
 
 
-def rolling_origin_folds(years: pd.Series, test_years: tuple[int, ...]
-                         ) -> list[tuple[np.ndarray, np.ndarray, int]]:
+def rolling_origin_folds(
+    years: pd.Series, test_years: tuple[int, ...]
+) -> list[tuple[np.ndarray, np.ndarray, int]]:
     """``(train_mask, test_mask, test_year)`` per fold: train on rows ≤ t - 1, test on t."""
     y = years.to_numpy()
     return [(y <= t - 1, y == t, t) for t in test_years if (y == t).any() and (y <= t - 1).any()]
@@ -137,9 +138,13 @@ def fit_weighted(est: object, X: pd.DataFrame, y: pd.Series, groups: pd.Series |
     return est.fit(X, y, sample_weight=weights)
 
 
-def cross_validate(kind: str, features: pd.DataFrame, config: ExperimentConfig,
-                   planted: dict[int, set[str]] | None = None,
-                   weight_groups: pd.Series | None = None) -> ModelResult:
+def cross_validate(
+    kind: str,
+    features: pd.DataFrame,
+    config: ExperimentConfig,
+    planted: dict[int, set[str]] | None = None,
+    weight_groups: pd.Series | None = None,
+) -> ModelResult:
     """Rolling-origin predictions and per-fold metrics for one model kind.
 
     ``weight_groups`` (aligned with ``features``) switches on reweighing by those groups.
@@ -156,35 +161,62 @@ def cross_validate(kind: str, features: pd.DataFrame, config: ExperimentConfig,
         score = est.predict_proba(data.loc[test, cols])[:, 1]
         ids = data.loc[test, "place_id"].to_numpy()
         y = data.loc[test, "elevated_next"].astype(int).to_numpy()
-        m = evaluate(y, score, top_share=config.top_share, budget=config.budget, place_ids=ids,
-                     planted=planted.get(year + 1) if planted else None)
+        m = evaluate(
+            y,
+            score,
+            top_share=config.top_share,
+            budget=config.budget,
+            place_ids=ids,
+            planted=planted.get(year + 1) if planted else None,
+        )
         rows.append({"test_year": year, **m})
-        preds.append(pd.DataFrame({"place_id": ids, "school_year": year, "y": y,
-                                   "score": score}))
+        preds.append(pd.DataFrame({"place_id": ids, "school_year": year, "y": y, "score": score}))
     oof = pd.concat(preds, ignore_index=True)
     return ModelResult(kind, cols, pd.DataFrame(rows), oof)
 
 
-def fit_candidate(result: ModelResult, features: pd.DataFrame, config: ExperimentConfig,
-                  planted: dict[int, set[str]] | None = None,
-                  weight_groups: pd.Series | None = None) -> ModelResult:
+def fit_candidate(
+    result: ModelResult,
+    features: pd.DataFrame,
+    config: ExperimentConfig,
+    planted: dict[int, set[str]] | None = None,
+    weight_groups: pd.Series | None = None,
+) -> ModelResult:
     """Calibrate on out-of-fold scores, re-score folds calibrated, fit on all labelled rows."""
     calibrator, briers = choose_calibrator(result.oof)
     oof = result.oof.copy()
     oof["prob"] = calibrator.transform(oof["score"].to_numpy())
     rows = []
     for year, fold in oof.groupby("school_year"):
-        m = evaluate(fold["y"].to_numpy(), fold["prob"].to_numpy(), top_share=config.top_share,
-                     budget=config.budget, place_ids=fold["place_id"].to_numpy(),
-                     planted=planted.get(int(year) + 1) if planted else None)
+        m = evaluate(
+            fold["y"].to_numpy(),
+            fold["prob"].to_numpy(),
+            top_share=config.top_share,
+            budget=config.budget,
+            place_ids=fold["place_id"].to_numpy(),
+            planted=planted.get(int(year) + 1) if planted else None,
+        )
         rows.append({"test_year": int(year), **m})
     data = labelled(features)
-    est = make_estimator(result.kind, config.lightgbm if result.kind == "lightgbm"
-                         else config.logistic, seed=config.seed)
-    fit_weighted(est, data[result.features], data["elevated_next"].astype(int),
-         weight_groups.loc[data.index] if weight_groups is not None else None)
-    return ModelResult(result.kind, result.features, pd.DataFrame(rows), oof, est, calibrator,
-                       f1_threshold(oof["y"].to_numpy(), oof["prob"].to_numpy()), briers)
+    est = make_estimator(
+        result.kind, config.lightgbm if result.kind == "lightgbm" else config.logistic, seed=config.seed
+    )
+    fit_weighted(
+        est,
+        data[result.features],
+        data["elevated_next"].astype(int),
+        weight_groups.loc[data.index] if weight_groups is not None else None,
+    )
+    return ModelResult(
+        result.kind,
+        result.features,
+        pd.DataFrame(rows),
+        oof,
+        est,
+        calibrator,
+        f1_threshold(oof["y"].to_numpy(), oof["prob"].to_numpy()),
+        briers,
+    )
 
 
 def select_candidate(results: dict[str, ModelResult], config: ExperimentConfig) -> str:
@@ -193,9 +225,9 @@ def select_candidate(results: dict[str, ModelResult], config: ExperimentConfig) 
     return max(config.candidates, key=lambda k: scores[k])
 
 
-def train_experiment(features: pd.DataFrame, config: ExperimentConfig,
-                     planted: dict[int, set[str]] | None = None
-                     ) -> tuple[dict[str, ModelResult], str]:
+def train_experiment(
+    features: pd.DataFrame, config: ExperimentConfig, planted: dict[int, set[str]] | None = None
+) -> tuple[dict[str, ModelResult], str]:
     """Baselines and competing models on the same folds; the selected candidate comes back
     fitted and calibrated. Returns ``(results per kind, selected kind)``."""
     kinds = dict.fromkeys((*config.baselines, *config.candidates))
@@ -205,9 +237,13 @@ def train_experiment(features: pd.DataFrame, config: ExperimentConfig,
     return results, chosen
 
 
-def train_reweighed_candidate(features: pd.DataFrame, config: ExperimentConfig, kind: str,
-                              weight_groups: pd.Series,
-                              planted: dict[int, set[str]] | None = None) -> ModelResult:
+def train_reweighed_candidate(
+    features: pd.DataFrame,
+    config: ExperimentConfig,
+    kind: str,
+    weight_groups: pd.Series,
+    planted: dict[int, set[str]] | None = None,
+) -> ModelResult:
     """The selected candidate again, trained with reweighing by ``weight_groups``."""
     result = cross_validate(kind, features, config, planted, weight_groups)
     return fit_candidate(result, features, config, planted, weight_groups)
@@ -218,9 +254,9 @@ def comparison_table(results: dict[str, ModelResult]) -> pd.DataFrame:
     return pd.DataFrame({k: r.mean_metrics for k, r in results.items()}).T
 
 
-def recall_parity_thresholds(prob: np.ndarray, y: np.ndarray, groups: pd.Series,
-                             global_threshold: float, min_positives: int = 5
-                             ) -> dict[str, float]:
+def recall_parity_thresholds(
+    prob: np.ndarray, y: np.ndarray, groups: pd.Series, global_threshold: float, min_positives: int = 5
+) -> dict[str, float]:
     """Per-group flag thresholds so each group reaches the overall recall (post-processing).
 
     The risk itself stays calibrated; only where the line is drawn differs by kind of place, so
@@ -240,26 +276,42 @@ def recall_parity_thresholds(prob: np.ndarray, y: np.ndarray, groups: pd.Series,
     return out
 
 
-def with_group_thresholds(result: ModelResult, places: pd.DataFrame,
-                          groupings: tuple[str, ...]) -> ModelResult:
+def with_group_thresholds(
+    result: ModelResult, places: pd.DataFrame, groupings: tuple[str, ...]
+) -> ModelResult:
     """The same fitted model with recall-parity thresholds for the groups of ``groupings``."""
     from models.groups import assign_groups, tertile_cuts
 
     oof = result.oof.merge(places, on=["place_id", "school_year"], how="left")
     cuts = tertile_cuts(oof)
     groups = assign_groups(oof, cuts)
-    thresholds = {g: recall_parity_thresholds(oof["prob"].to_numpy(), oof["y"].to_numpy(),
-                                              groups[g].fillna("?"), result.threshold,
-                                              min_positives=3)
-                  for g in groupings}
-    return ModelResult(result.kind, result.features, result.fold_metrics, result.oof,
-                       result.estimator, result.calibrator, result.threshold,
-                       result.calibration_briers, thresholds, cuts, tuple(groupings))
+    thresholds = {
+        g: recall_parity_thresholds(
+            oof["prob"].to_numpy(),
+            oof["y"].to_numpy(),
+            groups[g].fillna("?"),
+            result.threshold,
+            min_positives=3,
+        )
+        for g in groupings
+    }
+    return ModelResult(
+        result.kind,
+        result.features,
+        result.fold_metrics,
+        result.oof,
+        result.estimator,
+        result.calibrator,
+        result.threshold,
+        result.calibration_briers,
+        thresholds,
+        cuts,
+        tuple(groupings),
+    )
 
 
 def row_thresholds(result: ModelResult, places: pd.DataFrame) -> np.ndarray:
     """The flag threshold that applies to each row of ``places`` (global or per group)."""
     from models.groups import thresholds_per_row
 
-    return thresholds_per_row(places, result.group_thresholds or {}, result.group_cuts,
-                              result.threshold)
+    return thresholds_per_row(places, result.group_thresholds or {}, result.group_cuts, result.threshold)

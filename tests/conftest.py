@@ -59,5 +59,4 @@ def pipeline_run(generated: Path, tmp_path_factory: pytest.TempPathFactory):
     os.environ["KANSENRADAR_OUTPUT_DIR"] = str(root / "outputs")
     configs = [c for c in load_configs() if c.name in PIPELINE_EXPERIMENTS]
     outcomes = run_all(generated, configs=configs)
-    return {"root": root, "outputs": root / "outputs", "outcomes": outcomes,
-            "data_dir": generated}
+    return {"root": root, "outputs": root / "outputs", "outcomes": outcomes, "data_dir": generated}

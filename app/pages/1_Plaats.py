@@ -25,13 +25,12 @@ visible = scores[~scores["suppressed"]].sort_values("rank")
 if visible.empty:
     st.info(t("suppressed_note", lang))
     st.stop()
-names = visible.set_index("place_id")["place_name"].fillna(visible.set_index("place_id").index
-                                                            .to_series())
+names = visible.set_index("place_id")["place_name"].fillna(visible.set_index("place_id").index.to_series())
 default = st.query_params.get("place")
-index = int(np.flatnonzero(visible["place_id"] == default)[0]) if default in set(
-    visible["place_id"]) else 0
-place = st.selectbox(t("place", lang), visible["place_id"], index=index,
-                     format_func=lambda p: f"{names[p]} ({p})", key="place")
+index = int(np.flatnonzero(visible["place_id"] == default)[0]) if default in set(visible["place_id"]) else 0
+place = st.selectbox(
+    t("place", lang), visible["place_id"], index=index, format_func=lambda p: f"{names[p]} ({p})", key="place"
+)
 row = visible.set_index("place_id").loc[place]
 feats = ui.table(str(b.path), "features_latest.parquet").set_index("place_id")
 contrib = ui.table(str(b.path), "contributions.parquet").set_index("place_id")
@@ -45,20 +44,31 @@ st.info(summary_sentence(feats.loc[place], target, lang))
 st.subheader(t("why_flagged", lang))
 c = contrib.loc[place].drop(labels=["bias"], errors="ignore").astype(float)
 c = c.reindex(c.abs().sort_values(ascending=True).index)[-12:]
-fig = go.Figure(go.Bar(x=c.to_numpy(), y=[label(n, lang) for n in c.index], orientation="h",
-                       marker_color=np.where(c.to_numpy() > 0, "#b3261e", "#2a6f97"),
-                       text=[("↑ " if v > 0 else "↓ ") + f"{v:+.2f}" for v in c.to_numpy()],
-                       textposition="auto"))
-fig.update_layout(height=420, margin={"l": 0, "r": 0, "t": 10, "b": 0},
-                  xaxis_title=("bijdrage aan risico (log-odds; ↑ verhoogt)" if lang == "nl"
-                               else "contribution to risk (log-odds; ↑ raises)"))
+fig = go.Figure(
+    go.Bar(
+        x=c.to_numpy(),
+        y=[label(n, lang) for n in c.index],
+        orientation="h",
+        marker_color=np.where(c.to_numpy() > 0, "#b3261e", "#2a6f97"),
+        text=[("↑ " if v > 0 else "↓ ") + f"{v:+.2f}" for v in c.to_numpy()],
+        textposition="auto",
+    )
+)
+fig.update_layout(
+    height=420,
+    margin={"l": 0, "r": 0, "t": 10, "b": 0},
+    xaxis_title=(
+        "bijdrage aan risico (log-odds; ↑ verhoogt)"
+        if lang == "nl"
+        else "contribution to risk (log-odds; ↑ raises)"
+    ),
+)
 st.plotly_chart(fig, width="stretch", key="contrib")
 
 # for a gemeente: what the school-level champion sees in its schools, pupil-weighted
 if level == "gemeente":
     school_level = "school"
-    sb = ui.bundle(target, school_level,
-                   ui.champion(ui.config_for(target, school_level).registered_name))
+    sb = ui.bundle(target, school_level, ui.champion(ui.config_for(target, school_level).registered_name))
     if sb is not None:
         s_scores = ui.table(str(sb.path), "scores.parquet")
         s_contrib = ui.table(str(sb.path), "contributions.parquet")
@@ -66,25 +76,38 @@ if level == "gemeente":
         if inside.sum() >= 2:
             agg = aggregate_contributions(
                 s_contrib.loc[inside].drop(columns=["place_id", "bias"]),
-                pd.Series(place, index=s_contrib.index[inside]), s_scores.loc[inside, "n_pupils"])
+                pd.Series(place, index=s_contrib.index[inside]),
+                s_scores.loc[inside, "n_pupils"],
+            )
             top = agg.iloc[0].sort_values(key=abs).tail(8)
-            st.subheader("Wat de scholen laten zien (gewogen naar leerlingen)" if lang == "nl"
-                         else "What its schools show (pupil-weighted)")
-            st.caption(f"{int(inside.sum())} " + ("scholen, schoolmodel" if lang == "nl"
-                                                 else "schools, school-level model"))
-            st.bar_chart(pd.DataFrame({"bijdrage" if lang == "nl" else "contribution":
-                                       top.to_numpy()}, index=[label(n, lang) for n in top.index]),
-                         horizontal=True)
+            st.subheader(
+                "Wat de scholen laten zien (gewogen naar leerlingen)"
+                if lang == "nl"
+                else "What its schools show (pupil-weighted)"
+            )
+            st.caption(
+                f"{int(inside.sum())} "
+                + ("scholen, schoolmodel" if lang == "nl" else "schools, school-level model")
+            )
+            st.bar_chart(
+                pd.DataFrame(
+                    {"bijdrage" if lang == "nl" else "contribution": top.to_numpy()},
+                    index=[label(n, lang) for n in top.index],
+                ),
+                horizontal=True,
+            )
 
 # national picture and peers with a similar context
 peers = peer_places(feats, place)
 shown = [n for n in c.index[::-1] if n in feats.columns][:8]
-compare = pd.DataFrame({
-    "indicator": [label(n, lang) for n in shown],
-    t("place", lang): feats.loc[place, shown].to_numpy(),
-    t("national", lang) + " (mediaan)": feats[shown].median().to_numpy(),
-    t("peers", lang) + " (mediaan)": feats.loc[peers, shown].median().to_numpy(),
-})
+compare = pd.DataFrame(
+    {
+        "indicator": [label(n, lang) for n in shown],
+        t("place", lang): feats.loc[place, shown].to_numpy(),
+        t("national", lang) + " (mediaan)": feats[shown].median().to_numpy(),
+        t("peers", lang) + " (mediaan)": feats.loc[peers, shown].median().to_numpy(),
+    }
+)
 st.subheader(f"{t('national', lang)} / {t('peers', lang)}")
 st.dataframe(compare.round(2), hide_index=True, key="compare")
 
@@ -92,15 +115,29 @@ st.subheader(t("history", lang))
 h = ui.history(str(b.path))
 h = h[h["place_id"] == place].sort_values("school_year")
 fig2 = go.Figure()
-fig2.add_trace(go.Scatter(x=h["school_year"], y=h["rate_upper"], line={"width": 0},
-                          showlegend=False, hoverinfo="skip"))
-fig2.add_trace(go.Scatter(x=h["school_year"], y=h["rate_lower"], fill="tonexty",
-                          fillcolor="rgba(42,111,151,0.2)", line={"width": 0},
-                          name="90%-interval"))
-fig2.add_trace(go.Scatter(x=h["school_year"], y=h["shrunk_rate"], mode="lines+markers",
-                          name=names[place]))
-fig2.add_trace(go.Scatter(x=h["school_year"], y=h["national_rate"] * 100, mode="lines",
-                          line={"dash": "dot", "color": "grey"}, name=t("national", lang)))
+fig2.add_trace(
+    go.Scatter(x=h["school_year"], y=h["rate_upper"], line={"width": 0}, showlegend=False, hoverinfo="skip")
+)
+fig2.add_trace(
+    go.Scatter(
+        x=h["school_year"],
+        y=h["rate_lower"],
+        fill="tonexty",
+        fillcolor="rgba(42,111,151,0.2)",
+        line={"width": 0},
+        name="90%-interval",
+    )
+)
+fig2.add_trace(go.Scatter(x=h["school_year"], y=h["shrunk_rate"], mode="lines+markers", name=names[place]))
+fig2.add_trace(
+    go.Scatter(
+        x=h["school_year"],
+        y=h["national_rate"] * 100,
+        mode="lines",
+        line={"dash": "dot", "color": "grey"},
+        name=t("national", lang),
+    )
+)
 fig2.update_layout(height=320, yaxis_title="%", margin={"l": 0, "r": 0, "t": 10, "b": 0})
 st.plotly_chart(fig2, width="stretch", key="history")
 st.caption(t("suppressed_note", lang))

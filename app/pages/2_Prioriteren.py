@@ -18,29 +18,48 @@ b = ui.load_bundle(target, level)
 if b is None:
     st.stop()
 scores = ui.scores(str(b.path))
-kind = st.radio(t("budget_kind", lang), ["places", "pupils"], horizontal=True, key="kind",
-                format_func=lambda k: t("budget_places" if k == "places" else "budget_pupils",
-                                        lang))
-budget = st.number_input(t("budget", lang), min_value=1, value=20 if kind == "places" else 2000,
-                         step=1 if kind == "places" else 100, key="budget")
+kind = st.radio(
+    t("budget_kind", lang),
+    ["places", "pupils"],
+    horizontal=True,
+    key="kind",
+    format_func=lambda k: t("budget_places" if k == "places" else "budget_pupils", lang),
+)
+budget = st.number_input(
+    t("budget", lang),
+    min_value=1,
+    value=20 if kind == "places" else 2000,
+    step=1 if kind == "places" else 100,
+    key="budget",
+)
 chosen = prioritise(scores, int(budget), by=kind)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("budget_places", lang), len(chosen))
 c2.metric(t("pupils", lang), f"{chosen['n_pupils'].sum():,.0f}")
 c3.metric(t("expected_hits", lang), f"{chosen['risk'].sum():.1f}")
-st.dataframe(ui.display_scores(chosen, lang, extra=("gemeente_name",)), hide_index=True,
-             key="priority_table")
-st.download_button(t("download", lang), chosen.drop(columns=["suppressed"]).to_csv(index=False),
-                   file_name=f"kansenradar_{target}_{level}_top{len(chosen)}.csv",
-                   mime="text/csv", key="download")
+st.dataframe(ui.display_scores(chosen, lang, extra=("gemeente_name",)), hide_index=True, key="priority_table")
+st.download_button(
+    t("download", lang),
+    chosen.drop(columns=["suppressed"]).to_csv(index=False),
+    file_name=f"kansenradar_{target}_{level}_top{len(chosen)}.csv",
+    mime="text/csv",
+    key="download",
+)
 
 st.subheader(t("spread_groups", lang))
 spread = spread_over_groups(scores, chosen.index)
-st.dataframe(pd.DataFrame({
-    t("grouping", lang): spread["grouping"].map(lambda g: grouping_label(g, lang)),
-    ("groep" if lang == "nl" else "group"): spread["group"],
-    ("in lijst" if lang == "nl" else "in list"): spread["share_in_list"].map("{:.0%}".format),
-    ("alle plaatsen" if lang == "nl" else "all places"): spread["share_all_places"].map(
-        "{:.0%}".format),
-}), hide_index=True, key="spread")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("grouping", lang): spread["grouping"].map(lambda g: grouping_label(g, lang)),
+            ("groep" if lang == "nl" else "group"): spread["group"],
+            ("in lijst" if lang == "nl" else "in list"): spread["share_in_list"].map("{:.0%}".format),
+            ("alle plaatsen" if lang == "nl" else "all places"): spread["share_all_places"].map(
+                "{:.0%}".format
+            ),
+        }
+    ),
+    hide_index=True,
+    key="spread",
+)
 st.caption(t("suppressed_note", lang))

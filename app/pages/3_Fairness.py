@@ -19,44 +19,90 @@ if b is None:
 meta = b.meta
 (st.success if meta["gate_allowed"] else st.error)(
     f"{t('gate', lang)}: {meta['gate_summary']} — {meta['name']} v{meta['version']}"
-    + (f" ({'mitigatie' if lang == 'nl' else 'mitigation'}: {meta['mitigation']})"
-       if meta.get("mitigation", "none") != "none" else ""))
+    + (
+        f" ({'mitigatie' if lang == 'nl' else 'mitigation'}: {meta['mitigation']})"
+        if meta.get("mitigation", "none") != "none"
+        else ""
+    )
+)
 for reason in meta["gate_reasons"]:
     st.write("• " + reason)
 
 audit = ui.table(str(b.path), "audit.parquet")
 sizes = ui.table(str(b.path), "audit_groups.parquet")
 groupings = list(dict.fromkeys(sizes["grouping"]))
-grouping = st.selectbox(t("grouping", lang), groupings, key="grouping",
-                        format_func=lambda g: grouping_label(g, lang))
-st.dataframe(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), hide_index=True,
-             key="sizes")
+grouping = st.selectbox(
+    t("grouping", lang), groupings, key="grouping", format_func=lambda g: grouping_label(g, lang)
+)
+st.dataframe(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), hide_index=True, key="sizes")
 a = audit[audit["grouping"] == grouping] if not audit.empty else audit
 if a.empty:
-    st.info("Te weinig plaatsen per groep om te auditen." if lang == "nl"
-            else "Too few places per group to audit.")
+    st.info(
+        "Te weinig plaatsen per groep om te auditen."
+        if lang == "nl"
+        else "Too few places per group to audit."
+    )
 else:
-    metric = st.selectbox("Metric", ["recall", "false_positive_rate", "selection_rate",
-                                     "precision_at_top", "calibration_gap"], key="metric")
+    metric = st.selectbox(
+        "Metric",
+        ["recall", "false_positive_rate", "selection_rate", "precision_at_top", "calibration_gap"],
+        key="metric",
+    )
     m = a[a["metric"] == metric]
-    fig = go.Figure(go.Scatter(
-        x=m["value"], y=m["group"].astype(str), mode="markers",
-        error_x={"type": "data", "symmetric": False, "array": m["ci_high"] - m["value"],
-                 "arrayminus": m["value"] - m["ci_low"]}, marker={"size": 10}))
-    fig.update_layout(height=120 + 40 * len(m), margin={"l": 0, "r": 0, "t": 10, "b": 0},
-                      xaxis_title=f"{metric} (90% bootstrap interval)")
+    fig = go.Figure(
+        go.Scatter(
+            x=m["value"],
+            y=m["group"].astype(str),
+            mode="markers",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": m["ci_high"] - m["value"],
+                "arrayminus": m["value"] - m["ci_low"],
+            },
+            marker={"size": 10},
+        )
+    )
+    fig.update_layout(
+        height=120 + 40 * len(m),
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        xaxis_title=f"{metric} (90% bootstrap interval)",
+    )
     st.plotly_chart(fig, width="stretch", key="audit_plot")
-    st.dataframe(m[["group", "value", "ci_low", "ci_high", "reference", "difference",
-                    "diff_low", "diff_high", "ratio", "limit", "exceeds", "n_places"]].round(3),
-                 hide_index=True, key="audit_table")
+    st.dataframe(
+        m[
+            [
+                "group",
+                "value",
+                "ci_low",
+                "ci_high",
+                "reference",
+                "difference",
+                "diff_low",
+                "diff_high",
+                "ratio",
+                "limit",
+                "exceeds",
+                "n_places",
+            ]
+        ].round(3),
+        hide_index=True,
+        key="audit_table",
+    )
     calib = a[a["metric"].isin(["mean_predicted", "observed_rate"])].pivot_table(
-        index="group", columns="metric", values="value")
+        index="group", columns="metric", values="value"
+    )
     st.subheader("Kalibratie per groep" if lang == "nl" else "Calibration by group")
     st.dataframe(calib.round(3), key="calibration")
 
 st.subheader("Mitigatie" if lang == "nl" else "Mitigation")
 st.dataframe(ui.table(str(b.path), "mitigation.csv").round(3), hide_index=True, key="mitigation")
 report = (b.path / "report.html").read_text(encoding="utf-8")
-st.download_button(t("report_link", lang), report, file_name=f"{meta['name']}-v{meta['version']}"
-                   "-audit.html", mime="text/html", key="report")
+st.download_button(
+    t("report_link", lang),
+    report,
+    file_name=f"{meta['name']}-v{meta['version']}-audit.html",
+    mime="text/html",
+    key="report",
+)
 st.caption(str(b.path / "report.html"))

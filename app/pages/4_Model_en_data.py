@@ -18,16 +18,17 @@ st.title(t("model_data", lang))
 b = ui.load_bundle(target, level)
 if b is not None:
     m = b.meta
-    st.write(f"**{m['name']}** v{m['version']} · MLflow run `{m['run_id']}` · "
-             f"{'kalibratie' if lang == 'nl' else 'calibration'}: {m['calibration']} · "
-             f"{'drempel' if lang == 'nl' else 'threshold'}: {m['threshold']:.3f} · "
-             f"{'mitigatie' if lang == 'nl' else 'mitigation'}: {m.get('mitigation', 'none')}")
+    st.write(
+        f"**{m['name']}** v{m['version']} · MLflow run `{m['run_id']}` · "
+        f"{'kalibratie' if lang == 'nl' else 'calibration'}: {m['calibration']} · "
+        f"{'drempel' if lang == 'nl' else 'threshold'}: {m['threshold']:.3f} · "
+        f"{'mitigatie' if lang == 'nl' else 'mitigation'}: {m.get('mitigation', 'none')}"
+    )
     st.subheader("Model vs baselines (held-out years)")
     comp = ui.table(str(b.path), "comparison.csv").rename(columns={"Unnamed: 0": "model"})
     st.dataframe(comp.round(3), hide_index=True, key="comparison")
     st.subheader("Per jaar" if lang == "nl" else "Per year")
-    st.dataframe(ui.table(str(b.path), "fold_metrics.csv").round(3), hide_index=True,
-                 key="folds")
+    st.dataframe(ui.table(str(b.path), "fold_metrics.csv").round(3), hide_index=True, key="folds")
 
 st.subheader("Data")
 st.markdown(
@@ -35,7 +36,8 @@ st.markdown(
     "gemeentegrenzen, VSV 2014-15 per VO-school.\n"
     "- **Gesimuleerd / simulated:** leerlingen, adviezen, toetsuitslagen, heroverwegingen en "
     "VSV per jaar 2014-15 … 2024-25 (`features/synthetic`), gekalibreerd op landelijke cijfers.\n"
-    "- Cijfers op basis van < 10 leerlingen worden nooit getoond.")
+    "- Cijfers op basis van < 10 leerlingen worden nooit getoond."
+)
 
 st.subheader(t("validate_folder", lang))
 folder = st.text_input(t("folder", lang), key="folder")
@@ -48,8 +50,8 @@ if folder:
         bad = checks[checks["present"] & ~checks["ok"]]
         missing = checks[~checks["present"] & ~checks["ok"]]
         (st.error if len(bad) else st.success)(
-            f"{len(bad)} {'bestand(en) met fouten' if lang == 'nl' else 'file(s) with errors'}")
+            f"{len(bad)} {'bestand(en) met fouten' if lang == 'nl' else 'file(s) with errors'}"
+        )
         if len(missing):
-            st.warning(("Ontbreekt: " if lang == "nl" else "Missing: ")
-                       + ", ".join(missing["label"]))
+            st.warning(("Ontbreekt: " if lang == "nl" else "Missing: ") + ", ".join(missing["label"]))
         st.dataframe(checks, hide_index=True, key="checks")

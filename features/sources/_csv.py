@@ -94,7 +94,9 @@ def read_published_csv(
         found = next((s for s in (",", "\t", "|") if s in header_line), None)
         raise DataError(
             path,
-            "the header line has no '" + separator + "' separator"
+            "the header line has no '"
+            + separator
+            + "' separator"
             + (f" but uses {found!r}" if found else ""),
             row=1,
             expected=f"a '{separator}'-separated file as DUO and CBS publish",
@@ -104,7 +106,7 @@ def read_published_csv(
     else:
         header, rows, line_numbers = _split_quoted(path, text, separator)
     names = [normalise_header(h) for h in header]
-    frame = (rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, dtype=str))
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, dtype=str)
     frame.columns = names
     frame.index = pd.Index(line_numbers, name="line")
     frame = frame.loc[:, ~frame.columns.duplicated()]
@@ -119,8 +121,10 @@ def read_published_csv(
                 "a required column is missing",
                 row=1,
                 column=name,
-                expected="columns " + ", ".join(candidates[:1] + [c for c in candidates[1:]])
-                + f"; the header has {', '.join(names[:12])}" + ("…" if len(names) > 12 else ""),
+                expected="columns "
+                + ", ".join(candidates[:1] + [c for c in candidates[1:]])
+                + f"; the header has {', '.join(names[:12])}"
+                + ("…" if len(names) > 12 else ""),
             )
         out[name] = frame[present].str.strip()
     extra = [c for c in frame.columns if c not in out and (all_columns or c in set(optional))]
@@ -139,8 +143,9 @@ def _width_error(path: Path, line: int, found: int, width: int, separator: str) 
     )
 
 
-def _split_unquoted(path: Path, lines: list[str], separator: str
-                    ) -> tuple[list[str], pd.DataFrame, np.ndarray]:
+def _split_unquoted(
+    path: Path, lines: list[str], separator: str
+) -> tuple[list[str], pd.DataFrame, np.ndarray]:
     """Fast path for files without quotes: field counts are separator counts + 1."""
     header = lines[0].split(separator)
     width = len(header)
@@ -154,14 +159,20 @@ def _split_unquoted(path: Path, lines: list[str], separator: str
         raise _width_error(path, int(line_numbers[bad[0]]), int(counts[bad[0]]), width, separator)
     if body.empty:
         return header, pd.DataFrame(columns=range(width), dtype=str), line_numbers
-    parts = pd.read_csv(io.StringIO("\n".join(body.tolist())), sep=separator, header=None,
-                        dtype=str, keep_default_na=False, quoting=csv.QUOTE_NONE,
-                        skip_blank_lines=False, engine="c")
+    parts = pd.read_csv(
+        io.StringIO("\n".join(body.tolist())),
+        sep=separator,
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        quoting=csv.QUOTE_NONE,
+        skip_blank_lines=False,
+        engine="c",
+    )
     return header, parts, line_numbers
 
 
-def _split_quoted(path: Path, text: str, separator: str
-                  ) -> tuple[list[str], list[list[str]], list[int]]:
+def _split_quoted(path: Path, text: str, separator: str) -> tuple[list[str], list[list[str]], list[int]]:
     """General path (quoted names with doubled quotes, separators inside quotes)."""
     reader = csv.reader(io.StringIO(text), delimiter=separator, quotechar='"', strict=True)
     rows: list[list[str]] = []
@@ -183,8 +194,14 @@ def _split_quoted(path: Path, text: str, separator: str
 
 def _fail(path: Path, series: pd.Series, bad: pd.Series, column: str, expected: str) -> None:
     first = bad.idxmax()
-    raise DataError(path, "value cannot be read", row=int(first), column=column,
-                    value=series.loc[first], expected=expected)
+    raise DataError(
+        path,
+        "value cannot be read",
+        row=int(first),
+        column=column,
+        value=series.loc[first],
+        expected=expected,
+    )
 
 
 def parse_count(
@@ -208,17 +225,20 @@ def parse_count(
     return values, suppressed.astype(bool)
 
 
-def parse_decimal(path: Path, series: pd.Series, column: str,
-                  missing: Iterable[str] = ("", ".", "x", "-99997")) -> pd.Series:
+def parse_decimal(
+    path: Path, series: pd.Series, column: str, missing: Iterable[str] = ("", ".", "x", "-99997")
+) -> pd.Series:
     """Parse ``538,636363636364`` or ``538.64``; CBS's secret markers become NaN, never 0."""
     s = series.fillna("").str.replace(" ", "", regex=False)
     miss = s.isin(set(missing))
     ok = s.str.fullmatch(_NUMBER.pattern) | miss
     if not ok.all():
         _fail(path, series, ~ok, column, "a number (decimal comma or point) or empty")
-    return pd.to_numeric(s.where(~miss).str.replace(",", ".", regex=False), errors="coerce").astype(
-        "Float64"
-    ).astype(float)
+    return (
+        pd.to_numeric(s.where(~miss).str.replace(",", ".", regex=False), errors="coerce")
+        .astype("Float64")
+        .astype(float)
+    )
 
 
 def parse_choice(path: Path, series: pd.Series, column: str, allowed: Iterable[str]) -> pd.Series:

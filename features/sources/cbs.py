@@ -28,19 +28,27 @@ def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
     try:
         return pd.read_excel(path, sheet_name=sheet, header=None, engine="calamine", dtype=object)
     except ValueError as exc:
-        raise DataError(path, f"cannot read sheet {sheet!r}: {exc}",
-                        expected="an Excel workbook as CBS publishes it") from None
+        raise DataError(
+            path, f"cannot read sheet {sheet!r}: {exc}", expected="an Excel workbook as CBS publishes it"
+        ) from None
     except Exception as exc:  # calamine raises its own error types for non-xlsx content
-        raise DataError(path, f"not a readable Excel workbook ({type(exc).__name__})",
-                        expected="an .xlsx file as CBS publishes it") from None
+        raise DataError(
+            path,
+            f"not a readable Excel workbook ({type(exc).__name__})",
+            expected="an .xlsx file as CBS publishes it",
+        ) from None
 
 
 def _find_header_row(path: Path, grid: pd.DataFrame, first_cell: str) -> int:
     col0 = grid.iloc[:, 0].astype(str).str.strip()
     hits = np.flatnonzero(col0.str.startswith(first_cell).to_numpy())
     if not len(hits):
-        raise DataError(path, f"no header row starting with {first_cell!r}", column=first_cell,
-                        expected="the CBS table layout (title rows, then the header)")
+        raise DataError(
+            path,
+            f"no header row starting with {first_cell!r}",
+            column=first_cell,
+            expected="the CBS table layout (title rows, then the header)",
+        )
     return int(hits[0])
 
 
@@ -80,19 +88,24 @@ def read_achterstandsscores(path: str | Path) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "brin6": body.iloc[:, 0].astype(str).to_numpy(),
-            "n_funded_pupils": _numeric_cells(path, body.iloc[:, 1], "Aantal bekostigde leerlingen",
-                                              first).to_numpy(),
-            "achterstandsscore": _numeric_cells(path, body.iloc[:, 2], "Achterstandsscore",
-                                                first).to_numpy(),
+            "n_funded_pupils": _numeric_cells(
+                path, body.iloc[:, 1], "Aantal bekostigde leerlingen", first
+            ).to_numpy(),
+            "achterstandsscore": _numeric_cells(path, body.iloc[:, 2], "Achterstandsscore", first).to_numpy(),
             "score_unreliable": (body.iloc[:, 3].astype(str).str.strip() == "a").to_numpy()
-            if body.shape[1] > 3 else False,
+            if body.shape[1] > 3
+            else False,
         },
         index=pd.Index(body.index.to_numpy() + 1, name="line"),
     )
     out["reference_year"] = int(m.group(1)) if m else pd.NA
     if out.empty:
-        raise DataError(path, "no school rows found under the header", column="School",
-                        expected="rows with a 6-character BRIN vestiging code")
+        raise DataError(
+            path,
+            "no school rows found under the header",
+            column="School",
+            expected="rows with a 6-character BRIN vestiging code",
+        )
     return validated(out, ACHTERSTAND_SCHEMA, path)
 
 
@@ -119,21 +132,30 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
     suffixes. With ``gemeenten_only`` only ``GM`` regions are returned.
     """
     path = Path(path)
-    raw = read_published_csv(path, ["GESLACHT", "REGIOS", "PERIODEN"],
-                             aliases={"REGIOS": ["REGIOKENMERKEN", "WOONREGIOS"]},
-                             all_columns=True)
+    raw = read_published_csv(
+        path,
+        ["GESLACHT", "REGIOS", "PERIODEN"],
+        aliases={"REGIOS": ["REGIOKENMERKEN", "WOONREGIOS"]},
+        all_columns=True,
+    )
     topics = {re.sub(r"_\d+$", "", h): h for h in raw.columns}
-    wanted = {"LEERLINGEN": "n_pupils", "VOORTIJDIGESCHOOLVERLATERS": "n_vsv",
-              "VOORTIJDIGESCHOOLVERLATERS_PERCENTAGE": "vsv_pct"}
-    alt = {"VOORTIJDIGESCHOOLVERLATERS_PERCENTAGE": ["VOORTIJDIGESCHOOLVERLATERSPERCENTAGE",
-                                                     "VSVPERCENTAGE"]}
+    wanted = {
+        "LEERLINGEN": "n_pupils",
+        "VOORTIJDIGESCHOOLVERLATERS": "n_vsv",
+        "VOORTIJDIGESCHOOLVERLATERS_PERCENTAGE": "vsv_pct",
+    }
+    alt = {"VOORTIJDIGESCHOOLVERLATERS_PERCENTAGE": ["VOORTIJDIGESCHOOLVERLATERSPERCENTAGE", "VSVPERCENTAGE"]}
     cols: dict[str, str] = {}
     for topic, name in wanted.items():
         found = next((topics[t] for t in [topic, *alt.get(topic, [])] if t in topics), None)
         if found is None and name != "vsv_pct":
-            raise DataError(path, "a required topic column is missing", row=1,
-                            column=topic.title().replace("_", ""),
-                            expected="StatLine topics Leerlingen and VoortijdigeSchoolverlaters")
+            raise DataError(
+                path,
+                "a required topic column is missing",
+                row=1,
+                column=topic.title().replace("_", ""),
+                expected="StatLine topics Leerlingen and VoortijdigeSchoolverlaters",
+            )
         if found:
             cols[name] = found
     sex = raw["GESLACHT"].str.strip()
@@ -150,7 +172,8 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
             out[name] = parse_decimal(path, raw[col], col)
         else:
             out[name], out[f"{name}_suppressed"] = parse_count(
-                path, raw[col].replace({".": "", "x": ""}), col)
+                path, raw[col].replace({".": "", "x": ""}), col
+            )
     if gemeenten_only:
         out = out[out["region_code"].str.startswith("GM")]
     out = validated(out, STATLINE_VSV_SCHEMA, path)
@@ -193,20 +216,37 @@ def read_gemeente_kerncijfers(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     doc = _load_json(path)
     if not isinstance(doc, dict) or "Gemeente" not in doc:
-        raise DataError(path, "no 'Gemeente' object at the top level", column="Gemeente",
-                        expected='{"Gemeente": {"GM0363": {...}}, ...}')
+        raise DataError(
+            path,
+            "no 'Gemeente' object at the top level",
+            column="Gemeente",
+            expected='{"Gemeente": {"GM0363": {...}}, ...}',
+        )
     rows = []
     for code, rec in doc["Gemeente"].items():
         if not re.fullmatch(r"GM\d{4}", code):
-            raise DataError(path, "a gemeente key is not a CBS code", column="Gemeente", value=code,
-                            expected="GM followed by 4 digits")
-        row: dict[str, object] = {"gemeente_code": code, "gemeente_name": rec.get("Naam"),
-                                  "province": rec.get("Provincie")}
+            raise DataError(
+                path,
+                "a gemeente key is not a CBS code",
+                column="Gemeente",
+                value=code,
+                expected="GM followed by 4 digits",
+            )
+        row: dict[str, object] = {
+            "gemeente_code": code,
+            "gemeente_name": rec.get("Naam"),
+            "province": rec.get("Provincie"),
+        }
         for name, (group, key) in KERNCIJFERS_FIELDS.items():
             v = rec.get(key) if not group else (rec.get(group) or {}).get(key)
             if v is not None and not isinstance(v, int | float):
-                raise DataError(path, "value is not a number", column=f"{code}.{group}.{key}",
-                                value=v, expected="a number or null")
+                raise DataError(
+                    path,
+                    "value is not a number",
+                    column=f"{code}.{group}.{key}",
+                    value=v,
+                    expected="a number or null",
+                )
             row[name] = np.nan if v is None else float(v)
         rows.append(row)
     out = pd.DataFrame(rows)
@@ -225,31 +265,47 @@ def read_gemeente_geojson(path: str | Path) -> tuple[pd.DataFrame, dict]:
     path = Path(path)
     doc = _load_json(path)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise DataError(path, "not a GeoJSON FeatureCollection", column="type",
-                        value=doc.get("type") if isinstance(doc, dict) else None,
-                        expected="FeatureCollection")
+        raise DataError(
+            path,
+            "not a GeoJSON FeatureCollection",
+            column="type",
+            value=doc.get("type") if isinstance(doc, dict) else None,
+            expected="FeatureCollection",
+        )
     rows = []
     for i, feat in enumerate(doc.get("features", [])):
         p = feat.get("properties") or {}
         code = p.get("gemeentecode") or p.get("statcode")
         if not code or not re.fullmatch(r"GM\d{4}", str(code)):
-            raise DataError(path, "a feature has no gemeente code", row=i + 1,
-                            column="properties.gemeentecode/statcode", value=code,
-                            expected="GM followed by 4 digits")
+            raise DataError(
+                path,
+                "a feature has no gemeente code",
+                row=i + 1,
+                column="properties.gemeentecode/statcode",
+                value=code,
+                expected="GM followed by 4 digits",
+            )
         year = p.get("jaar") or str(p.get("jrstatcode", ""))[:4] or None
-        rows.append({
-            "gemeente_code": code,
-            "gemeente_name": p.get("gemeentenaam") or p.get("statnaam"),
-            "boundary_year": int(year) if year else pd.NA,
-            "pct_born_outside_europe": p.get("percentageMetHerkomstlandBuitenEuropa", np.nan),
-            "address_density": p.get("omgevingsadressendichtheid", np.nan),
-        })
+        rows.append(
+            {
+                "gemeente_code": code,
+                "gemeente_name": p.get("gemeentenaam") or p.get("statnaam"),
+                "boundary_year": int(year) if year else pd.NA,
+                "pct_born_outside_europe": p.get("percentageMetHerkomstlandBuitenEuropa", np.nan),
+                "address_density": p.get("omgevingsadressendichtheid", np.nan),
+            }
+        )
         feat["id"] = code
     props = pd.DataFrame(rows)
     if props["gemeente_code"].duplicated().any():
         dup = props.loc[props["gemeente_code"].duplicated(), "gemeente_code"].iloc[0]
-        raise DataError(path, "a gemeente appears twice", column="gemeentecode", value=dup,
-                        expected="one feature per gemeente")
+        raise DataError(
+            path,
+            "a gemeente appears twice",
+            column="gemeentecode",
+            value=dup,
+            expected="one feature per gemeente",
+        )
     return props, doc
 
 
@@ -276,8 +332,7 @@ def read_pc4_kerncijfers(path: str | Path) -> pd.DataFrame:
     grid = _read_excel(path, 0)
     top = _find_header_row(path, grid, "Postcode-4")
     labels = [
-        " ".join(str(grid.iat[r, c]) for r in range(max(0, top - 1), top + 1)
-                 if str(grid.iat[r, c]) != "nan")
+        " ".join(str(grid.iat[r, c]) for r in range(max(0, top - 1), top + 1) if str(grid.iat[r, c]) != "nan")
         for c in range(grid.shape[1])
     ]
     labels = [re.sub(r"\s+", " ", x) for x in labels]
@@ -287,14 +342,25 @@ def read_pc4_kerncijfers(path: str | Path) -> pd.DataFrame:
     body = body[body.iloc[:, 0].astype(str).str.fullmatch(r"\d{4}(\.0)?")]
     out = pd.DataFrame({"pc4": body.iloc[:, 0].astype(str).str[:4].to_numpy()})
     for name, needles in PC4_COLUMNS.items():
-        idx = next((i for i, lab in enumerate(labels) if i > 0 and any(
-            lab.endswith(n) or lab.startswith(n) or n in lab for n in needles)), None)
+        idx = next(
+            (
+                i
+                for i, lab in enumerate(labels)
+                if i > 0 and any(lab.endswith(n) or lab.startswith(n) or n in lab for n in needles)
+            ),
+            None,
+        )
         if idx is None:
             if name in ("woz_k", "n_benefits"):
                 out[name] = np.nan
                 continue
-            raise DataError(path, "a column is missing", row=top + 1, column=needles[0],
-                            expected="the CBS PC4 kerncijfers layout")
+            raise DataError(
+                path,
+                "a column is missing",
+                row=top + 1,
+                column=needles[0],
+                expected="the CBS PC4 kerncijfers layout",
+            )
         out[name] = _numeric_cells(path, body.iloc[:, idx], needles[0], top + 2).to_numpy()
     out["pct_non_european"] = out["pct_born_nl_non_european"] + out["pct_born_abroad_non_european"]
     out["reference_year"] = int(m.group(1)) if m else pd.NA
@@ -314,9 +380,17 @@ def read_ses_pc4(path: str | Path) -> pd.DataFrame:
     negative = below the national average.
     """
     path = Path(path)
-    raw = read_published_csv(path, ["SES_VERSLAGJAAR", "SES_PC4", "SES_AANTAL_HUISHOUDENS",
-                                    "SES_DEELSCORE_WELVAART", "SES_DEELSCORE_ARBEID",
-                                    "SES_TOTAALSCORE"])
+    raw = read_published_csv(
+        path,
+        [
+            "SES_VERSLAGJAAR",
+            "SES_PC4",
+            "SES_AANTAL_HUISHOUDENS",
+            "SES_DEELSCORE_WELVAART",
+            "SES_DEELSCORE_ARBEID",
+            "SES_TOTAALSCORE",
+        ],
+    )
     out = pd.DataFrame(
         {
             "pc4": raw["SES_PC4"].str.zfill(4),
@@ -324,9 +398,13 @@ def read_ses_pc4(path: str | Path) -> pd.DataFrame:
         },
         index=raw.index,
     )
-    out["n_households"], _ = parse_count(path, raw["SES_AANTAL_HUISHOUDENS"],
-                                         "SES_Aantal_huishoudens", empty_is_suppressed=False)
-    for src, dst in [("SES_DEELSCORE_WELVAART", "ses_welfare"), ("SES_DEELSCORE_ARBEID",
-                     "ses_labour"), ("SES_TOTAALSCORE", "ses_total")]:
+    out["n_households"], _ = parse_count(
+        path, raw["SES_AANTAL_HUISHOUDENS"], "SES_Aantal_huishoudens", empty_is_suppressed=False
+    )
+    for src, dst in [
+        ("SES_DEELSCORE_WELVAART", "ses_welfare"),
+        ("SES_DEELSCORE_ARBEID", "ses_labour"),
+        ("SES_TOTAALSCORE", "ses_total"),
+    ]:
         out[dst] = parse_decimal(path, raw[src], src, missing=("", "NA", "."))
     return validated(out, SES_SCHEMA, path)

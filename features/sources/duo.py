@@ -50,9 +50,7 @@ def _count_nonneg(nullable: bool = True) -> pa.Column:
 
 
 def _pc4(postcode: pd.Series) -> pd.Series:
-    return postcode.str.replace(" ", "", regex=False).str[:4].where(
-        postcode.str.match(r"^\s*\d{4}"), pd.NA
-    )
+    return postcode.str.replace(" ", "", regex=False).str[:4].where(postcode.str.match(r"^\s*\d{4}"), pd.NA)
 
 
 # --------------------------------------------------------------------------- eindscores (wide)
@@ -77,21 +75,42 @@ def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
     year; harmonise with :func:`features.sources.harmonise_gemeente`.
     """
     path = Path(path)
-    base = ["PEILDATUM_LEERLINGEN", "BRIN_NUMMER", "VESTIGINGSNUMMER", "INSTELLINGSNAAM_VESTIGING",
-            "POSTCODE_VESTIGING", "GEMEENTENUMMER", "GEMEENTENAAM", "PROVINCIE", "SOORT_PO",
-            "DENOMINATIE_VESTIGING", "LEERJAAR_8"]
+    base = [
+        "PEILDATUM_LEERLINGEN",
+        "BRIN_NUMMER",
+        "VESTIGINGSNUMMER",
+        "INSTELLINGSNAAM_VESTIGING",
+        "POSTCODE_VESTIGING",
+        "GEMEENTENUMMER",
+        "GEMEENTENAAM",
+        "PROVINCIE",
+        "SOORT_PO",
+        "DENOMINATIE_VESTIGING",
+        "LEERJAAR_8",
+    ]
     provider_columns = [f"{p}_{k}" for p in TEST_PROVIDERS for k in ("AANTAL", "GEM")]
     raw = read_published_csv(path, base, aliases=_SCHOOL_ID_ALIASES, optional=provider_columns)
     providers = [p for p in TEST_PROVIDERS if f"{p}_AANTAL" in raw and f"{p}_GEM" in raw]
     if not providers:
-        raise DataError(path, "no test-provider columns found", row=1, column="CET_AANTAL",
-                        expected="columns such as CET_AANTAL/CET_GEM, IEP_AANTAL/IEP_GEM")
+        raise DataError(
+            path,
+            "no test-provider columns found",
+            row=1,
+            column="CET_AANTAL",
+            expected="columns such as CET_AANTAL/CET_GEM, IEP_AANTAL/IEP_GEM",
+        )
     peil = raw["PEILDATUM_LEERLINGEN"]
     ok = peil.str.fullmatch(r"\d{8}")
     if not ok.all():
         bad = ok.idxmin()
-        raise DataError(path, "value cannot be read", row=int(bad), column="PEILDATUM_LEERLINGEN",
-                        value=peil.loc[bad], expected="a date written YYYYMMDD")
+        raise DataError(
+            path,
+            "value cannot be read",
+            row=int(bad),
+            column="PEILDATUM_LEERLINGEN",
+            value=peil.loc[bad],
+            expected="a date written YYYYMMDD",
+        )
     year = peil.str[:4].astype(int) - (peil.str[4:6].astype(int) < 8).astype(int)
     out = pd.DataFrame(
         {
@@ -121,9 +140,15 @@ def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
     """Wide eindscores → one row per school × year × provider (tested pupils only)."""
     providers = [c[:-2] for c in wide.columns if c.endswith("_n") and c != "n_grade8"]
     parts = [
-        pd.DataFrame({"brin6": wide["brin6"], "school_year": wide["school_year"],
-                      "test": p.upper(), "n_pupils": wide[f"{p}_n"],
-                      "mean_score": wide[f"{p}_mean"]})
+        pd.DataFrame(
+            {
+                "brin6": wide["brin6"],
+                "school_year": wide["school_year"],
+                "test": p.upper(),
+                "n_pupils": wide[f"{p}_n"],
+                "mean_score": wide[f"{p}_mean"],
+            }
+        )
         for p in providers
     ]
     long = pd.concat(parts, ignore_index=True)
@@ -154,18 +179,25 @@ def read_schooladviezen_wide(path: str | Path, school_year: int | None = None) -
     if school_year is None:
         m = re.search(r"(20\d\d)[-_](20\d\d)", path.name)
         if not m:
-            raise DataError(path, "cannot tell the school year from the file name",
-                            expected="a name like 04-leerlingen-bo-sbo-schooladviezen-2019-2020.csv"
-                            " or pass school_year")
+            raise DataError(
+                path,
+                "cannot tell the school year from the file name",
+                expected="a name like 04-leerlingen-bo-sbo-schooladviezen-2019-2020.csv or pass school_year",
+            )
         school_year = int(m.group(1))
-    raw = read_published_csv(path, ["BRIN_NUMMER", "VESTIGINGSNUMMER", *ADVICE_CODES],
-                             aliases=_SCHOOL_ID_ALIASES)
+    raw = read_published_csv(
+        path, ["BRIN_NUMMER", "VESTIGINGSNUMMER", *ADVICE_CODES], aliases=_SCHOOL_ID_ALIASES
+    )
     ids = brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER")
     parts = []
     for code in ADVICE_CODES:
         n, sup = parse_count(path, raw[code], code)
-        parts.append(pd.DataFrame({"brin6": ids, "school_year": school_year, "advice": code,
-                                   "n_pupils": n, "suppressed": sup}, index=raw.index))
+        parts.append(
+            pd.DataFrame(
+                {"brin6": ids, "school_year": school_year, "advice": code, "n_pupils": n, "suppressed": sup},
+                index=raw.index,
+            )
+        )
     return validated(pd.concat(parts), ADVICE_LONG_SCHEMA, path)
 
 
@@ -198,13 +230,12 @@ def read_brin6_advies(path: str | Path) -> pd.DataFrame:
     category codes (``VMBO-B/K`` → ``VMBO_B_K``); an unknown label is an error, never dropped.
     """
     path = Path(path)
-    raw = read_published_csv(path, [*_LONG_ID_COLS, "ADVIES", "AANTAL_LEERLINGEN"],
-                             aliases=_LONG_ALIASES)
+    raw = read_published_csv(path, [*_LONG_ID_COLS, "ADVIES", "AANTAL_LEERLINGEN"], aliases=_LONG_ALIASES)
     out = _long_ids(path, raw)
-    out["advice"] = parse_choice(path, _map_unique(raw["ADVIES"], normalise_advice_label), "ADVIES",
-                                 ADVICE_CODES)
-    out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"],
-                                                     "AANTAL_LEERLINGEN")
+    out["advice"] = parse_choice(
+        path, _map_unique(raw["ADVIES"], normalise_advice_label), "ADVIES", ADVICE_CODES
+    )
+    out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN")
     return validated(out, ADVICE_LONG_SCHEMA, path)
 
 
@@ -230,8 +261,14 @@ def read_brin6_eindscores(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     raw = read_published_csv(
         path,
-        [*_LONG_ID_COLS, "LEERJAAR", "DOORSTROOMTOETS_PO", "GEMIDDELDE_UITSLAG",
-         "AANTAL_LEERLINGEN", "AANTAL_ONTHEFFINGEN"],
+        [
+            *_LONG_ID_COLS,
+            "LEERJAAR",
+            "DOORSTROOMTOETS_PO",
+            "GEMIDDELDE_UITSLAG",
+            "AANTAL_LEERLINGEN",
+            "AANTAL_ONTHEFFINGEN",
+        ],
         aliases=_LONG_ALIASES,
     )
     out = _long_ids(path, raw)
@@ -239,11 +276,17 @@ def read_brin6_eindscores(path: str | Path) -> pd.DataFrame:
     empty = out["test"] == ""
     if empty.any():
         bad = empty.idxmax()
-        raise DataError(path, "the test name is empty", row=int(bad), column="DOORSTROOMTOETS_PO",
-                        expected="a provider such as CET, IEP, ROUTE8, DIA, AMN")
+        raise DataError(
+            path,
+            "the test name is empty",
+            row=int(bad),
+            column="DOORSTROOMTOETS_PO",
+            expected="a provider such as CET, IEP, ROUTE8, DIA, AMN",
+        )
     out["mean_score"] = parse_decimal(path, raw["GEMIDDELDE_UITSLAG"], "GEMIDDELDE_UITSLAG")
     out["n_pupils"], out["n_pupils_suppressed"] = parse_count(
-        path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN")
+        path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN"
+    )
     out["n_exempt"], _ = parse_count(path, raw["AANTAL_ONTHEFFINGEN"], "AANTAL_ONTHEFFINGEN")
     return validated(out, EINDSCORES_LONG_SCHEMA, path)
 
@@ -268,14 +311,14 @@ def read_brin6_heroverweging(path: str | Path) -> pd.DataFrame:
     where published ``equal``/``lower``/``no_test``.
     """
     path = Path(path)
-    raw = read_published_csv(path, [*_LONG_ID_COLS, "TOETSEN_EN_ADVIEZEN", "AANTAL_LEERLINGEN"],
-                             aliases=_LONG_ALIASES)
+    raw = read_published_csv(
+        path, [*_LONG_ID_COLS, "TOETSEN_EN_ADVIEZEN", "AANTAL_LEERLINGEN"], aliases=_LONG_ALIASES
+    )
     out = _long_ids(path, raw)
     label = raw["TOETSEN_EN_ADVIEZEN"].str.upper().str.strip()
     parse_choice(path, label, "TOETSEN_EN_ADVIEZEN", HEROVERWEGING_CATEGORIES)
     out["category"] = label.map(HEROVERWEGING_CATEGORIES)
-    out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"],
-                                                     "AANTAL_LEERLINGEN")
+    out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN")
     return validated(out, HEROVERWEGING_SCHEMA, path)
 
 
@@ -297,9 +340,20 @@ def read_school_register(path: str | Path) -> pd.DataFrame:
     ``sector`` is ``VO`` when the file has ONDERWIJSSTRUCTUUR (the VO register), else ``PO``.
     """
     path = Path(path)
-    cols = ["PROVINCIE", "BRIN_NUMMER", "VESTIGINGSNUMMER", "VESTIGINGSNAAM", "POSTCODE",
-            "PLAATSNAAM", "GEMEENTENUMMER", "GEMEENTENAAM", "DENOMINATIE", "RMC_REGIO_CODE",
-            "RMC_REGIO_NAAM", "COROPGEBIED_CODE"]
+    cols = [
+        "PROVINCIE",
+        "BRIN_NUMMER",
+        "VESTIGINGSNUMMER",
+        "VESTIGINGSNAAM",
+        "POSTCODE",
+        "PLAATSNAAM",
+        "GEMEENTENUMMER",
+        "GEMEENTENAAM",
+        "DENOMINATIE",
+        "RMC_REGIO_CODE",
+        "RMC_REGIO_NAAM",
+        "COROPGEBIED_CODE",
+    ]
     raw = read_published_csv(path, cols, optional=["ONDERWIJSSTRUCTUUR"])
     structure = raw.get("ONDERWIJSSTRUCTUUR")
     out = pd.DataFrame(
@@ -333,8 +387,10 @@ VSV_SCHOOL_SCHEMA = pa.DataFrameSchema(
         "n_pupils": _count_nonneg(),
         "n_vsv": _count_nonneg(),
     },
-    checks=pa.Check(lambda d: (d["n_vsv"].fillna(0) <= d["n_pupils"].fillna(np.inf)),
-                    error="vsv_totaal must not exceed aantal_leerlingen"),
+    checks=pa.Check(
+        lambda d: d["n_vsv"].fillna(0) <= d["n_pupils"].fillna(np.inf),
+        error="vsv_totaal must not exceed aantal_leerlingen",
+    ),
     **unique_keys("brin6", "school_year"),
 )
 
@@ -350,13 +406,24 @@ def read_vsv_per_school(path: str | Path, school_year: int | None = None) -> pd.
     if school_year is None:
         m = re.search(r"(20\d\d)", path.name)
         if not m:
-            raise DataError(path, "cannot tell the year from the file name",
-                            expected="a name like vsv-per-swv-2015.csv or pass school_year")
+            raise DataError(
+                path,
+                "cannot tell the year from the file name",
+                expected="a name like vsv-per-swv-2015.csv or pass school_year",
+            )
         school_year = int(m.group(1)) - 1
     raw = read_published_csv(
         path,
-        ["SAMENWERKINGSVERBAND_NUMMER", "BRIN_NUMMER", "VESTIGINGS_NUMMER", "AANTAL_LEERLINGEN",
-         "VSV_TOTAAL", "VSV_VMBO", "VSV_MBO", "VSV_OVERIG"],
+        [
+            "SAMENWERKINGSVERBAND_NUMMER",
+            "BRIN_NUMMER",
+            "VESTIGINGS_NUMMER",
+            "AANTAL_LEERLINGEN",
+            "VSV_TOTAAL",
+            "VSV_VMBO",
+            "VSV_MBO",
+            "VSV_OVERIG",
+        ],
         aliases={"VESTIGINGS_NUMMER": ["VESTIGINGSNUMMER"]},
     )
     out = pd.DataFrame(
@@ -367,9 +434,14 @@ def read_vsv_per_school(path: str | Path, school_year: int | None = None) -> pd.
         },
         index=raw.index,
     )
-    out["n_pupils"], _ = parse_count(path, raw["AANTAL_LEERLINGEN"], "aantal_leerlingen",
-                                     empty_is_suppressed=False)
-    for src, dst in [("VSV_TOTAAL", "n_vsv"), ("VSV_VMBO", "n_vsv_vmbo"), ("VSV_MBO", "n_vsv_mbo"),
-                     ("VSV_OVERIG", "n_vsv_other")]:
+    out["n_pupils"], _ = parse_count(
+        path, raw["AANTAL_LEERLINGEN"], "aantal_leerlingen", empty_is_suppressed=False
+    )
+    for src, dst in [
+        ("VSV_TOTAAL", "n_vsv"),
+        ("VSV_VMBO", "n_vsv_vmbo"),
+        ("VSV_MBO", "n_vsv_mbo"),
+        ("VSV_OVERIG", "n_vsv_other"),
+    ]:
         out[dst], out[f"{dst}_suppressed"] = parse_count(path, raw[src], src.lower())
     return validated(out, VSV_SCHOOL_SCHEMA, path)

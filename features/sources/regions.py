@@ -21,10 +21,15 @@ TARGET_YEAR = 2023
 
 MERGERS_AFTER_2021: dict[int, dict[str, str]] = {
     2022: {
-        "GM0756": "GM1982", "GM1684": "GM1982", "GM0786": "GM1982", "GM0815": "GM1982",
+        "GM0756": "GM1982",
+        "GM1684": "GM1982",
+        "GM0786": "GM1982",
+        "GM0815": "GM1982",
         "GM1702": "GM1982",  # Land van Cuijk
-        "GM1685": "GM1991", "GM0856": "GM1991",  # Maashorst
-        "GM0398": "GM1980", "GM0416": "GM1980",  # Dijk en Waard
+        "GM1685": "GM1991",
+        "GM0856": "GM1991",  # Maashorst
+        "GM0398": "GM1980",
+        "GM0416": "GM1980",  # Dijk en Waard
         "GM0370": "GM0439",  # Beemster → Purmerend
         "GM0457": "GM0363",  # Weesp → Amsterdam (24 March 2022)
     },
@@ -43,8 +48,13 @@ def read_gemeente_history(path: str | Path) -> pd.DataFrame:
     grid = _read_excel(path, 0)
     header = grid.iloc[0].astype(str).tolist()
     if "GM2021" not in header:
-        raise DataError(path, "no GM2021 column", row=1, column="GM2021",
-                        expected="columns GM1981 … GM2021 as CBS publishes them")
+        raise DataError(
+            path,
+            "no GM2021 column",
+            row=1,
+            column="GM2021",
+            expected="columns GM1981 … GM2021 as CBS publishes them",
+        )
 
     def codes(j: int) -> pd.Series:
         return "GM" + grid.iloc[1:, j].astype(str).str.replace(r"\.0$", "", regex=True).str.zfill(4)
@@ -59,8 +69,9 @@ def read_gemeente_history(path: str | Path) -> pd.DataFrame:
     return table
 
 
-def harmonise_gemeente(codes: pd.Series, history: pd.DataFrame, source_year: int,
-                       target_year: int = TARGET_YEAR) -> pd.Series:
+def harmonise_gemeente(
+    codes: pd.Series, history: pd.DataFrame, source_year: int, target_year: int = TARGET_YEAR
+) -> pd.Series:
     """Map gemeente codes in use in ``source_year`` to the codes of ``target_year``.
 
     Years after 2021 use the 2021 codes plus :data:`MERGERS_AFTER_2021`; codes unknown to the
@@ -79,13 +90,19 @@ def harmonise_gemeente(codes: pd.Series, history: pd.DataFrame, source_year: int
 def read_rmc_lookup(path: str | Path) -> pd.DataFrame:
     """Regioatlas (BZK, 2016) gemeente → RMC region (*Regionaal Meld- en Coördinatiepunt*)."""
     path = Path(path)
-    raw = read_published_csv(path, ["GEMEENTE", "CBS", "RMC_REGIO'S_(REGIONAAL_MELD_EN_COÖRDINATIEPUNT)"],
-                             aliases={"RMC_REGIO'S_(REGIONAAL_MELD_EN_COÖRDINATIEPUNT)": ["RMC_REGIO"]})
-    return pd.DataFrame({
-        "gemeente_code": gemeente_code(path, raw["CBS"], "CBS"),
-        "gemeente_name": raw["GEMEENTE"],
-        "rmc_name": raw.iloc[:, 2].str.strip(),
-    }, index=raw.index)
+    raw = read_published_csv(
+        path,
+        ["GEMEENTE", "CBS", "RMC_REGIO'S_(REGIONAAL_MELD_EN_COÖRDINATIEPUNT)"],
+        aliases={"RMC_REGIO'S_(REGIONAAL_MELD_EN_COÖRDINATIEPUNT)": ["RMC_REGIO"]},
+    )
+    return pd.DataFrame(
+        {
+            "gemeente_code": gemeente_code(path, raw["CBS"], "CBS"),
+            "gemeente_name": raw["GEMEENTE"],
+            "rmc_name": raw.iloc[:, 2].str.strip(),
+        },
+        index=raw.index,
+    )
 
 
 def read_advice_matrix(path: str | Path) -> pd.DataFrame:
@@ -99,8 +116,12 @@ def read_advice_matrix(path: str | Path) -> pd.DataFrame:
     col0 = grid.iloc[:, 0].astype(str)
     top = col0[col0.str.strip() == "Teacher"].index
     if not len(top):
-        raise DataError(path, "no 'Teacher' header row in sheet 'table'", column="Teacher",
-                        expected="the Kansenkaart advice matrix layout")
+        raise DataError(
+            path,
+            "no 'Teacher' header row in sheet 'table'",
+            column="Teacher",
+            expected="the Kansenkaart advice matrix layout",
+        )
     r = top[0]
     tests = [str(x)[:2] for x in grid.iloc[r, 1:]]
     rows = []
@@ -111,7 +132,13 @@ def read_advice_matrix(path: str | Path) -> pd.DataFrame:
         for j, test in enumerate(tests, start=1):
             verdict = str(grid.iat[i, j]).strip()
             if verdict not in {"under", "correct", "over"}:
-                raise DataError(path, "unknown verdict", row=i + 1, column=str(grid.iat[r, j]),
-                                value=verdict, expected="under, correct or over")
+                raise DataError(
+                    path,
+                    "unknown verdict",
+                    row=i + 1,
+                    column=str(grid.iat[r, j]),
+                    value=verdict,
+                    expected="under, correct or over",
+                )
             rows.append({"teacher_code": teacher[:2], "test_code": test, "verdict": verdict})
     return pd.DataFrame(rows)

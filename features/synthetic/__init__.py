@@ -20,9 +20,13 @@ from features.synthetic.world import SKELETON_DIR, World, load_skeleton, simulat
 __all__ = ["SimulationParameters", "World", "generate", "load_skeleton", "simulate"]
 
 
-def generate(out_dir: Path, seed: int = SimulationParameters.seed, scale: float = 1.0,
-             progress: Callable[[str], None] | None = None,
-             params: SimulationParameters | None = None) -> dict:
+def generate(
+    out_dir: Path,
+    seed: int = SimulationParameters.seed,
+    scale: float = 1.0,
+    progress: Callable[[str], None] | None = None,
+    params: SimulationParameters | None = None,
+) -> dict:
     """Simulate and write the default data set; returns a manifest with file hashes."""
     params = replace(params or SimulationParameters(), seed=seed, pupils_scale=scale)
     world = simulate(load_skeleton(SKELETON_DIR), params, progress=progress)
@@ -30,11 +34,14 @@ def generate(out_dir: Path, seed: int = SimulationParameters.seed, scale: float 
     paths += write_truth_files(world, out_dir)
     manifest = {
         "generator": "kansenradar.features.synthetic",
-        "parameters": {k: (v if not isinstance(v, dict) else {str(a): b for a, b in v.items()})
-                       for k, v in asdict(params).items()},
+        "parameters": {
+            k: (v if not isinstance(v, dict) else {str(a): b for a, b in v.items()})
+            for k, v in asdict(params).items()
+        },
         "n_pupil_records": world.n_pupil_records,
-        "files": {p.relative_to(out_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                  for p in paths},
+        "files": {
+            p.relative_to(out_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths
+        },
     }
     (out_dir / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return manifest

@@ -101,9 +101,19 @@ class SimulationParameters:
 
     # dropout
     vsv_national_logit_trend: dict[int, float] = field(
-        default_factory=lambda: {2014: 0.0, 2015: -0.02, 2016: -0.03, 2017: -0.02, 2018: 0.0,
-                                 2019: 0.0, 2020: 0.08, 2021: 0.125, 2022: 0.215, 2023: 0.205,
-                                 2024: 0.195}
+        default_factory=lambda: {
+            2014: 0.0,
+            2015: -0.02,
+            2016: -0.03,
+            2017: -0.02,
+            2018: 0.0,
+            2019: 0.0,
+            2020: 0.08,
+            2021: 0.125,
+            2022: 0.215,
+            2023: 0.205,
+            2024: 0.195,
+        }
     )  # national VSV: 1.8 % (2014-15), 1.87 % (2020-21), ≈30,250 (2022-23)
     vsv_gemeente_base_rate: float = 0.0180
     vsv_effect_low_income: float = 0.045  # logit per %-point of low-income households

@@ -52,18 +52,15 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
     history = read_gemeente_history(skeleton_dir / "gemeenten_corop_1981.xlsx")
     kern = read_gemeente_kerncijfers(skeleton_dir / "nl_data.json")
     kern["gemeente_code"] = harmonise_gemeente(kern["gemeente_code"], history, 2021)
-    gemeenten = population_weighted(kern.drop(columns=["reference_year"]), "gemeente_code",
-                                    "population")
+    gemeenten = population_weighted(kern.drop(columns=["reference_year"]), "gemeente_code", "population")
     eind = read_eindscores_wide(skeleton_dir / "gemiddelde-eindscores-bo-sbo-2018-2019.csv")
     eind["gemeente_code"] = harmonise_gemeente(eind["gemeente_code"], history, 2018)
     achter = read_achterstandsscores(skeleton_dir / "achterstandsscores-scholen-2019.xlsx")
     providers = [p for p in PROVIDER_SCALES if f"{p.lower()}_n" in eind]
     counts = eind[[f"{p.lower()}_n" for p in providers]].astype(float).to_numpy()
     schools = eind[["brin6", "school_type", "gemeente_code", "n_grade8", "pc4"]].copy()
-    schools["provider"] = np.where(counts.sum(axis=1) > 0,
-                                   np.array(providers)[counts.argmax(axis=1)], "CET")
-    schools = schools.merge(achter[["brin6", "n_funded_pupils", "achterstandsscore"]],
-                            on="brin6", how="left")
+    schools["provider"] = np.where(counts.sum(axis=1) > 0, np.array(providers)[counts.argmax(axis=1)], "CET")
+    schools = schools.merge(achter[["brin6", "n_funded_pupils", "achterstandsscore"]], on="brin6", how="left")
     schools = schools.merge(gemeenten, on="gemeente_code", how="left")
     schools = schools.sort_values("brin6").reset_index(drop=True)
 
@@ -71,7 +68,8 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
     register_vo["gemeente_code"] = harmonise_gemeente(register_vo["gemeente_code"], history, 2020)
     vsv = read_vsv_per_school(skeleton_dir / "vsv-per-swv-2015.csv")
     vo = vsv[["swv_code", "brin6", "n_pupils", "n_vsv"]].merge(
-        register_vo[["brin6", "gemeente_code"]], on="brin6", how="left")
+        register_vo[["brin6", "gemeente_code"]], on="brin6", how="left"
+    )
     vo = vo.merge(gemeenten, on="gemeente_code", how="left")
     vo = vo.sort_values("brin6").reset_index(drop=True)
 
@@ -83,9 +81,12 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
             if test in TEST_MATRIX_CODE:
                 key = (TEACHER_MATRIX_CODE[teacher], TEST_MATRIX_CODE[test])
                 under[ti, si] = verdict[key] == "under"
-    return Skeleton(schools=schools, vo_schools=vo,
-                    gemeenten=gemeenten.sort_values("gemeente_code").reset_index(drop=True),
-                    under_matrix=under)
+    return Skeleton(
+        schools=schools,
+        vo_schools=vo,
+        gemeenten=gemeenten.sort_values("gemeente_code").reset_index(drop=True),
+        under_matrix=under,
+    )
 
 
 @dataclass
@@ -116,8 +117,13 @@ def _ramp(years_since_onset: np.ndarray, per_year: float, cap: float) -> np.ndar
     return np.clip((years_since_onset + 1) * per_year, 0.0, cap) * (years_since_onset >= 0)
 
 
-def _pick_hot(rng: np.random.Generator, n: int, share_or_count: float, onsets: tuple[int, ...],
-              eligible: np.ndarray | None = None) -> np.ndarray:
+def _pick_hot(
+    rng: np.random.Generator,
+    n: int,
+    share_or_count: float,
+    onsets: tuple[int, ...],
+    eligible: np.ndarray | None = None,
+) -> np.ndarray:
     """Onset year per place (0 = not a hot spot)."""
     pool = np.flatnonzero(eligible) if eligible is not None else np.arange(n)
     k = round(share_or_count * n) if share_or_count < 1 else int(share_or_count)
@@ -127,8 +133,9 @@ def _pick_hot(rng: np.random.Generator, n: int, share_or_count: float, onsets: t
     return onset
 
 
-def simulate(skeleton: Skeleton, params: SimulationParameters,
-             progress: Callable[[str], None] | None = None) -> World:
+def simulate(
+    skeleton: Skeleton, params: SimulationParameters, progress: Callable[[str], None] | None = None
+) -> World:
     """Run the micro-simulation. Deterministic for a given ``params.seed``."""
     rng = np.random.default_rng(params.seed)
     years = np.arange(params.first_year, params.last_year + 1)
@@ -153,19 +160,24 @@ def simulate(skeleton: Skeleton, params: SimulationParameters,
     providers = s["provider"].to_numpy()
 
     # --- planted under-advice hot spots (schools and gemeenten)
-    onset_school = _pick_hot(rng, n_s, params.hot_school_share, params.hot_onset_years,
-                             eligible=base_size >= 15)
+    onset_school = _pick_hot(
+        rng, n_s, params.hot_school_share, params.hot_onset_years, eligible=base_size >= 15
+    )
     gm_codes = skeleton.gemeenten["gemeente_code"].to_numpy()
     schools_per_gm = s.groupby("gemeente_code").size().reindex(gm_codes).fillna(0).to_numpy()
-    onset_gm = _pick_hot(rng, len(gm_codes), params.hot_gemeente_count, params.hot_onset_years,
-                         eligible=schools_per_gm >= 8)
+    onset_gm = _pick_hot(
+        rng, len(gm_codes), params.hot_gemeente_count, params.hot_onset_years, eligible=schools_per_gm >= 8
+    )
     gm_index = pd.Index(gm_codes).get_indexer(s["gemeente_code"])
     onset_gm_of_school = np.where(gm_index >= 0, onset_gm[np.clip(gm_index, 0, None)], 0)
 
     # ability cut points fitted once on the first cohort so the test-level mix matches
     probe_e = rng.choice(3, size=200_000, p=[nat_low, 1 - nat_low - 0.3, 0.3])
-    probe = (rng.normal(0, params.school_quality_sd, probe_e.size)
-             + np.asarray(params.effect_parent_education)[probe_e] + rng.normal(0, 1, probe_e.size))
+    probe = (
+        rng.normal(0, params.school_quality_sd, probe_e.size)
+        + np.asarray(params.effect_parent_education)[probe_e]
+        + rng.normal(0, 1, probe_e.size)
+    )
     cuts = np.quantile(probe, np.cumsum(ADVICE_SHARES)[:-1])
     vso_cut = np.quantile(probe, 0.004)
     test_mu, test_sd = probe.mean(), np.sqrt(probe.var() + params.test_noise_sd**2)
@@ -176,9 +188,9 @@ def simulate(skeleton: Skeleton, params: SimulationParameters,
         if progress:
             progress(f"pupils {year}")
         yi = year - params.first_year
-        practice = (params.school_practice_rho * practice
-                    + rng.normal(0, params.school_practice_sd
-                                 * np.sqrt(1 - params.school_practice_rho**2), n_s))
+        practice = params.school_practice_rho * practice + rng.normal(
+            0, params.school_practice_sd * np.sqrt(1 - params.school_practice_rho**2), n_s
+        )
         mean_size = base_size * np.exp(size_trend * (year - 2018)) * params.pupils_scale
         size = rng.poisson(mean_size)
         school = np.repeat(np.arange(n_s), size)
@@ -188,26 +200,37 @@ def simulate(skeleton: Skeleton, params: SimulationParameters,
         e = np.where(u < p_low[school], 0, np.where(u < p_low[school] + p_high[school], 2, 1))
         mig = rng.random(n) < p_mig[school]
         girl = rng.random(n) < 0.5
-        ability = (quality[school] + np.asarray(params.effect_parent_education)[e]
-                   + params.effect_migration * mig + rng.normal(0, 1, n))
+        ability = (
+            quality[school]
+            + np.asarray(params.effect_parent_education)[e]
+            + params.effect_migration * mig
+            + rng.normal(0, 1, n)
+        )
         z_test = ability + rng.normal(0, params.test_noise_sd, n)
         test_level = 1 + np.searchsorted(cuts, z_test)
-        hot = (_ramp(year - onset_school, params.hot_school_bias_per_year,
-                     params.hot_school_bias_max) * (onset_school > 0)
-               + _ramp(year - onset_gm_of_school, params.hot_gemeente_bias_per_year,
-                       params.hot_gemeente_bias_max) * (onset_gm_of_school > 0))
+        hot = _ramp(year - onset_school, params.hot_school_bias_per_year, params.hot_school_bias_max) * (
+            onset_school > 0
+        ) + _ramp(
+            year - onset_gm_of_school, params.hot_gemeente_bias_per_year, params.hot_gemeente_bias_max
+        ) * (onset_gm_of_school > 0)
         regime = is_doorstroomtoets_regime(int(year))
-        bias = (np.asarray(params.bias_parent_education)[e] + params.bias_migration * mig
-                + params.bias_girls * girl
-                + params.bias_rural_per_urbanity_step * (urbanity[school] - 3)
-                + practice[school] + hot[school] + params.year_bias_trend * yi
-                + params.bias_doorstroomtoets_shift * regime)
+        bias = (
+            np.asarray(params.bias_parent_education)[e]
+            + params.bias_migration * mig
+            + params.bias_girls * girl
+            + params.bias_rural_per_urbanity_step * (urbanity[school] - 3)
+            + practice[school]
+            + hot[school]
+            + params.year_bias_trend * yi
+            + params.bias_doorstroomtoets_shift * regime
+        )
         perception = ability + rng.normal(0, params.teacher_noise_sd, n) - bias
         teacher = np.where(perception < vso_cut, 0, 1 + np.searchsorted(cuts, perception))
         exempt = rng.random(n) < params.p_exempt
         eligible = skeleton.under_matrix[teacher, test_level] & ~exempt
-        p_raise = _expit(_logit(params.p_raise_after if regime else params.p_raise_before)
-                         + raise_propensity[school])
+        p_raise = _expit(
+            _logit(params.p_raise_after if regime else params.p_raise_before) + raise_propensity[school]
+        )
         raised = eligible & (rng.random(n) < p_raise)
         final = np.where(raised, test_level, teacher)
         no_advice = rng.random(n) < params.p_no_advice
@@ -218,25 +241,34 @@ def simulate(skeleton: Skeleton, params: SimulationParameters,
 
         adv = np.bincount(school * (N_LEVELS + 1) + final, minlength=n_s * (N_LEVELS + 1))
         adv_rows.append((year, adv.reshape(n_s, N_LEVELS + 1)))
-        her_rows.append((year, np.column_stack([
-            np.bincount(school, weights=x, minlength=n_s) for x in (eligible, raised, equal, lower)
-        ]).astype(int)))
+        her_rows.append(
+            (
+                year,
+                np.column_stack(
+                    [np.bincount(school, weights=x, minlength=n_s) for x in (eligible, raised, equal, lower)]
+                ).astype(int),
+            )
+        )
         if regime:
             scale = np.tile(DOORSTROOMTOETS_SCALE, (n, 1))
         else:
             scale = np.array([PROVIDER_SCALES[p] for p in providers])[school]
-        score = np.clip(scale[:, 0] + scale[:, 1] * (z_test - test_mu) / test_sd,
-                        scale[:, 2], scale[:, 3])
+        score = np.clip(scale[:, 0] + scale[:, 1] * (z_test - test_mu) / test_sd, scale[:, 2], scale[:, 3])
         n_tested = np.bincount(school, weights=tested, minlength=n_s)
         sum_score = np.bincount(school, weights=score * tested, minlength=n_s)
         n_exempt = np.bincount(school, weights=exempt, minlength=n_s)
         eind_rows.append((year, n_tested, sum_score, n_exempt))
         for level in range(3):
             m = (e == level) & tested
-            calib_rows.append({"school_year": int(year), "parent_education":
-                               ("low", "mid", "high")[level], "n_tested": int(m.sum()),
-                               "n_eligible": int((eligible & m).sum()),
-                               "n_raised": int((raised & m).sum())})
+            calib_rows.append(
+                {
+                    "school_year": int(year),
+                    "parent_education": ("low", "mid", "high")[level],
+                    "n_tested": int(m.sum()),
+                    "n_eligible": int((eligible & m).sum()),
+                    "n_raised": int((raised & m).sum()),
+                }
+            )
 
     world_schools = s[["brin6", "school_type", "gemeente_code", "pc4", "provider"]].copy()
     advice, heroverweging, eindscores = _tidy_po(world_schools, adv_rows, her_rows, eind_rows)
@@ -244,26 +276,39 @@ def simulate(skeleton: Skeleton, params: SimulationParameters,
         progress("dropout")
     # dropout has its own random streams: changing the pupil scale leaves it unchanged
     vsv_school, onset_vsv_school = _simulate_vsv_schools(
-        np.random.default_rng([params.seed, 1]), skeleton, params, years)
+        np.random.default_rng([params.seed, 1]), skeleton, params, years
+    )
     vsv_gemeente, onset_vsv_gm = _simulate_vsv_gemeenten(
-        np.random.default_rng([params.seed, 2]), skeleton, params, years)
+        np.random.default_rng([params.seed, 2]), skeleton, params, years
+    )
 
-    truth = pd.concat([
-        _truth("school", world_schools["brin6"], onset_school, "under_advice"),
-        _truth("gemeente", pd.Series(gm_codes), onset_gm, "under_advice"),
-        _truth("school", skeleton.vo_schools["brin6"], onset_vsv_school, "dropout"),
-        _truth("gemeente", pd.Series(gm_codes), onset_vsv_gm, "dropout"),
-    ], ignore_index=True)
-    return World(schools=world_schools, advice=advice, heroverweging=heroverweging,
-                 eindscores=eindscores, vsv_school=vsv_school, vsv_gemeente=vsv_gemeente,
-                 ground_truth=truth, calibration=pd.DataFrame(calib_rows),
-                 n_pupil_records=total_records)
+    truth = pd.concat(
+        [
+            _truth("school", world_schools["brin6"], onset_school, "under_advice"),
+            _truth("gemeente", pd.Series(gm_codes), onset_gm, "under_advice"),
+            _truth("school", skeleton.vo_schools["brin6"], onset_vsv_school, "dropout"),
+            _truth("gemeente", pd.Series(gm_codes), onset_vsv_gm, "dropout"),
+        ],
+        ignore_index=True,
+    )
+    return World(
+        schools=world_schools,
+        advice=advice,
+        heroverweging=heroverweging,
+        eindscores=eindscores,
+        vsv_school=vsv_school,
+        vsv_gemeente=vsv_gemeente,
+        ground_truth=truth,
+        calibration=pd.DataFrame(calib_rows),
+        n_pupil_records=total_records,
+    )
 
 
 def _truth(level: str, ids: pd.Series, onset: np.ndarray, target: str) -> pd.DataFrame:
     mask = onset > 0
-    return pd.DataFrame({"level": level, "place_id": ids.to_numpy()[mask], "target": target,
-                         "onset_year": onset[mask]})
+    return pd.DataFrame(
+        {"level": level, "place_id": ids.to_numpy()[mask], "target": target, "onset_year": onset[mask]}
+    )
 
 
 def _per_school_year(schools: pd.DataFrame, rows: list, columns: list[str]) -> pd.DataFrame:
@@ -278,26 +323,35 @@ def _per_school_year(schools: pd.DataFrame, rows: list, columns: list[str]) -> p
     return pd.concat(frames, ignore_index=True)
 
 
-def _tidy_po(schools: pd.DataFrame, adv_rows: list, her_rows: list, eind_rows: list
-             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _tidy_po(
+    schools: pd.DataFrame, adv_rows: list, her_rows: list, eind_rows: list
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     advice = _per_school_year(schools, adv_rows, [*ADVICE_LEVELS, "ADVIES_NIET_MOGELIJK"])
     heroverweging = _per_school_year(schools, her_rows, ["eligible", "raised", "equal", "lower"])
     eind = []
     for year, n_tested, sum_score, n_exempt in eind_rows:
         regime = is_doorstroomtoets_regime(int(year))
         test = schools["provider"].map(DOORSTROOMTOETS_NAMES) if regime else schools["provider"]
-        eind.append(pd.DataFrame({
-            "brin6": schools["brin6"].to_numpy(), "school_type": schools["school_type"].to_numpy(),
-            "school_year": int(year), "test": test.to_numpy(),
-            "mean_score": np.where(n_tested > 0, sum_score / np.maximum(n_tested, 1), np.nan),
-            "n": n_tested.astype(int), "n_exempt": n_exempt.astype(int)}))
+        eind.append(
+            pd.DataFrame(
+                {
+                    "brin6": schools["brin6"].to_numpy(),
+                    "school_type": schools["school_type"].to_numpy(),
+                    "school_year": int(year),
+                    "test": test.to_numpy(),
+                    "mean_score": np.where(n_tested > 0, sum_score / np.maximum(n_tested, 1), np.nan),
+                    "n": n_tested.astype(int),
+                    "n_exempt": n_exempt.astype(int),
+                }
+            )
+        )
     eindscores = pd.concat(eind, ignore_index=True)
     return advice, heroverweging, eindscores
 
 
-def _simulate_vsv_schools(rng: np.random.Generator, skeleton: Skeleton,
-                          params: SimulationParameters, years: np.ndarray
-                          ) -> tuple[pd.DataFrame, np.ndarray]:
+def _simulate_vsv_schools(
+    rng: np.random.Generator, skeleton: Skeleton, params: SimulationParameters, years: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray]:
     vo = skeleton.vo_schools
     n0 = vo["n_pupils"].astype(float).fillna(0).to_numpy()
     k0 = vo["n_vsv"].astype(float).to_numpy()
@@ -305,40 +359,52 @@ def _simulate_vsv_schools(rng: np.random.Generator, skeleton: Skeleton,
     prior = 400.0  # pseudo-pupils of shrinkage toward the national VO rate
     base = np.where(np.isnan(k0), national, (np.nan_to_num(k0) + prior * national) / (n0 + prior))
     n_v = len(vo)
-    onset = _pick_hot(rng, n_v, params.hot_vsv_school_share, params.hot_onset_years,
-                      eligible=n0 >= 300)
+    onset = _pick_hot(rng, n_v, params.hot_vsv_school_share, params.hot_onset_years, eligible=n0 >= 300)
     effect = np.zeros(n_v)
     growth = rng.normal(0, 0.02, n_v)
     rows = []
     for year in years:
         if year > params.first_year:  # 2014-15 is the real, observed starting point
             effect = params.vsv_place_rho * effect + rng.normal(
-                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), n_v)
-        hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (
-            onset > 0)
+                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), n_v
+            )
+        hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (onset > 0)
         logit = _logit(base) + params.vsv_national_logit_trend[int(year)] + effect + hot
         n = rng.poisson(np.maximum(n0, 20) * np.exp(growth * (year - params.first_year)))
         n = np.where(n0 > 0, n, 0)
         k = rng.binomial(n, _expit(logit))
         vmbo = rng.binomial(k, 0.55)
-        rows.append(pd.DataFrame({"swv_code": vo["swv_code"].to_numpy(),
-                                  "brin6": vo["brin6"].to_numpy(), "school_year": int(year),
-                                  "n_pupils": n, "n_vsv": k, "n_vsv_vmbo": vmbo, "n_vsv_mbo": 0,
-                                  "n_vsv_other": k - vmbo}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "swv_code": vo["swv_code"].to_numpy(),
+                    "brin6": vo["brin6"].to_numpy(),
+                    "school_year": int(year),
+                    "n_pupils": n,
+                    "n_vsv": k,
+                    "n_vsv_vmbo": vmbo,
+                    "n_vsv_mbo": 0,
+                    "n_vsv_other": k - vmbo,
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True), onset
 
 
-def _simulate_vsv_gemeenten(rng: np.random.Generator, skeleton: Skeleton,
-                            params: SimulationParameters, years: np.ndarray
-                            ) -> tuple[pd.DataFrame, np.ndarray]:
+def _simulate_vsv_gemeenten(
+    rng: np.random.Generator, skeleton: Skeleton, params: SimulationParameters, years: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray]:
     g = skeleton.gemeenten
     pop = g["population"].to_numpy()
-    context = (params.vsv_effect_low_income * (g["pct_low_income"].fillna(8) - 8)
-               + params.vsv_effect_low_education * (g["pct_low_education"].fillna(28) - 28)
-               + params.vsv_effect_urban * (3 - g["urbanity"].fillna(3))).to_numpy()
+    context = (
+        params.vsv_effect_low_income * (g["pct_low_income"].fillna(8) - 8)
+        + params.vsv_effect_low_education * (g["pct_low_education"].fillna(28) - 28)
+        + params.vsv_effect_urban * (3 - g["urbanity"].fillna(3))
+    ).to_numpy()
     pupils0 = pop * params.vsv_pupils_per_inhabitant
-    onset = _pick_hot(rng, len(g), params.hot_vsv_gemeente_count, params.hot_onset_years,
-                      eligible=pop >= 20_000)
+    onset = _pick_hot(
+        rng, len(g), params.hot_vsv_gemeente_count, params.hot_onset_years, eligible=pop >= 20_000
+    )
     effect = rng.normal(0, params.vsv_place_sd, len(g))
     # intercept so the national 2014-15 rate equals the published 1.8 % for *these* effects
     lo, hi = -8.0, 0.0
@@ -352,9 +418,9 @@ def _simulate_vsv_gemeenten(rng: np.random.Generator, skeleton: Skeleton,
     for year in years:
         if year > params.first_year:
             effect = params.vsv_place_rho * effect + rng.normal(
-                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), len(g))
-        hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (
-            onset > 0)
+                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), len(g)
+            )
+        hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (onset > 0)
         logit = intercept + context + effect + hot + params.vsv_national_logit_trend[int(year)]
         n = rng.poisson(pupils0 * (1 + 0.004 * (year - params.first_year)))
         n_m = rng.binomial(n, male_share)
@@ -365,7 +431,15 @@ def _simulate_vsv_gemeenten(rng: np.random.Generator, skeleton: Skeleton,
         k_m = rng.binomial(n_m, np.clip(p_f * params.vsv_male_ratio, 0, 1))
         k_f = rng.binomial(n_f, p_f)
         for sex, nn, kk in (("total", n, k_m + k_f), ("male", n_m, k_m), ("female", n_f, k_f)):
-            rows.append(pd.DataFrame({"gemeente_code": g["gemeente_code"].to_numpy(),
-                                      "school_year": int(year), "sex": sex, "n_pupils": nn,
-                                      "n_vsv": kk}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "gemeente_code": g["gemeente_code"].to_numpy(),
+                        "school_year": int(year),
+                        "sex": sex,
+                        "n_pupils": nn,
+                        "n_vsv": kk,
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True), onset

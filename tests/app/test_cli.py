@@ -15,17 +15,30 @@ runner = CliRunner()
 def test_help_lists_every_stage() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("generate", "validate", "features", "train", "run", "audit", "promote",
-                    "score", "report", "compare", "app", "serve"):
+    for command in (
+        "generate",
+        "validate",
+        "features",
+        "train",
+        "run",
+        "audit",
+        "promote",
+        "score",
+        "report",
+        "compare",
+        "app",
+        "serve",
+    ):
         assert command in result.output
 
 
 def test_validate_reports_a_bad_file_with_exit_code_2_and_no_traceback(tmp_path: Path) -> None:
     (tmp_path / "brin6_advies.csv").write_text(
         "INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;ADVIES;AANTAL_LEERLINGEN\n"
-        "00AP;00;BO;2022;HAVO;<5\n00AP;00;BO;2022;MAVO;3x\n", encoding="utf-8")
-    result = runner.invoke(app, ["validate", "--data-dir", str(tmp_path)],
-                           env={"COLUMNS": "250"})
+        "00AP;00;BO;2022;HAVO;<5\n00AP;00;BO;2022;MAVO;3x\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", "--data-dir", str(tmp_path)], env={"COLUMNS": "250"})
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     assert "row 3" in result.output and "ADVIES" in result.output
@@ -43,12 +56,23 @@ def test_train_force_promote_needs_a_reason() -> None:
 
 def test_score_writes_a_suppressed_file_from_the_champion(pipeline_run, tmp_path: Path) -> None:
     out = tmp_path / "scores.csv"
-    result = runner.invoke(app, ["score", "--target", "under_advice", "--level", "school",
-                                 "--data-dir", str(pipeline_run["data_dir"]), "--out", str(out)])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            "--target",
+            "under_advice",
+            "--level",
+            "school",
+            "--data-dir",
+            str(pipeline_run["data_dir"]),
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out)
-    assert {"risk", "risk_low", "risk_high", "flag", "drivers_nl", "model_version"} <= set(
-        frame.columns)
+    assert {"risk", "risk_low", "risk_high", "flag", "drivers_nl", "model_version"} <= set(frame.columns)
     small = frame[frame["suppressed"]]
     assert len(small) > 0 and small["risk"].isna().all() and small["n_pupils"].isna().all()
     assert (frame.loc[~frame["suppressed"], "n_pupils"] >= 10).all()

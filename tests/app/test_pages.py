@@ -79,7 +79,9 @@ def test_fairness_page_shows_the_champions_audit(run) -> None:
 def test_model_page_validates_a_users_folder_without_traceback(run, tmp_path: Path) -> None:
     (tmp_path / "brin6_advies.csv").write_text(
         "INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;ADVIES;AANTAL_LEERLINGEN\n"
-        "00AP;00;BO;2022;HAVO;twaalf\n", encoding="utf-8")
+        "00AP;00;BO;2022;HAVO;twaalf\n",
+        encoding="utf-8",
+    )
     at = page("pages/4_Model_en_data.py").run()
     assert not at.exception
     assert len(at.dataframe) >= 1  # comparison with baselines
@@ -92,7 +94,8 @@ def test_model_page_validates_a_users_folder_without_traceback(run, tmp_path: Pa
 
 
 def test_overview_without_an_approved_model_shows_data_and_the_refusal(
-        run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import json
     import shutil
 
@@ -102,9 +105,13 @@ def test_overview_without_an_approved_model_shows_data_and_the_refusal(
     refused = tmp_path / "outputs" / outcome.bundle.parent.name / "v1"
     shutil.copytree(outcome.bundle, refused)
     meta = json.loads((refused / "meta.json").read_text())
-    meta.update(version="1", promoted=False, gate_allowed=False,
-                gate_summary="1 of 111 gated comparisons lie beyond the configured limits",
-                gate_reasons=["Urbanity = 'landelijk': recall measured 0.30 vs 'stedelijk'"])
+    meta.update(
+        version="1",
+        promoted=False,
+        gate_allowed=False,
+        gate_summary="1 of 111 gated comparisons lie beyond the configured limits",
+        gate_reasons=["Urbanity = 'landelijk': recall measured 0.30 vs 'stedelijk'"],
+    )
     (refused / "meta.json").write_text(json.dumps(meta))
     import mlflow
 

@@ -20,9 +20,11 @@ def free_port() -> int:
 
 
 def post(port: int, payload: dict) -> tuple[int, dict]:
-    req = urllib.request.Request(f"http://127.0.0.1:{port}/invocations",
-                                 json.dumps(payload).encode(),
-                                 {"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"http://127.0.0.1:{port}/invocations",
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=30) as r:
             return r.status, json.loads(r.read())
@@ -38,18 +40,17 @@ def test_rest_server_scores_feature_rows_and_rejects_malformed_input(pipeline_ru
     port = free_port()
     proc = start_server(meta["name"], port)
     try:
-        status, body = post(port, {"dataframe_split": json.loads(rows.to_json(orient="split",
-                                                                              index=False))})
+        status, body = post(port, {"dataframe_split": json.loads(rows.to_json(orient="split", index=False))})
         assert status == 200
         preds = pd.DataFrame(body["predictions"])
         assert list(preds.columns) == ["risk", "risk_low", "risk_high", "flag"]
         assert len(preds) == 4 and preds["risk"].between(0, 1).all()
         assert (preds["risk_low"] <= preds["risk"]).all()
-        status, body = post(port, {"dataframe_split": {"columns": ["not_a_feature"],
-                                                       "data": [[1.0]]}})
+        status, body = post(port, {"dataframe_split": {"columns": ["not_a_feature"], "data": [[1.0]]}})
         assert 400 <= status < 500 and "schema" in body["message"].lower()
-        status, _ = post(port, {"dataframe_split": {"columns": meta["features"],
-                                                    "data": [["x"] * len(meta["features"])]}})
+        status, _ = post(
+            port, {"dataframe_split": {"columns": meta["features"], "data": [["x"] * len(meta["features"])]}}
+        )
         assert 400 <= status < 500
     finally:
         stop_server(proc)

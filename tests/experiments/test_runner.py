@@ -19,8 +19,14 @@ def test_main_job_writes_bundles_and_sets_champions_only_through_the_gate(pipeli
     for outcome in pipeline_run["outcomes"]:
         meta = json.loads((outcome.bundle / "meta.json").read_text())
         assert meta["promoted"] == meta["gate_allowed"]  # no override in the main job
-        for name in ("scores.parquet", "contributions.parquet", "history.parquet",
-                     "audit.parquet", "report.html", "comparison.csv"):
+        for name in (
+            "scores.parquet",
+            "contributions.parquet",
+            "history.parquet",
+            "audit.parquet",
+            "report.html",
+            "comparison.csv",
+        ):
             assert (outcome.bundle / name).is_file(), name
         versions = client.search_model_versions(f"name='{meta['name']}'")
         gates = {v.version: v.tags.get("fairness_gate") for v in versions}
@@ -32,20 +38,28 @@ def test_main_job_writes_bundles_and_sets_champions_only_through_the_gate(pipeli
 
 def test_report_reads_as_a_model_card(pipeline_run) -> None:
     html = (pipeline_run["outcomes"][0].bundle / "report.html").read_text()
-    for section in ("Purpose and intended use", "flags places, never persons",
-                    "Accuracy against baselines", "Fairness across kinds of places",
-                    "Mitigation compared", "Known limitations", "Human oversight",
-                    "Data governance", "Robustness", "data:image/png;base64"):
+    for section in (
+        "Purpose and intended use",
+        "flags places, never persons",
+        "Accuracy against baselines",
+        "Fairness across kinds of places",
+        "Mitigation compared",
+        "Known limitations",
+        "Human oversight",
+        "Data governance",
+        "Robustness",
+        "data:image/png;base64",
+    ):
         assert section in html, section
 
 
 def test_candidate_is_compared_with_every_baseline_on_the_same_folds(pipeline_run) -> None:
     comp = pipeline_run["outcomes"][0].comparison
     assert {"persistence", "context_only", "logistic", "lightgbm"} <= set(comp.index)
-    chosen = json.loads((pipeline_run["outcomes"][0].bundle / "meta.json").read_text())[
-        "model_kind"]
-    assert comp.loc[chosen, "average_precision"] == comp.loc[
-        ["logistic", "lightgbm"], "average_precision"].max()
+    chosen = json.loads((pipeline_run["outcomes"][0].bundle / "meta.json").read_text())["model_kind"]
+    assert (
+        comp.loc[chosen, "average_precision"] == comp.loc[["logistic", "lightgbm"], "average_precision"].max()
+    )
     assert comp["n_places"].nunique() == 1  # the same held-out rows for all models
 
 

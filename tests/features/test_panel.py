@@ -35,8 +35,7 @@ def test_national_aggregate_equals_sum_of_parts(built, target: str) -> None:
 
 def test_national_under_advice_matches_generator_calibration(built, generated: Path) -> None:
     panel, _ = built[("under_advice", "school")]
-    calib = pd.read_csv(generated / "truth" / "calibration.csv").groupby("school_year").sum(
-        numeric_only=True)
+    calib = pd.read_csv(generated / "truth" / "calibration.csv").groupby("school_year").sum(numeric_only=True)
     truth = calib["n_eligible"] / calib["n_tested"]
     measured = national_rates(panel)
     # published cells <5 are estimated at 2.5 pupils: allow 1.5 %-point
@@ -44,8 +43,14 @@ def test_national_under_advice_matches_generator_calibration(built, generated: P
 
 
 def test_aggregate_sums_counts_not_rates() -> None:
-    schools = pd.DataFrame({"place_id": ["a", "b"], "school_year": [2020, 2020],
-                            "n_events": [1.0, 50.0], "n_pupils": [10.0, 100.0]})
+    schools = pd.DataFrame(
+        {
+            "place_id": ["a", "b"],
+            "school_year": [2020, 2020],
+            "n_events": [1.0, 50.0],
+            "n_pupils": [10.0, 100.0],
+        }
+    )
     gm = aggregate(schools, pd.Series(["GM1", "GM1"]), "gemeente")
     assert rate(gm["n_events"], gm["n_pupils"]).iloc[0] == pytest.approx(51 / 110)
     assert gm["n_schools"].iloc[0] == 2

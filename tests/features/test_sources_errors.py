@@ -13,24 +13,36 @@ from hypothesis import strategies as st
 from features import sources as src
 from features.errors import DataError
 
-ADVIES = ("INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;ADVIES;AANTAL_LEERLINGEN\r\n"
-          "00AP;00;BO;2022;HAVO;12\r\n00AP;00;BO;2022;VMBO-(G)T;<5\r\n"
-          "00AR;00;BO;2022;HAVO/VWO;7\r\n")
-HEROVERWEGING = ("INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;TOETSEN_EN_ADVIEZEN;"
-                 "AANTAL_LEERLINGEN\r\n00AP;00;BO;2023;Toetsadvies hoger dan schooladvies;9\r\n"
-                 "00AP;00;BO;2023;Schooladvies bijgesteld;<5\r\n")
-EINDSCORES = ("INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;LEERJAAR;DOORSTROOMTOETS_PO;"
-              "GEMIDDELDE_UITSLAG;AANTAL_LEERLINGEN;AANTAL_ONTHEFFINGEN\r\n"
-              "00AP;00;BO;2023;8;IEP;81,5;23;0\r\n00AR;00;BO;2023;8;ROUTE8;210,25;<5;0\r\n")
-VSV = ("SAMENWERKINGSVERBAND_NUMMER;brin_nummer;vestigings_nummer;aantal_leerlingen;vsv_totaal;"
-       "vsv_vmbo;vsv_mbo;vsv_overig\nVO0001;00PG;00;1714;6;3;0;3\nVO0001;00PG;02;694;<5;1;0;0\n")
-STATLINE = ('"ID";"Geslacht";"RegioS";"Perioden";"Leerlingen_1";"VoortijdigeSchoolverlaters_2"\n'
-            '0;"T001038";"GM0363";"2022SJ00";60123;1503\n1;"T001038";"NL01  ";"2022SJ00";1e3;.\n')
+ADVIES = (
+    "INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;ADVIES;AANTAL_LEERLINGEN\r\n"
+    "00AP;00;BO;2022;HAVO;12\r\n00AP;00;BO;2022;VMBO-(G)T;<5\r\n"
+    "00AR;00;BO;2022;HAVO/VWO;7\r\n"
+)
+HEROVERWEGING = (
+    "INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;TOETSEN_EN_ADVIEZEN;"
+    "AANTAL_LEERLINGEN\r\n00AP;00;BO;2023;Toetsadvies hoger dan schooladvies;9\r\n"
+    "00AP;00;BO;2023;Schooladvies bijgesteld;<5\r\n"
+)
+EINDSCORES = (
+    "INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;LEERJAAR;DOORSTROOMTOETS_PO;"
+    "GEMIDDELDE_UITSLAG;AANTAL_LEERLINGEN;AANTAL_ONTHEFFINGEN\r\n"
+    "00AP;00;BO;2023;8;IEP;81,5;23;0\r\n00AR;00;BO;2023;8;ROUTE8;210,25;<5;0\r\n"
+)
+VSV = (
+    "SAMENWERKINGSVERBAND_NUMMER;brin_nummer;vestigings_nummer;aantal_leerlingen;vsv_totaal;"
+    "vsv_vmbo;vsv_mbo;vsv_overig\nVO0001;00PG;00;1714;6;3;0;3\nVO0001;00PG;02;694;<5;1;0;0\n"
+)
+STATLINE = (
+    '"ID";"Geslacht";"RegioS";"Perioden";"Leerlingen_1";"VoortijdigeSchoolverlaters_2"\n'
+    '0;"T001038";"GM0363";"2022SJ00";60123;1503\n1;"T001038";"NL01  ";"2022SJ00";1e3;.\n'
+)
 
-WIDE_ADVICE = ("BRIN_NUMMER;VESTIGINGSNUMMER;INSTELLINGSNAAM_VESTIGING;VSO;PRO;VMBO_B;VMBO_B_K;"
-               "VMBO_K;VMBO_K_GT;VMBO_GT;VMBO_GT_HAVO;HAVO;HAVO_VWO;VWO;ADVIES_NIET_MOGELIJK\n"
-               "00AP;0;Wereldwijs;0;0;<5;0;<5;0;6;0;7;<5;9;0\n"
-               "00AR;0;De Maasparel;0;<5;0;0;5;0;8;<5;10;6;12;0\n")
+WIDE_ADVICE = (
+    "BRIN_NUMMER;VESTIGINGSNUMMER;INSTELLINGSNAAM_VESTIGING;VSO;PRO;VMBO_B;VMBO_B_K;"
+    "VMBO_K;VMBO_K_GT;VMBO_GT;VMBO_GT_HAVO;HAVO;HAVO_VWO;VWO;ADVIES_NIET_MOGELIJK\n"
+    "00AP;0;Wereldwijs;0;0;<5;0;<5;0;6;0;7;<5;9;0\n"
+    "00AR;0;De Maasparel;0;<5;0;0;5;0;8;<5;10;6;12;0\n"
+)
 EINDSCORES_WIDE = (
     "PEILDATUM_LEERLINGEN;PRIKDATUM_SCORES;BRIN_NUMMER;VESTIGINGSNUMMER;"
     "INSTELLINGSNAAM_VESTIGING;POSTCODE_VESTIGING;PLAATSNAAM;GEMEENTENUMMER;GEMEENTENAAM;"
@@ -39,23 +51,29 @@ EINDSCORES_WIDE = (
     "20190417;20190725;00AP;00;Wereldwijs;2716PH;ZOETERMEER; 637;Zoetermeer;Zuid-Holland;Bo;"
     "Openbaar;41646;11;0;11;538,636363636364;0; \n"
     "20190417;20190725;00AV;00;De Morgenster;3201CN;SPIJKENISSE;1930;Nissewaard;Zuid-Holland;"
-    "Bo;Openbaar;41647;20;0;0; ;20;81,25\n")
+    "Bo;Openbaar;41647;20;0;0; ;20;81,25\n"
+)
 REGISTER = (  # column order differs from the real file: readers select by name
     "PROVINCIE;BEVOEGD GEZAG NUMMER;BRIN NUMMER;VESTIGINGSNUMMER;VESTIGINGSNAAM;POSTCODE;"
     "PLAATSNAAM;GEMEENTENAAM;DENOMINATIE;COROPGEBIED CODE;RMC-REGIO CODE;RMC-REGIO NAAM;"
     "GEMEENTENUMMER\n"
     "Drenthe;10249;16AH;16AH00;OBS 't Eenspan;7822 HG;EMMEN;EMMEN;Openbaar;08;08;"
     "Zuid-Oost Drenthe;0114\n"
-    "Drenthe;10249;16BX;16BX00;OBS 2;7811 LD;EMMEN;EMMEN;Openbaar;08;08;Zuid-Oost Drenthe;114\n")
-SES = ("SES_Verslagjaar;SES_PC4;SES_Aantal_huishoudens;SES_Deelscore_welvaart;"
-       "SES_Deelscore_arbeid;SES_Totaalscore\n2021;1011;5700;-0,01;-0,013;0,111\n"
-       "2021;1012;5300;-0,067;-0,001;0,074\n")
+    "Drenthe;10249;16BX;16BX00;OBS 2;7811 LD;EMMEN;EMMEN;Openbaar;08;08;Zuid-Oost Drenthe;114\n"
+)
+SES = (
+    "SES_Verslagjaar;SES_PC4;SES_Aantal_huishoudens;SES_Deelscore_welvaart;"
+    "SES_Deelscore_arbeid;SES_Totaalscore\n2021;1011;5700;-0,01;-0,013;0,111\n"
+    "2021;1012;5300;-0,067;-0,001;0,074\n"
+)
 
 READERS: dict[str, tuple[Callable, str, str]] = {
-    "04-leerlingen-bo-sbo-schooladviezen-2019-2020.csv": (src.read_schooladviezen_wide,
-                                                         WIDE_ADVICE, "cp1252"),
-    "gemiddelde-eindscores-bo-sbo-2018-2019.csv": (src.read_eindscores_wide, EINDSCORES_WIDE,
-                                                   "cp1252"),
+    "04-leerlingen-bo-sbo-schooladviezen-2019-2020.csv": (
+        src.read_schooladviezen_wide,
+        WIDE_ADVICE,
+        "cp1252",
+    ),
+    "gemiddelde-eindscores-bo-sbo-2018-2019.csv": (src.read_eindscores_wide, EINDSCORES_WIDE, "cp1252"),
     "alle-vestigingen-bo.csv": (src.read_school_register, REGISTER, "cp1252"),
     "SES_PC4_2021-2022.csv": (src.read_ses_pc4, SES, "utf-8"),
     "84780NED.csv": (src.read_statline_vsv, STATLINE.replace("1e3", "1000"), "utf-8"),
@@ -105,8 +123,7 @@ def test_non_numeric_count_names_row_and_column(tmp_path: Path) -> None:
     path = write(tmp_path, "brin6_advies.csv", ADVIES.replace("HAVO;12", "HAVO;twaalf"))
     with pytest.raises(DataError) as info:
         src.read_brin6_advies(path)
-    assert (info.value.row, info.value.column, info.value.value) == (2, "AANTAL_LEERLINGEN",
-                                                                     "twaalf")
+    assert (info.value.row, info.value.column, info.value.value) == (2, "AANTAL_LEERLINGEN", "twaalf")
 
 
 def test_unknown_advice_code_is_rejected(tmp_path: Path) -> None:
@@ -131,8 +148,9 @@ def test_cp1252_and_bom_utf8_are_both_accepted(tmp_path: Path) -> None:
 
 
 def test_statline_secret_dot_is_missing_not_zero(tmp_path: Path) -> None:
-    frame = src.read_statline_vsv(write(tmp_path, "84780NED.csv", STATLINE.replace("1e3", "1000")),
-                                  gemeenten_only=False)
+    frame = src.read_statline_vsv(
+        write(tmp_path, "84780NED.csv", STATLINE.replace("1e3", "1000")), gemeenten_only=False
+    )
     nl = frame[frame["region_code"].str.startswith("NL")].iloc[0]
     assert str(nl["n_vsv"]) == "<NA>"
     gm = src.read_statline_vsv(write(tmp_path, "84780NED_b.csv", STATLINE.replace("1e3", "1000")))
@@ -188,13 +206,15 @@ def _mutate(text: str, kind: str, line: int, garbage: str) -> bytes:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=st.sampled_from(sorted(READERS)),
-    kind=st.sampled_from(["truncate", "extra_separator", "garbage_number", "empty", "utf16",
-                          "header_only_broken"]),
+    kind=st.sampled_from(
+        ["truncate", "extra_separator", "garbage_number", "empty", "utf16", "header_only_broken"]
+    ),
     line=st.integers(min_value=0, max_value=50),
     garbage=st.sampled_from(["abc", "1,2,3", "--5", "12a", "3.4.5", "∞", "NaN?"]),
 )
-def test_every_malformed_variant_is_a_located_data_error(tmp_path: Path, name: str, kind: str,
-                                                         line: int, garbage: str) -> None:
+def test_every_malformed_variant_is_a_located_data_error(
+    tmp_path: Path, name: str, kind: str, line: int, garbage: str
+) -> None:
     reader, text, _ = READERS[name]
     path = tmp_path / f"{kind}-{line}-{name}"
     path.write_bytes(_mutate(text, kind, line, garbage))
@@ -210,10 +230,13 @@ def test_every_malformed_variant_is_a_located_data_error(tmp_path: Path, name: s
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(payload=st.binary(min_size=0, max_size=400),
-       reader_name=st.sampled_from(["kerncijfers", "geojson", "achterstand", "pc4"]))
+@given(
+    payload=st.binary(min_size=0, max_size=400),
+    reader_name=st.sampled_from(["kerncijfers", "geojson", "achterstand", "pc4"]),
+)
 def test_binary_garbage_in_json_and_excel_readers_is_a_data_error(
-        tmp_path: Path, payload: bytes, reader_name: str) -> None:
+    tmp_path: Path, payload: bytes, reader_name: str
+) -> None:
     reader, name = {
         "kerncijfers": (src.read_gemeente_kerncijfers, "nl_data.json"),
         "geojson": (src.read_gemeente_geojson, "gemeenten.json"),

@@ -13,8 +13,7 @@ pytestmark = pytest.mark.usefixtures("shared_data")
 
 
 def test_eindscores_wide_reads_all_schools_and_a_known_school(shared_data: Path) -> None:
-    frame = src.read_eindscores_wide(
-        shared_data / "ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv")
+    frame = src.read_eindscores_wide(shared_data / "ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv")
     assert len(frame) == 6579
     assert (frame["school_type"] == "Bo").sum() == 6300
     assert (frame["school_type"] == "Sbo").sum() == 279
@@ -28,8 +27,7 @@ def test_eindscores_wide_reads_all_schools_and_a_known_school(shared_data: Path)
 
 
 def test_gemeente_codes_harmonise_to_the_2023_map(shared_data: Path) -> None:
-    eind = src.read_eindscores_wide(
-        shared_data / "ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv")
+    eind = src.read_eindscores_wide(shared_data / "ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv")
     history = src.read_gemeente_history(shared_data / "kansenkaart/gemeenten_corop_1981.xlsx")
     props, _ = src.read_gemeente_geojson(shared_data / "stdekker_maps/gemeenten.json")
     harmonised = src.harmonise_gemeente(eind["gemeente_code"], history, 2018)
@@ -66,8 +64,7 @@ def test_vsv_per_school_totals(shared_data: Path) -> None:
 
 
 def test_achterstandsscores_xlsx_with_bad_style_xml(shared_data: Path) -> None:
-    frame = src.read_achterstandsscores(
-        shared_data / "ginberg_cito/achterstandsscores-scholen-2019.xlsx")
+    frame = src.read_achterstandsscores(shared_data / "ginberg_cito/achterstandsscores-scholen-2019.xlsx")
     assert len(frame) == 6295
     school = frame.set_index("brin6").loc["00AP00"]
     assert school["n_funded_pupils"] == 100
@@ -103,7 +100,8 @@ def test_advice_matrix_and_rmc_lookup(shared_data: Path) -> None:
     assert rule[("70", "60")] == "over"
     assert rule[("30", "34")] == "correct"
     rmc = src.read_rmc_lookup(
-        shared_data / "openstate_regioatlas/rmcregiosregionaalmeldencoordinatiepunt.csv")
+        shared_data / "openstate_regioatlas/rmcregiosregionaalmeldencoordinatiepunt.csv"
+    )
     assert len(rmc) == 390 and rmc["rmc_name"].nunique() == 39
 
 

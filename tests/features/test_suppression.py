@@ -10,20 +10,23 @@ from hypothesis.extra.pandas import column, data_frames
 
 from features.suppression import MIN_PUPILS, is_safe, suppress_small_cells
 
-frames = data_frames([
-    column("n_pupils", elements=st.integers(0, 60)),
-    column("n_events", elements=st.integers(0, 60)),
-    column("risk", elements=st.floats(0, 1)),
-    column("rate", elements=st.floats(0, 100)),
-    column("group", elements=st.sampled_from(["GM1", "GM2", "GM3"])),
-])
+frames = data_frames(
+    [
+        column("n_pupils", elements=st.integers(0, 60)),
+        column("n_events", elements=st.integers(0, 60)),
+        column("risk", elements=st.floats(0, 1)),
+        column("rate", elements=st.floats(0, 100)),
+        column("group", elements=st.sampled_from(["GM1", "GM2", "GM3"])),
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
 @given(frames)
 def test_no_shown_figure_rests_on_fewer_than_ten_pupils(frame: pd.DataFrame) -> None:
-    out = suppress_small_cells(frame, ["risk", "rate"], event_count_columns=["n_events"],
-                               group_column="group")
+    out = suppress_small_cells(
+        frame, ["risk", "rate"], event_count_columns=["n_events"], group_column="group"
+    )
     shown = out["risk"].notna() | out["rate"].notna() | out["n_pupils"].notna()
     assert (frame.loc[shown, "n_pupils"] >= MIN_PUPILS).all()
     assert ((out["n_events"].dropna()) >= MIN_PUPILS).all()

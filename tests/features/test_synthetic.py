@@ -56,8 +56,7 @@ def test_every_generated_file_reads_through_the_real_readers(sources) -> None:
 def test_wide_schooladviezen_equal_the_long_file(generated: Path, sources) -> None:
     from features.sources import read_schooladviezen_wide
 
-    wide = read_schooladviezen_wide(
-        generated / "04-leerlingen-bo-sbo-schooladviezen-2021-2022.csv")
+    wide = read_schooladviezen_wide(generated / "04-leerlingen-bo-sbo-schooladviezen-2021-2022.csv")
     long = sources["advice"]
     long = long[long["school_year"] == 2021]
     a = wide[~wide["suppressed"]].groupby("advice")["n_pupils"].sum()
@@ -69,10 +68,10 @@ def test_planted_hot_spots_rise_beyond_their_context(generated: Path, built) -> 
     truth = pd.read_csv(generated / "truth" / "ground_truth.csv", dtype={"place_id": str})
     planted = truth[(truth["target"] == "under_advice") & (truth["level"] == "school")]
     panel, _ = built[("under_advice", "school")]
-    early = panel[panel["school_year"].between(2014, 2017)].groupby("place_id")[
-        ["n_events", "n_pupils"]].sum()
-    late = panel[panel["school_year"].between(2023, 2024)].groupby("place_id")[
-        ["n_events", "n_pupils"]].sum()
+    early = (
+        panel[panel["school_year"].between(2014, 2017)].groupby("place_id")[["n_events", "n_pupils"]].sum()
+    )
+    late = panel[panel["school_year"].between(2023, 2024)].groupby("place_id")[["n_events", "n_pupils"]].sum()
     change = late["n_events"] / late["n_pupils"] - early["n_events"] / early["n_pupils"]
     is_hot = change.index.isin(planted["place_id"])
     # context is constant per school, so a rise relative to other schools is beyond context

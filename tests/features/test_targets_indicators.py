@@ -41,10 +41,8 @@ def test_beta_prior_recovers_the_between_place_spread() -> None:
 
 
 def test_interval_contains_the_shrunken_rate() -> None:
-    out = shrink(_panel([("a", 2020, 3.0, 10.0), ("b", 2020, 40.0, 100.0),
-                         ("c", 2020, 10.0, 50.0)]))
-    assert ((out["rate_lower"] <= out["shrunk_rate"]) & (out["shrunk_rate"] <= out["rate_upper"])
-            ).all()
+    out = shrink(_panel([("a", 2020, 3.0, 10.0), ("b", 2020, 40.0, 100.0), ("c", 2020, 10.0, 50.0)]))
+    assert ((out["rate_lower"] <= out["shrunk_rate"]) & (out["shrunk_rate"] <= out["rate_upper"])).all()
 
 
 def test_label_is_next_years_elevation_and_missing_without_next_year() -> None:
@@ -69,7 +67,10 @@ def test_every_indicator_is_documented() -> None:
         assert ind.description, f"{ind.name} needs a docstring saying what it means"
     assert "doorstroomtoets_target_year" in feature_names("under_advice", "school")
     assert not set(feature_names("dropout", "gemeente", kinds=("context",))) & {
-        "rate_now", "rate_lag1", "shrunk_rate"}
+        "rate_now",
+        "rate_lag1",
+        "shrunk_rate",
+    }
 
 
 def test_regime_break_is_an_explicit_indicator(built) -> None:

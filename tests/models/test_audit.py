@@ -22,12 +22,16 @@ TH = AuditThresholds(n_boot=400, gated_groupings=("urbanity", "migration", "inco
 
 def places(n: int = 3000, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "place_id": [f"p{i}" for i in range(n)], "school_year": 2022,
-        "urbanity": rng.integers(1, 6, n).astype(float),
-        "pct_non_western": rng.uniform(1, 40, n), "pct_low_income": rng.uniform(1, 12, n),
-        "province": rng.choice(["Utrecht", "Drenthe", "Limburg"], n),
-    })
+    return pd.DataFrame(
+        {
+            "place_id": [f"p{i}" for i in range(n)],
+            "school_year": 2022,
+            "urbanity": rng.integers(1, 6, n).astype(float),
+            "pct_non_western": rng.uniform(1, 40, n),
+            "pct_low_income": rng.uniform(1, 12, n),
+            "province": rng.choice(["Utrecht", "Drenthe", "Limburg"], n),
+        }
+    )
 
 
 def test_group_metrics_equal_an_independent_pandas_computation() -> None:
@@ -40,15 +44,20 @@ def test_group_metrics_equal_an_independent_pandas_computation() -> None:
     flag = p["prob"] >= 0.4
     for grouping in ("urbanity", "migration", "province"):
         by = pd.DataFrame({"g": groups[grouping], "y": p["y"], "f": flag})
-        expected = by.groupby("g").apply(lambda d: pd.Series({
-            "selection_rate": d["f"].mean(),
-            "false_positive_rate": (d["f"] & (d["y"] == 0)).sum() / (d["y"] == 0).sum(),
-            "fnr": ((~d["f"]) & (d["y"] == 1)).sum() / (d["y"] == 1).sum()}))
+        expected = by.groupby("g").apply(
+            lambda d: pd.Series(
+                {
+                    "selection_rate": d["f"].mean(),
+                    "false_positive_rate": (d["f"] & (d["y"] == 0)).sum() / (d["y"] == 0).sum(),
+                    "fnr": ((~d["f"]) & (d["y"] == 1)).sum() / (d["y"] == 1).sum(),
+                }
+            )
+        )
         got = audit.table[audit.table["grouping"] == grouping].pivot_table(
-            index="group", columns="metric", values="value")
+            index="group", columns="metric", values="value"
+        )
         np.testing.assert_allclose(got["selection_rate"], expected["selection_rate"], atol=1e-12)
-        np.testing.assert_allclose(got["false_positive_rate"], expected["false_positive_rate"],
-                                   atol=1e-12)
+        np.testing.assert_allclose(got["false_positive_rate"], expected["false_positive_rate"], atol=1e-12)
         np.testing.assert_allclose(1 - got["recall"], expected["fnr"], atol=1e-12)
 
 
@@ -85,10 +94,10 @@ def test_small_groups_are_reported_not_audited() -> None:
     p = places(400)
     p["y"], p["prob"] = 0, 0.1
     p.loc[:3, "province"] = "Zeeland"
-    audit = audit_predictions(p.assign(y=np.arange(len(p)) % 5 == 0), 0.5,
-                              AuditThresholds(n_boot=50, min_group_size=15))
-    zeeland = audit.groups[(audit.groups["grouping"] == "province") &
-                           (audit.groups["group"] == "Zeeland")]
+    audit = audit_predictions(
+        p.assign(y=np.arange(len(p)) % 5 == 0), 0.5, AuditThresholds(n_boot=50, min_group_size=15)
+    )
+    zeeland = audit.groups[(audit.groups["grouping"] == "province") & (audit.groups["group"] == "Zeeland")]
     assert not zeeland["audited"].iloc[0]
     assert "Zeeland" not in set(audit.table.loc[audit.table["grouping"] == "province", "group"])
 

@@ -26,8 +26,7 @@ def test_top_drivers_lists_only_features_that_raise_risk() -> None:
 
 def test_school_contributions_aggregate_pupil_weighted_to_the_gemeente() -> None:
     contrib = pd.DataFrame({"rate_now": [1.0, 0.0, 5.0]})
-    out = aggregate_contributions(contrib, pd.Series(["GM1", "GM1", "GM2"]),
-                                  pd.Series([30, 10, 20]))
+    out = aggregate_contributions(contrib, pd.Series(["GM1", "GM1", "GM2"]), pd.Series([30, 10, 20]))
     assert out.loc["GM1", "rate_now"] == pytest.approx(0.75)
     assert out.loc["GM2", "rate_now"] == pytest.approx(5.0)
 
@@ -44,16 +43,18 @@ def test_prioritise_by_places_and_by_pupils_reachable() -> None:
 def test_peers_are_the_places_with_the_most_similar_context() -> None:
     from models.explain import peer_places
 
-    feats = pd.DataFrame({"pct_low_income": [5.0, 5.1, 12.0, 4.9], "urbanity": [3, 3, 1, 3]},
-                         index=["a", "b", "c", "d"])
+    feats = pd.DataFrame(
+        {"pct_low_income": [5.0, 5.1, 12.0, 4.9], "urbanity": [3, 3, 1, 3]}, index=["a", "b", "c", "d"]
+    )
     assert set(peer_places(feats, "a", k=2)) == {"b", "d"}
 
 
 def test_spread_over_groups_compares_the_list_with_all_places() -> None:
     from models.prioritise import spread_over_groups
 
-    scores = pd.DataFrame({"urbanity": [1, 1, 5, 5], "pct_non_western": [1, 2, 3, 4],
-                           "pct_low_income": [1, 2, 3, 4]})
+    scores = pd.DataFrame(
+        {"urbanity": [1, 1, 5, 5], "pct_non_western": [1, 2, 3, 4], "pct_low_income": [1, 2, 3, 4]}
+    )
     spread = spread_over_groups(scores, pd.Index([0, 1]), groupings=("urbanity",))
     row = spread.set_index("group").loc["stedelijk"]
     assert row["share_in_list"] == 1.0 and row["share_all_places"] == 0.5

@@ -71,8 +71,7 @@ def test_calibrator_maps_scores_to_observed_rates() -> None:
     raw = np.sqrt(true)  # miscalibrated but monotone
     for method in ("isotonic", "platt"):
         cal = Calibrator(method).fit(raw, y)
-        assert expected_calibration_error(y, cal.transform(raw)) < expected_calibration_error(
-            y, raw) / 3
+        assert expected_calibration_error(y, cal.transform(raw)) < expected_calibration_error(y, raw) / 3
 
 
 def test_f1_threshold_separates_a_clean_signal() -> None:

@@ -20,8 +20,9 @@ from models.registry import (
 from models.train import train_experiment
 
 ALLOW = GateDecision(True, (), "all within limits")
-REFUSE = GateDecision(False, ("recall for 'landelijk' 0.30 lower than 'stedelijk'",),
-                      "1 comparison beyond limits")
+REFUSE = GateDecision(
+    False, ("recall for 'landelijk' 0.30 lower than 'stedelijk'",), "1 comparison beyond limits"
+)
 
 
 @pytest.fixture()
@@ -34,8 +35,14 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def trained(built):
     _, feats = built[("dropout", "gemeente")]
     config = next(c for c in load_configs() if c.name == "dropout_gemeente")
-    config = ExperimentConfig(**{**config.__dict__, "test_years": (2021, 2022, 2023),
-                                 "baselines": ("persistence",), "candidates": ("lightgbm",)})
+    config = ExperimentConfig(
+        **{
+            **config.__dict__,
+            "test_years": (2021, 2022, 2023),
+            "baselines": ("persistence",),
+            "candidates": ("lightgbm",),
+        }
+    )
     results, chosen = train_experiment(feats, config)
     return config, results, chosen, feats
 
@@ -73,8 +80,9 @@ def test_gate_refusal_is_recorded_and_an_override_needs_a_reason(store: Path, tr
     assert client.get_run(second.run_id).data.tags["fairness_gate"] == "refused"
     with pytest.raises(ValueError, match="reason"):
         promote(second.name, second.version, REFUSE, force=True)
-    forced = promote(second.name, second.version, REFUSE, force=True,
-                     reason="reviewed by the audit board", actor="test")
+    forced = promote(
+        second.name, second.version, REFUSE, force=True, reason="reviewed by the audit board", actor="test"
+    )
     assert forced.promoted and forced.forced
     tags = client.get_model_version(second.name, second.version).tags
     assert tags["override"] == "true" and tags["override_reason"] == "reviewed by the audit board"
