@@ -10,10 +10,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
-from app.bundles import newest_bundle
+from app.bundles import newest
 from app.i18n import t
-from features.catalog import SKELETON_DIR
 from features.panel import TARGET_LABELS
+from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
 from features.years import format_school_year
 
@@ -31,12 +31,12 @@ def boundaries() -> dict:
 gem = ui.load_bundle(target, "gemeente")
 has_model = gem is not None
 if not has_model:  # no approved model: still show the observed data, never a forecast
-    gem = newest_bundle(target, "gemeente")
+    gem = newest(target, "gemeente")
     if gem is None:
         st.stop()
 scores = ui.scores(str(gem.path)) if has_model else None
 hist = ui.history(str(gem.path))
-pred_year = int(gem.meta["feature_year"]) + 1
+pred_year = int(gem.meta.feature_year) + 1
 years = ([pred_year] if has_model else []) + sorted(hist["school_year"].unique(), reverse=True)
 year = st.sidebar.selectbox(
     t("year", lang),
@@ -107,7 +107,7 @@ def drill_down() -> None:
     ids = dict(zip(options["place_name"], options["place_id"], strict=True))
     choice = ids[st.selectbox(t("choose_gemeente", lang), list(ids), key="gemeente_choice")]
     for level in ("pc4", "school"):
-        b = ui.bundle(target, level, ui.champion(ui.config_for(target, level).registered_name))
+        b = ui.bundle(target, level, ui.champion(ui.registered_name(target, level)))
         if b is None:
             continue
         within = ui.scores(str(b.path), "gemeente_code")

@@ -1,111 +1,22 @@
-"""Find the champion's scoring bundle and read it — shared by the Streamlit pages, CLI and API.
+"""The app's way to the champion's bundle: which experiment, which version the registry names.
 
-The main job writes one bundle per registered model version (``outputs/<name>/v<version>/``):
-scores, contributions, history, audit, report. Interfaces only read bundles; they never train
-or recompute explanations. Every table handed to a user passes the small-cell suppression.
+Reading and writing bundles belongs to :mod:`models.bundle`; this module only joins it with the
+experiment specs (``experiments/``) and the output location, for the pages, the CLI and serving.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from pathlib import Path
-
-import pandas as pd
-
-from experiments.config import ExperimentConfig, load_configs
-from experiments.runner import output_root
-from features.suppression import suppress_small_cells
-from models.scoring import suppressed_scores
-
-
-@dataclass(frozen=True)
-class Bundle:
-    """One model version's outputs on disk."""
-
-    path: Path
-    meta: dict
-
-    @property
-    def name(self) -> str:
-        return self.meta["name"]
-
-    @property
-    def version(self) -> str:
-        return str(self.meta["version"])
-
-    def read(self, name: str) -> pd.DataFrame:
-        path = self.path / name
-        return pd.read_csv(path) if path.suffix == ".csv" else pd.read_parquet(path)
-
-    def scores(self, group_column: str | None = None) -> pd.DataFrame:
-        """Suppressed scores for display and export."""
-        return suppressed_scores(self.read("scores.parquet"), group_column=group_column)
-
-    def history(self) -> pd.DataFrame:
-        """Suppressed rate history (years resting on < 10 pupils hidden)."""
-        h = self.read("history.parquet").copy()
-        for col in ("rate", "shrunk_rate", "rate_lower", "rate_upper"):
-            h[col] = h[col] * 100
-        return suppress_small_cells(
-            h,
-            ["rate", "shrunk_rate", "rate_lower", "rate_upper", "elevated"],
-            event_count_columns=["n_events"],
-        )
-
-
-def config_for(target: str, level: str) -> ExperimentConfig:
-    for c in load_configs():
-        if c.target == target and c.level == level:
-            return c
-    raise KeyError(f"no experiment for target {target!r} and level {level!r}")
+from experiments.config import load_configs, spec_for
+from features.paths import output_root
+from models.bundle import Bundle, BundleMeta, bundle_versions, find_bundle, latest_refusal, newest_bundle
 
 
 def available_levels(target: str) -> list[str]:
     return [c.level for c in load_configs() if c.target == target]
 
 
-def bundle_versions(name: str, output_dir: Path | None = None) -> list[Path]:
-    root = (output_dir or output_root()) / name
-    if not root.is_dir():
-        return []
-    return sorted(
-        (p for p in root.iterdir() if (p / "meta.json").is_file()), key=lambda p: int(p.name.lstrip("v"))
-    )
-
-
-def find_bundle(
-    target: str, level: str, champion: str | None = None, output_dir: Path | None = None
-) -> Bundle | None:
-    """The bundle of the champion version (as given), else of the newest promoted version."""
-    name = config_for(target, level).registered_name
-    versions = bundle_versions(name, output_dir)
-    chosen = None
-    if champion is not None:
-        chosen = next((p for p in versions if p.name == f"v{champion}"), None)
-    if chosen is None:
-        promoted = [p for p in versions if json.loads((p / "meta.json").read_text())["promoted"]]
-        chosen = promoted[-1] if promoted else None
-    if chosen is None:
-        return None
-    return Bundle(chosen, json.loads((chosen / "meta.json").read_text()))
-
-
-def newest_bundle(target: str, level: str, output_dir: Path | None = None) -> Bundle | None:
-    """The newest version's bundle whatever the gate said — for its *data* (history) only."""
-    versions = bundle_versions(config_for(target, level).registered_name, output_dir)
-    if not versions:
-        return None
-    return Bundle(versions[-1], json.loads((versions[-1] / "meta.json").read_text()))
-
-
-def latest_refusal(target: str, level: str, output_dir: Path | None = None) -> dict | None:
-    """Meta of the newest version if the gate refused it (to explain a missing champion)."""
-    versions = bundle_versions(config_for(target, level).registered_name, output_dir)
-    if not versions:
-        return None
-    meta = json.loads((versions[-1] / "meta.json").read_text())
-    return None if meta["promoted"] else meta
+def registered_name(target: str, level: str) -> str:
+    return spec_for(target, level).registered_name
 
 
 def champion_from_registry(name: str) -> str | None:
@@ -116,3 +27,22 @@ def champion_from_registry(name: str) -> str | None:
         return champion_version(name)
     except Exception:  # registry missing or unreadable: fall back to bundle metadata
         return None
+
+
+def champion_bundle(target: str, level: str, champion: str | None = None) -> Bundle | None:
+    """The bundle of the given champion version, else of the newest promoted version."""
+    return find_bundle(output_root(), registered_name(target, level), champion)
+
+
+def newest(target: str, level: str) -> Bundle | None:
+    """The newest version's bundle whatever the gate said — for its *data* only."""
+    return newest_bundle(output_root(), registered_name(target, level))
+
+
+def refusal(target: str, level: str) -> BundleMeta | None:
+    """Meta of the newest version if the gate refused it (to explain a missing champion)."""
+    return latest_refusal(output_root(), registered_name(target, level))
+
+
+def versions(target: str, level: str) -> list:
+    return bundle_versions(output_root(), registered_name(target, level))

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import subprocess
 import sys
 import time
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import typer
@@ -19,23 +22,34 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from features.catalog import DEFAULT_DATA_DIR, REPO_ROOT
+from app.bundles import champion_bundle, champion_from_registry, registered_name, versions
+from app.serving import serve_command, serve_env
+from experiments.config import load_configs
+from experiments.runner import run_all
+from features.catalog import load_sources, validate_folder
 from features.errors import DataError
+from features.indicators import feature_names
+from features.paths import APP_ENTRY, DEFAULT_DATA_DIR, REPO_ROOT, output_root
+from features.pipeline import build_features
+from features.synthetic import generate as generate_default
+from models.bundle import Bundle, BundleError, read_bundle, record_promotion
+from models.registry import load_champion
+from models.registry import promote as promote_version
+from models.scoring import score_year, suppressed_scores
 
 
 def _quiet_libraries() -> None:
-    """MLflow and friends log chatty INFO lines and warnings; users want the summary."""
-    import logging
-    import warnings
+    """MLflow and friends log chatty INFO lines and warnings; a CLI user wants the summary.
 
-    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    Called when the CLI starts (not on import), so importing this module changes nothing for
+    tests or other callers.
+    """
     os.environ.setdefault("MLFLOW_LOGGING_LEVEL", "ERROR")
-    warnings.filterwarnings("ignore")
+    for module in ("mlflow", "lightgbm", "sklearn", "fairlearn", "pydantic"):
+        warnings.filterwarnings("ignore", module=module)
     for name in ("mlflow", "alembic", "lightgbm", "urllib3"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
-
-_quiet_libraries()
 
 app = typer.Typer(
     add_completion=False,
@@ -66,8 +80,21 @@ def _fail(message: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-def _progress() -> Progress:
-    return Progress(
+@contextlib.contextmanager
+def _stages(total: int, first: str) -> Iterator[Callable[[str], None]]:
+    """Report long work stage by stage: a rich progress bar on a terminal, and one plain line per
+    stage with the elapsed time otherwise (CI logs, ``make run > log``), so nothing is silent."""
+    t0 = time.perf_counter()
+    if not console.is_terminal:
+
+        def line(msg: str) -> None:
+            print(f"[{time.perf_counter() - t0:6.1f} s] {msg}", flush=True)
+
+        line(first)
+        yield line
+        line("done")
+        return
+    bar = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
@@ -76,6 +103,10 @@ def _progress() -> Progress:
         console=console,
         transient=False,
     )
+    with bar:
+        task = bar.add_task(first, total=total)
+        yield lambda msg: bar.update(task, advance=1, description=msg)
+        bar.update(task, completed=total, description="done")
 
 
 def ensure_default_data(data_dir: Path, seed: int = 20241) -> None:
@@ -91,16 +122,9 @@ def generate(
     scale: float = typer.Option(1.0, help="Multiply pupil numbers (benchmarks)."),
 ) -> None:
     """Write the embedded national default: semi-synthetic DUO/CBS files on the real skeleton."""
-    from features.synthetic import generate as run_generate
 
-    with _progress() as progress:
-        task = progress.add_task("simulating pupils", total=12)
-
-        def step(msg: str) -> None:
-            progress.update(task, advance=1, description=f"simulating {msg}")
-
-        manifest = run_generate(out, seed=seed, scale=scale, progress=step)
-        progress.update(task, completed=12, description="written")
+    with _stages(12, "simulating pupils") as step:
+        manifest = generate_default(out, seed=seed, scale=scale, progress=lambda m: step(f"simulating {m}"))
     console.print(
         f"[green]✓[/] {len(manifest['files'])} files, "
         f"{manifest['n_pupil_records']:,} simulated pupil records → {out}"
@@ -110,7 +134,6 @@ def generate(
 @app.command()
 def validate(data_dir: Path = DataDir) -> None:
     """Read every recognised DUO/CBS file in a folder and report problems per file."""
-    from features.catalog import validate_folder
 
     if not data_dir.is_dir():
         _fail(f"folder {data_dir} does not exist", 1)
@@ -134,13 +157,10 @@ def validate(data_dir: Path = DataDir) -> None:
 def features(
     data_dir: Path = DataDir,
     out: Path = typer.Option(
-        REPO_ROOT / "outputs" / "features", help="Where to write panel and feature tables (Parquet)."
+        output_root() / "features", help="Where to write panel and feature tables (Parquet)."
     ),
 ) -> None:
     """Build the place × year panels and the registered indicators for every target and level."""
-    from experiments.runner import build_features
-    from features.catalog import load_sources
-    from features.indicators import feature_names
 
     ensure_default_data(data_dir)
     try:
@@ -168,27 +188,18 @@ def features(
 def _run(
     data_dir: Path, only: list[str] | None, force: bool, reason: str | None, fail_on_refusal: bool = True
 ) -> None:
-    from experiments.config import load_configs
-    from experiments.runner import run_all
 
     ensure_default_data(data_dir)
     configs = [c for c in load_configs() if not only or c.name in only]
     if not configs:
         _fail(f"no experiment named {only}; see experiments/configs/", 1)
-    with _progress() as progress:
-        task = progress.add_task("starting", total=len(configs) + 2)
-
-        def step(msg: str) -> None:
-            progress.update(task, advance=1, description=msg)
-
+    with _stages(len(configs) + 3, "starting") as step:
         try:
             # MLflow prints registry chatter to stderr; keep the terminal for the summary
             with contextlib.redirect_stderr(io.StringIO()):
                 outcomes = run_all(data_dir, configs=configs, force=force, force_reason=reason, progress=step)
         except DataError as exc:
-            progress.stop()
             _fail(str(exc), 2)
-        progress.update(task, completed=len(configs) + 2, description="done")
     table = Table(
         "experiment",
         "version",
@@ -212,7 +223,7 @@ def _run(
             "[green]yes[/]" if o.promoted else "[red]no[/]",
             f"{cand['roc_auc']:.3f}",
             f"{cand['average_precision']:.3f}",
-            f"{cand['precision_at_top10pct']:.3f}",
+            f"{cand['precision_at_top']:.3f}",
             f"{cand['brier']:.3f}",
             f"{cand['calibration_error']:.3f}",
             f"{cand['average_precision'] - best_base:+.3f}",
@@ -252,14 +263,15 @@ def run(data_dir: Path = DataDir) -> None:
     _run(data_dir, None, False, None, fail_on_refusal=False)
 
 
-def _bundle(target: str, level: str):
-    from app.bundles import champion_from_registry, config_for, find_bundle
-
+def _bundle(target: str, level: str) -> Bundle:
     try:
-        name = config_for(target, level).registered_name
+        name = registered_name(target, level)
     except KeyError as exc:
         _fail(str(exc.args[0]), 1)
-    b = find_bundle(target, level, champion_from_registry(name))
+    try:
+        b = champion_bundle(target, level, champion_from_registry(name))
+    except BundleError as exc:
+        _fail(str(exc), 3)
     if b is None:
         _fail(f"no champion for {name}: run `kansenradar train` first", 3)
     return b
@@ -269,8 +281,8 @@ def _bundle(target: str, level: str):
 def audit(target: str = Target, level: str = Level) -> None:
     """Show the champion's fairness audit: gate decision and disparities beyond limits."""
     b = _bundle(target, level)
-    console.print(f"[bold]{b.name} v{b.version}[/] — {b.meta['gate_summary']}")
-    table = b.read("audit.parquet")
+    console.print(f"[bold]{b.name} v{b.version}[/] — {b.meta.gate_summary}")
+    table = b.table("audit")
     if table.empty:
         return
     gated = table[table["metric"].isin(["recall", "false_positive_rate", "calibration_gap"])]
@@ -286,7 +298,7 @@ def audit(target: str = Target, level: str = Level) -> None:
             "" if r.limit != r.limit else f"{r.limit:.2f}",
         )
     console.print(show)
-    typer.echo(f"report: {b.path / 'report.html'}")
+    typer.echo(f"report: {b.report_path}")
 
 
 @app.command()
@@ -297,33 +309,29 @@ def promote(
     force: bool = typer.Option(False, help="Override a refusing gate (recorded)."),
     reason: str = typer.Option(None, help="Why the override is justified (required)."),
 ) -> None:
-    """Promote a version to champion through the fairness gate (its stored audit decides)."""
-    import json
+    """Promote a version to champion through the fairness gate (the registry's record decides)."""
 
-    from app.bundles import bundle_versions, config_for
-    from models.audit import GateDecision
-    from models.registry import promote as do_promote
-
-    name = config_for(target, level).registered_name
-    path = next((p for p in bundle_versions(name) if p.name == f"v{version}"), None)
+    if force and not (reason and reason.strip()):
+        _fail("--force needs a written --reason (it is recorded in MLflow)", 1)
+    try:
+        name = registered_name(target, level)
+    except KeyError as exc:
+        _fail(str(exc.args[0]), 1)
+    path = next((p for p in versions(target, level) if p.name == f"v{version}"), None)
     if path is None:
         _fail(f"{name} v{version} has no audit bundle; train it first", 1)
-    meta = json.loads((path / "meta.json").read_text())
-    decision = GateDecision(meta["gate_allowed"], tuple(meta["gate_reasons"]), meta["gate_summary"])
     try:
-        result = do_promote(
-            name, version, decision, force=force, reason=reason, actor=os.environ.get("USER", "cli")
+        result = promote_version(
+            name, version, force=force, reason=reason, actor=os.environ.get("USER", "cli")
         )
     except ValueError as exc:
         _fail(str(exc), 1)
     console.print(("[green]✓[/] " if result.promoted else "[red]✗[/] ") + result.message)
     for r in result.reasons:
         console.print("  • " + r)
-    if result.promoted:
-        meta["promoted"] = True
-        (path / "meta.json").write_text(json.dumps(meta, indent=1))
-    else:
+    if not result.promoted:
         raise typer.Exit(4)
+    record_promotion(read_bundle(path))
 
 
 @app.command()
@@ -335,14 +343,9 @@ def score(
     out: Path = typer.Option(None, help="Output .csv or .parquet (default: outputs/)."),
 ) -> None:
     """Batch-score places with the champion (risk, interval, flag, drivers); suppressed."""
-    from app.bundles import config_for
-    from experiments.runner import build_features
-    from features.catalog import load_sources
-    from models.registry import load_champion
-    from models.scoring import score_year, suppressed_scores
 
     ensure_default_data(data_dir)
-    name = config_for(target, level).registered_name
+    name = registered_name(target, level)
     try:
         model, facts = load_champion(name)
     except Exception:
@@ -356,7 +359,7 @@ def score(
         _fail(f"no data for year {year}; available {sorted(set(feats['school_year']))}", 1)
     scores, _ = score_year(model, feats, panel, year)
     public = suppressed_scores(scores).assign(model=name, model_version=facts["version"])
-    out = out or REPO_ROOT / "outputs" / f"scores_{target}_{level}_{year + 1}.csv"
+    out = out or output_root() / f"scores_{target}_{level}_{year + 1}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".parquet":
         public.to_parquet(out)
@@ -371,15 +374,13 @@ def score(
 @app.command()
 def report(target: str = Target, level: str = Level) -> None:
     """Print the path of the champion's HTML audit report / model card."""
-    typer.echo(str(_bundle(target, level).path / "report.html"))
+    typer.echo(str(_bundle(target, level).report_path))
 
 
 @app.command()
 def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (README).")) -> None:
     """Comparison table of the last run: candidates vs baselines per experiment."""
     import pandas as pd
-
-    from experiments.runner import output_root
 
     path = output_root() / "comparison.csv"
     if not path.is_file():
@@ -390,9 +391,9 @@ def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (R
         "model",
         "roc_auc",
         "average_precision",
-        "precision_at_top10pct",
-        "recall_at_top10pct",
-        "precision_at_20",
+        "precision_at_top",
+        "recall_at_top",
+        "precision_at_budget",
         "brier",
         "calibration_error",
         "planted_recall",
@@ -401,9 +402,18 @@ def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (R
     if not markdown:
         console.print(frame.to_string(index=False))
         return
-    heads = ["experiment", "model", "AUC", "AP", "P@10%", "R@10%", "P@20", "Brier", "ECE", "planted recall"][
-        : frame.shape[1]
-    ]
+    heads = [
+        "experiment",
+        "model",
+        "AUC",
+        "AP",
+        "P@top",
+        "R@top",
+        "P@budget",
+        "Brier",
+        "ECE",
+        "planted recall",
+    ][: frame.shape[1]]
     typer.echo("| " + " | ".join(heads) + " |")
     typer.echo("|" + "---|" * len(heads))
     for row in frame.itertuples(index=False):
@@ -425,7 +435,7 @@ def app_command(
         "-m",
         "streamlit",
         "run",
-        str(REPO_ROOT / "app" / "Overzicht.py"),
+        str(APP_ENTRY),
         "--server.port",
         str(port),
         "--server.headless",
@@ -442,15 +452,14 @@ def serve(
     target: str = Target, level: str = Level, port: int = typer.Option(5001, help="Port on 127.0.0.1.")
 ) -> None:
     """Serve the champion over REST (MLflow scoring server: POST /invocations)."""
-    from app.bundles import config_for
-    from app.serving import serve_command, serve_env
 
-    name = config_for(target, level).registered_name
+    name = registered_name(target, level)
     console.print(f"serving models:/{name}@champion on http://127.0.0.1:{port}/invocations")
     raise typer.Exit(subprocess.call(serve_command(name, port), cwd=REPO_ROOT, env=serve_env()))
 
 
 def main() -> None:
+    _quiet_libraries()
     app()
 
 

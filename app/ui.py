@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from app.bundles import (
-    Bundle,
-    available_levels,
-    champion_from_registry,
-    config_for,
-    find_bundle,
-    latest_refusal,
-)
+from app.bundles import available_levels, champion_bundle, champion_from_registry, refusal, registered_name
 from app.i18n import t
 from features.panel import LEVEL_LABELS, TARGET_LABELS
+from models.bundle import Bundle, read_bundle
 
 TARGETS = ("under_advice", "dropout")
 
@@ -57,20 +53,19 @@ def champion(name: str) -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def bundle(target: str, level: str, champion_version: str | None) -> Bundle | None:
-    return find_bundle(target, level, champion_version)
+    return champion_bundle(target, level, champion_version)
 
 
 def load_bundle(target: str, level: str) -> Bundle | None:
     """The champion's bundle; explains on the page when there is none."""
-    name = config_for(target, level).registered_name
-    b = bundle(target, level, champion(name))
+    b = bundle(target, level, champion(registered_name(target, level)))
     if b is None:
         lang = st.session_state.get("lang", "nl")
         st.warning(t("no_champion", lang))
-        refused = latest_refusal(target, level)
+        refused = refusal(target, level)
         if refused:
-            st.write(refused["gate_summary"])
-            for r in refused["gate_reasons"]:
+            st.write(refused.gate_summary)
+            for r in refused.gate_reasons:
                 st.write("• " + r)
     return b
 
@@ -88,15 +83,11 @@ def history(path: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def table(path: str, name: str) -> pd.DataFrame:
-    return _bundle_at(path).read(name)
+    return _bundle_at(path).table(name)
 
 
 def _bundle_at(path: str) -> Bundle:
-    import json
-    from pathlib import Path
-
-    p = Path(path)
-    return Bundle(p, json.loads((p / "meta.json").read_text()))
+    return read_bundle(Path(path))
 
 
 def pct(x: float) -> str:

@@ -13,9 +13,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-ORDER = ["generate", "read", "features", "train", "audit", "score", "pupils", "generate_10m", "app"]
+ORDER = [
+    "generate",
+    "main_job",
+    "read",
+    "features",
+    "train",
+    "audit",
+    "score",
+    "pupils",
+    "generate_10m",
+    "app",
+]
 LABELS = {
     "generate": "generate national default (6,579 schools × 11 years)",
+    "main_job": "main job after the data exist (kansenradar run, parallel training)",
     "read": "read all source files through the readers",
     "features": "panels + features, all targets and levels",
     "train": "train 6 experiments × 4 model kinds, rolling-origin CV",

@@ -35,8 +35,8 @@ def stage_read(work: Path) -> dict:
 
 
 def stage_features(work: Path) -> dict:
-    from experiments.runner import build_features
     from features.catalog import load_sources
+    from features.pipeline import build_features
 
     sources = load_sources(work / "data")
     t0 = time.perf_counter()
@@ -71,8 +71,9 @@ def stage_train(work: Path) -> dict:
 def stage_audit(work: Path) -> dict:
     import pickle
 
-    from experiments.runner import place_attributes
-    from models.audit import AuditThresholds, audit_predictions
+    from features.pipeline import place_attributes
+    from models.audit import audit_predictions
+    from models.spec import FairnessLimits
 
     built = pickle.loads((work / "built.pkl").read_bytes())
     results = pickle.loads((work / "results.pkl").read_bytes())
@@ -81,7 +82,7 @@ def stage_audit(work: Path) -> dict:
     cand = per_kind[chosen]
     oof = cand.oof.merge(place_attributes(panel), on=["place_id", "school_year"], how="left")
     t0 = time.perf_counter()
-    audit = audit_predictions(oof, cand.threshold, AuditThresholds(n_boot=1000))
+    audit = audit_predictions(oof, cand.threshold, FairnessLimits(n_boot=1000))
     return {
         "seconds": time.perf_counter() - t0,
         "rows": len(oof),
@@ -109,6 +110,20 @@ def stage_score(work: Path) -> dict:
     t0 = time.perf_counter()
     score_year(model, feats, panel, 2024)
     return {"seconds": time.perf_counter() - t0, "predict_only_seconds": predict, "places": len(rows)}
+
+
+def stage_main_job(work: Path) -> dict:
+    """``kansenradar run`` after the data exist: all experiments, MLflow, audit, bundles."""
+    import os
+
+    from experiments.runner import run_all
+
+    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{work / 'bench_mlflow.db'}"
+    t0 = time.perf_counter()
+    outcomes = run_all(work / "data", output_dir=work / "bench_outputs")
+    seconds = time.perf_counter() - t0
+    train = max(o.seconds.get("train", 0.0) for o in outcomes)
+    return {"seconds": seconds, "experiments": len(outcomes), "slowest_training_s": train}
 
 
 def stage_pupils(work: Path) -> dict:

@@ -1,9 +1,15 @@
-"""Run the experiments: features → train + baselines → MLflow → audit → gate → score → bundle.
+"""The main job behind ``kansenradar run``: small steps, one experiment spec at a time.
 
-This is the main job behind ``kansenradar run`` (and ``make run``). Each experiment config
-(``experiments/configs/*.toml``) gives one registered model version; its fairness gate decides
-whether it becomes ``champion``. Everything the app shows is written to a *bundle* per model
-version under ``outputs/`` so pages never recompute a model.
+    read sources → build features → train (all experiments, in parallel processes)
+      → for each experiment, down the mitigation ladder until the gate allows a version:
+          log to MLflow → audit → model card → bundle → promote
+
+Training is CPU-bound and independent per experiment, so it runs in worker processes; MLflow
+logging, auditing and promotion stay in this process, because a SQLite tracking store does not
+like concurrent writers. Results are identical to a sequential run (a test checks this).
+
+Each rung of the mitigation ladder (:data:`LADDER`) turns the previous candidate into a new one;
+each one tried becomes a registered version, so every refusal stays on record in MLflow.
 """
 
 from __future__ import annotations
@@ -12,42 +18,35 @@ import json
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from experiments.config import ExperimentConfig, load_configs
-from features.catalog import DEFAULT_DATA_DIR, REPO_ROOT, Sources, load_sources
-from features.indicators import compute_features
-from features.panel import PLACE_ATTRIBUTES, build_panels
-from features.targets import add_targets
-
-
-def output_root() -> Path:
-    """Where bundles go: ``KANSENRADAR_OUTPUT_DIR`` or ``outputs/`` in the repository."""
-    return Path(os.environ.get("KANSENRADAR_OUTPUT_DIR", REPO_ROOT / "outputs"))
-
-
-TRUTH_FILE = Path("truth") / "ground_truth.csv"
-HISTORY_COLUMNS = (
-    "place_id",
-    "school_year",
-    "n_pupils",
-    "n_events",
-    "rate",
-    "shrunk_rate",
-    "rate_lower",
-    "rate_upper",
-    "national_rate",
-    "elevated",
-    *PLACE_ATTRIBUTES,
+from experiments.config import load_configs, load_fairness_limits
+from features.catalog import load_sources
+from features.paths import DEFAULT_DATA_DIR, output_root
+from features.pipeline import build_features, history_table, place_attributes
+from models.audit import Audit, GateDecision, audit_predictions, gate
+from models.bundle import BundleMeta, write_bundle
+from models.groups import joint_group
+from models.mitigation import compare_mitigations
+from models.registry import LoggedModel, client, log_experiment, promote, record_gate_decision
+from models.report import render_report
+from models.scoring import score_year
+from models.spec import ExperimentSpec, FairnessLimits
+from models.train import (
+    ModelResult,
+    comparison_table,
+    row_thresholds,
+    train_experiment,
+    train_reweighed_candidate,
+    with_group_thresholds,
 )
 
-
-def place_attributes(panel: pd.DataFrame) -> pd.DataFrame:
-    """The :data:`PLACE_ATTRIBUTES` a panel has, one row per place-year."""
-    return panel[[c for c in ("place_id", "school_year", *PLACE_ATTRIBUTES) if c in panel]]
+TRUTH_FILE = Path("truth") / "ground_truth.csv"
+Progress = Callable[[str], None]
 
 
 def load_planted(data_dir: Path, target: str, level: str) -> dict[int, set[str]] | None:
@@ -67,21 +66,41 @@ def load_planted(data_dir: Path, target: str, level: str) -> dict[int, set[str]]
 
 
 def data_note(data_dir: Path) -> str:
+    """One sentence on where the data come from, for the model card."""
     if (data_dir / TRUTH_FILE).is_file():
         return (
-            "Embedded default: <b>semi-synthetic on a real skeleton</b>. Schools, gemeenten, "
-            "their CBS context, achterstandsscores and the 2014-15 VSV level per VO school are "
-            "real public data; pupils, advices, test results, revisions and early school "
-            "leaving per year 2014-15 … 2024-25 are simulated (features/synthetic), calibrated "
-            "to published national figures, with planted emerging hot spots to check the "
-            "models find them."
+            "Embedded default: semi-synthetic on a real skeleton. Schools, gemeenten, their CBS "
+            "context, achterstandsscores and the 2014-15 VSV level per VO school are real public "
+            "data; pupils, advices, test results, revisions and early school leaving per year "
+            "2014-15 … 2024-25 are simulated (features/synthetic), calibrated to published national "
+            "figures, with planted emerging hot spots to check the models find them."
         )
-    return f"User-supplied DUO/CBS files from {data_dir}."
+    return f"User-supplied DUO/CBS files from the folder '{data_dir.name}'."
+
+
+@dataclass(frozen=True)
+class ExperimentInput:
+    """What one experiment needs besides its spec: the data, read once for all experiments."""
+
+    panel: pd.DataFrame
+    features: pd.DataFrame
+    data_dir: Path
+    planted: dict[int, set[str]] | None
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """How the run treats the gate and where it writes."""
+
+    limits: FairnessLimits
+    output_dir: Path
+    force: bool = False
+    force_reason: str | None = None
 
 
 @dataclass
 class ExperimentOutcome:
-    config: ExperimentConfig
+    config: ExperimentSpec
     comparison: pd.DataFrame
     version: str
     run_id: str
@@ -92,150 +111,70 @@ class ExperimentOutcome:
     candidate_row: str = ""  # row of ``comparison`` that belongs to the registered model
 
 
-def build_features(sources: Sources) -> dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]]:
-    """``(panel with targets, features)`` per (target, level)."""
-    out = {}
-    for key, panel in build_panels(sources).items():
-        with_targets = add_targets(panel)
-        out[key] = (with_targets, compute_features(with_targets, *key))
-    return out
+@dataclass(frozen=True)
+class Rung:
+    """One step of the mitigation ladder: a name and how it turns a candidate into the next."""
+
+    name: str
+    comparison_row: Callable[[str], str]
+    make: Callable[[ExperimentSpec, ExperimentInput, ModelResult, FairnessLimits], ModelResult]
 
 
-def run_experiment(
-    config: ExperimentConfig,
-    panel: pd.DataFrame,
-    features: pd.DataFrame,
-    data_dir: Path,
-    *,
-    force: bool = False,
-    force_reason: str | None = None,
-    output_dir: Path | None = None,
-) -> ExperimentOutcome:
-    """Train, log, audit, gate and bundle one experiment.
+def _reweigh(
+    spec: ExperimentSpec, data: ExperimentInput, cand: ModelResult, lim: FairnessLimits
+) -> ModelResult:
+    groups = joint_group(data.features, lim.gated_groupings)
+    return train_reweighed_candidate(data.features, spec, cand.kind, groups, data.planted)
 
-    If the fairness gate refuses the candidate, the candidate is retrained with reweighing by
-    the gated groupings (a second registered version) and audited again; every refusal stays
-    on record in MLflow.
-    """
-    from models.groups import joint_group
-    from models.registry import log_experiment
-    from models.train import comparison_table, train_experiment, train_reweighed_candidate
 
-    output_dir = output_dir or output_root()
-    seconds: dict[str, float] = {}
+def _group_thresholds(
+    spec: ExperimentSpec, data: ExperimentInput, cand: ModelResult, lim: FairnessLimits
+) -> ModelResult:
+    # same model and scores, flags drawn per kind of place (recall parity)
+    places = data.features[["place_id", "school_year", "urbanity", "pct_non_western", "pct_low_income"]]
+    return with_group_thresholds(cand, places, lim.gated_groupings)
+
+
+LADDER: tuple[Rung, ...] = (
+    Rung("reweighing", lambda kind: f"{kind}+reweighing", _reweigh),
+    Rung("reweighing+group_thresholds", lambda kind: f"{kind}+reweighing", _group_thresholds),
+)
+
+
+def train_step(spec: ExperimentSpec, data: ExperimentInput) -> tuple[dict[str, ModelResult], str, float]:
+    """Baselines and competitors on the rolling-origin folds (runs in a worker process)."""
     t0 = time.perf_counter()
-    planted = load_planted(data_dir, config.target, config.level)
-    results, chosen = train_experiment(features, config, planted)
-    seconds["train"] = time.perf_counter() - t0
-    comparison = comparison_table(results)
-    t0 = time.perf_counter()
-    logged = log_experiment(config, results, features, chosen)
-    seconds["mlflow"] = time.perf_counter() - t0
-    outcome = _audit_score_promote(
-        config,
-        results[chosen],
-        logged,
-        comparison,
-        panel,
-        features,
-        data_dir,
-        "none",
-        force,
-        force_reason,
-        output_dir,
-        seconds,
-    )
-    outcome.candidate_row = chosen
-    if outcome.promoted:
-        return outcome
-    from models.audit import load_thresholds
-
-    t0 = time.perf_counter()
-    groups = joint_group(features, load_thresholds().gated_groupings)
-    mitigated = train_reweighed_candidate(features, config, chosen, groups, planted)
-    comparison = pd.concat([comparison, comparison_table({f"{chosen}+reweighing": mitigated})])
-    logged = log_experiment(config, {chosen: mitigated}, features, chosen, mitigation="reweighing")
-    seconds["mitigated_retrain"] = time.perf_counter() - t0
-    outcome = _audit_score_promote(
-        config,
-        mitigated,
-        logged,
-        comparison,
-        panel,
-        features,
-        data_dir,
-        "reweighing",
-        force,
-        force_reason,
-        output_dir,
-        seconds,
-    )
-    outcome.candidate_row = f"{chosen}+reweighing"
-    if outcome.promoted:
-        return outcome
-    # last resort before giving up: the same model, flags drawn per kind of place (recall parity)
-    from models.train import with_group_thresholds
-
-    places = features[["place_id", "school_year", "urbanity", "pct_non_western", "pct_low_income"]]
-    parity = with_group_thresholds(mitigated, places, load_thresholds().gated_groupings)
-    logged = log_experiment(
-        config, {chosen: parity}, features, chosen, mitigation="reweighing+group_thresholds"
-    )
-    outcome = _audit_score_promote(
-        config,
-        parity,
-        logged,
-        comparison,
-        panel,
-        features,
-        data_dir,
-        "reweighing+group_thresholds",
-        force,
-        force_reason,
-        output_dir,
-        seconds,
-    )
-    outcome.candidate_row = f"{chosen}+reweighing"  # same model and scores, other thresholds
-    return outcome
+    results, chosen = train_experiment(data.features, spec, data.planted)
+    return results, chosen, time.perf_counter() - t0
 
 
-def _audit_score_promote(
-    config: ExperimentConfig,
-    candidate: object,
-    logged: object,
-    comparison: pd.DataFrame,
-    panel: pd.DataFrame,
-    features: pd.DataFrame,
-    data_dir: Path,
-    mitigation_used: str,
-    force: bool,
-    force_reason: str | None,
-    output_dir: Path,
-    seconds: dict[str, float],
-) -> ExperimentOutcome:
-    from models.audit import audit_predictions, gate, load_thresholds
-    from models.mitigation import compare_mitigations
-    from models.registry import client, promote
-    from models.report import render_report
-    from models.scoring import score_year
-
-    t0 = time.perf_counter()
-    places = place_attributes(panel)
-    from models.train import row_thresholds
-
+def audit_step(
+    spec: ExperimentSpec, candidate: ModelResult, data: ExperimentInput, limits: FairnessLimits
+) -> tuple[Audit, GateDecision, pd.DataFrame]:
+    """The candidate's held-out predictions audited by group, the gate's decision, mitigations."""
+    places = place_attributes(data.panel)
     oof = candidate.oof.merge(places, on=["place_id", "school_year"], how="left")
-    thresholds = load_thresholds()
-    audit = audit_predictions(oof, row_thresholds(candidate, oof), thresholds)
-    decision = gate(audit)
-    mitigation = compare_mitigations(candidate, features, places, config, thresholds.mitigation_grouping)
-    seconds["audit"] = time.perf_counter() - t0
+    audit = audit_predictions(oof, row_thresholds(candidate, oof), limits)
+    mitigation = compare_mitigations(candidate, data.features, places, spec, limits.mitigation_grouping)
+    return audit, gate(audit), mitigation
 
-    report = render_report(
+
+def card_step(
+    spec: ExperimentSpec,
+    candidate: ModelResult,
+    logged: LoggedModel,
+    comparison: pd.DataFrame,
+    audited: tuple[Audit, GateDecision, pd.DataFrame],
+    data_dir: Path,
+) -> str:
+    """The HTML model card with the fairness audit."""
+    audit, decision, mitigation = audited
+    return render_report(
         name=logged.name,
         version=logged.version,
         run_id=logged.run_id,
-        target=config.target,
-        level=config.level,
+        target=spec.target,
+        level=spec.level,
         comparison=comparison,
         fold_metrics=candidate.fold_metrics,
         audit=audit,
@@ -247,101 +186,190 @@ def _audit_score_promote(
         data_note=data_note(data_dir),
     )
 
-    t0 = time.perf_counter()
-    latest = int(features["school_year"].max())
-    scores, contributions = score_year(logged.model, features, panel, latest)
-    seconds["score"] = time.perf_counter() - t0
 
-    bundle = output_dir / logged.name / f"v{logged.version}"
-    bundle.mkdir(parents=True, exist_ok=True)
-    (bundle / "report.html").write_text(report, encoding="utf-8")
-    scores.to_parquet(bundle / "scores.parquet")
-    contributions.to_parquet(bundle / "contributions.parquet")
-    features[features["school_year"] == latest].to_parquet(bundle / "features_latest.parquet")
-    panel[[c for c in HISTORY_COLUMNS if c in panel]].to_parquet(bundle / "history.parquet")
-    audit.table.to_parquet(bundle / "audit.parquet")
-    audit.groups.to_parquet(bundle / "audit_groups.parquet")
-    mitigation.to_csv(bundle / "mitigation.csv", index=False)
-    comparison.to_csv(bundle / "comparison.csv")
-    candidate.fold_metrics.to_csv(bundle / "fold_metrics.csv", index=False)
-
-    mlflow_client = client()
-    mlflow_client.log_artifact(logged.run_id, str(bundle / "report.html"), "audit")
-    mlflow_client.log_artifact(logged.run_id, str(bundle / "mitigation.csv"), "audit")
-    mlflow_client.log_artifact(logged.run_id, str(bundle / "comparison.csv"), "evaluation")
-    mlflow_client.log_metric(logged.run_id, "gate_allowed", float(decision.allowed))
-    mlflow_client.log_metric(logged.run_id, "gate_n_reasons", float(len(decision.reasons)))
-
-    promotion = promote(
-        logged.name, logged.version, decision, force=force, reason=force_reason, actor="kansenradar run"
+def bundle_step(
+    meta: BundleMeta,
+    data: ExperimentInput,
+    logged: LoggedModel,
+    tables: dict[str, pd.DataFrame],
+    report: str,
+    output_dir: Path,
+) -> Path:
+    """Score the latest year, write the bundle and attach the card to the MLflow run."""
+    scores, contributions = score_year(logged.model, data.features, data.panel, meta.feature_year)
+    latest = data.features[data.features["school_year"] == meta.feature_year]
+    path = write_bundle(
+        output_dir,
+        meta,
+        {
+            **tables,
+            "scores": scores,
+            "contributions": contributions,
+            "features_latest": latest,
+            "history": history_table(data.panel),
+        },
+        report,
     )
-    meta = {
-        "name": logged.name,
-        "version": logged.version,
-        "run_id": logged.run_id,
-        "target": config.target,
-        "level": config.level,
-        "feature_year": latest,
-        "model_kind": candidate.kind,
-        "threshold": candidate.threshold,
-        "calibration": candidate.calibrator.method,
-        "features": candidate.features,
-        "mitigation": mitigation_used,
-        "gate_allowed": decision.allowed,
-        "gate_summary": decision.summary,
-        "gate_reasons": list(decision.reasons),
-        "promoted": promotion.promoted,
-        "promotion_message": promotion.message,
-        "data_dir": str(data_dir),
-        "seconds": seconds,
-    }
-    (bundle / "meta.json").write_text(json.dumps(meta, indent=1, default=str))
-    return ExperimentOutcome(
-        config,
-        comparison,
+    mlflow_client = client()
+    mlflow_client.log_artifact(logged.run_id, str(path / "report.html"), "audit")
+    mlflow_client.log_artifact(logged.run_id, str(path / "comparison.parquet"), "evaluation")
+    mlflow_client.log_metric(logged.run_id, "gate_allowed", float(meta.gate_allowed))
+    mlflow_client.log_metric(logged.run_id, "gate_n_reasons", float(len(meta.gate_reasons)))
+    return path
+
+
+def attempt(
+    spec: ExperimentSpec,
+    candidate: ModelResult,
+    logged: LoggedModel,
+    comparison: pd.DataFrame,
+    data: ExperimentInput,
+    settings: RunSettings,
+    mitigation_name: str,
+) -> ExperimentOutcome:
+    """Audit one registered candidate, write its card and bundle, and ask the gate to promote it."""
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    audited = audit_step(spec, candidate, data, settings.limits)
+    audit, decision, mitigation = audited
+    report = card_step(spec, candidate, logged, comparison, audited, data.data_dir)
+    seconds["audit"] = time.perf_counter() - t0
+    record_gate_decision(logged.name, logged.version, decision)
+    promotion = promote(
+        logged.name,
         logged.version,
+        force=settings.force,
+        reason=settings.force_reason,
+        actor="kansenradar run",
+    )
+    meta = BundleMeta(
+        name=logged.name,
+        version=str(logged.version),
+        run_id=logged.run_id,
+        target=spec.target,
+        level=spec.level,
+        feature_year=int(data.features["school_year"].max()),
+        model_kind=candidate.kind,
+        threshold=float(candidate.threshold),
+        calibration=candidate.calibrator.method,
+        features=list(candidate.features),
+        mitigation=mitigation_name,
+        gate_allowed=bool(decision.allowed),
+        gate_summary=decision.summary,
+        gate_reasons=list(decision.reasons),
+        promoted=promotion.promoted,
+        promotion_message=promotion.message,
+        data_name=data.data_dir.name,
+        seconds=seconds,
+    )
+    t0 = time.perf_counter()
+    tables = {
+        "audit": audit.table,
+        "audit_groups": audit.groups,
+        "mitigation": mitigation,
+        "comparison": comparison.rename_axis("model").reset_index(),
+        "fold_metrics": candidate.fold_metrics,
+    }
+    path = bundle_step(meta, data, logged, tables, report, settings.output_dir)
+    seconds["bundle"] = time.perf_counter() - t0
+    return ExperimentOutcome(
+        spec,
+        comparison,
+        str(logged.version),
         logged.run_id,
         promotion.promoted,
         promotion.message,
-        bundle,
-        dict(seconds),
+        path,
+        seconds,
     )
+
+
+def finish_experiment(
+    spec: ExperimentSpec,
+    trained: tuple[dict[str, ModelResult], str, float],
+    data: ExperimentInput,
+    settings: RunSettings,
+) -> ExperimentOutcome:
+    """Log the trained experiment and walk down the mitigation ladder until the gate allows one."""
+    results, chosen, train_seconds = trained
+    comparison = comparison_table(results)
+    t0 = time.perf_counter()
+    logged = log_experiment(spec, results, data.features, chosen)
+    mlflow_seconds = time.perf_counter() - t0
+    outcome = attempt(spec, results[chosen], logged, comparison, data, settings, "none")
+    outcome.candidate_row = chosen
+    candidate = results[chosen]
+    for rung in LADDER:
+        if outcome.promoted:
+            break
+        t0 = time.perf_counter()
+        candidate = rung.make(spec, data, candidate, settings.limits)
+        row = rung.comparison_row(chosen)
+        if row not in comparison.index:
+            comparison = pd.concat([comparison, comparison_table({row: candidate})])
+        logged = log_experiment(spec, {chosen: candidate}, data.features, chosen, mitigation=rung.name)
+        mitigation_seconds = time.perf_counter() - t0
+        outcome = attempt(spec, candidate, logged, comparison, data, settings, rung.name)
+        outcome.candidate_row = row
+        outcome.seconds[f"mitigation:{rung.name}"] = mitigation_seconds
+    outcome.seconds.update({"train": train_seconds, "mlflow": mlflow_seconds})
+    return outcome
+
+
+def train_all(
+    specs: list[ExperimentSpec], inputs: dict[str, ExperimentInput], workers: int
+) -> list[tuple[dict[str, ModelResult], str, float]]:
+    """Train every experiment; in ``workers`` processes when more than one."""
+    if workers <= 1 or len(specs) <= 1:
+        return [train_step(s, inputs[s.name]) for s in specs]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(train_step, s, inputs[s.name]) for s in specs]
+        return [f.result() for f in futures]
+
+
+def default_workers() -> int:
+    """``KANSENRADAR_WORKERS`` or the number of CPUs (LightGBM itself runs single-threaded)."""
+    return int(os.environ.get("KANSENRADAR_WORKERS", os.cpu_count() or 1))
 
 
 def run_all(
     data_dir: Path = DEFAULT_DATA_DIR,
     *,
-    configs: list[ExperimentConfig] | None = None,
+    configs: list[ExperimentSpec] | None = None,
     force: bool = False,
     force_reason: str | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
     output_dir: Path | None = None,
+    workers: int | None = None,
 ) -> list[ExperimentOutcome]:
-    """Read the data folder, build features, run every experiment; write ``outputs/``."""
+    """Read the data folder, build features, run every experiment; write the bundles."""
     say = progress or (lambda _msg: None)
-    output_dir = output_dir or output_root()
+    settings = RunSettings(load_fairness_limits(), output_dir or output_root(), force, force_reason)
+    specs = configs or load_configs()
     say("reading sources")
     sources = load_sources(data_dir)
     say("building panels and features")
     built = build_features(sources)
-    outcomes = []
-    for config in configs or load_configs():
-        say(f"experiment {config.name}")
-        panel, features = built[(config.target, config.level)]
-        outcomes.append(
-            run_experiment(
-                config,
-                panel,
-                features,
-                data_dir,
-                force=force,
-                force_reason=force_reason,
-                output_dir=output_dir,
-            )
+    inputs = {
+        s.name: ExperimentInput(
+            *built[(s.target, s.level)], data_dir, load_planted(data_dir, s.target, s.level)
         )
+        for s in specs
+    }
+    say(f"training {len(specs)} experiments")
+    trained = train_all(specs, inputs, workers or default_workers())
+    outcomes = []
+    for spec, result in zip(specs, trained, strict=True):
+        say(f"auditing and registering {spec.name}")
+        outcomes.append(finish_experiment(spec, result, inputs[spec.name], settings))
+    write_run_outputs(settings.output_dir, sources.geojson, outcomes)
+    return outcomes
+
+
+def write_run_outputs(output_dir: Path, geojson: dict | None, outcomes: list[ExperimentOutcome]) -> None:
+    """Files shared by all experiments: the map boundaries and the comparison across experiments."""
     output_dir.mkdir(parents=True, exist_ok=True)
-    if sources.geojson is not None:
-        (output_dir / "gemeenten.geojson").write_text(json.dumps(sources.geojson))
+    if geojson is not None:
+        (output_dir / "gemeenten.geojson").write_text(json.dumps(geojson))
     table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment", "model"])
     table.to_csv(output_dir / "comparison.csv")
-    return outcomes

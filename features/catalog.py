@@ -16,10 +16,7 @@ import pandas as pd
 
 from features import sources as src
 from features.errors import DataError
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SKELETON_DIR = REPO_ROOT / "data" / "skeleton"
-DEFAULT_DATA_DIR = REPO_ROOT / "data" / "generated"
+from features.paths import DEFAULT_DATA_DIR, SKELETON_DIR
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,13 @@ operating point. Per group:
 
 Point estimates come from fairlearn's :class:`~fairlearn.metrics.MetricFrame`. Confidence
 intervals come from our own vectorised bootstrap (resampling places within each group): the
-MetricFrame bootstrap takes minutes at national scale (see ``../shared/MEASURED.md``);
+MetricFrame bootstrap takes minutes at national scale (see ``docs/MEASURED.md``);
 a test checks both agree. Disparities are differences and ratios against a reference group.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import dataclass, fields
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -29,8 +27,9 @@ from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
 from sklearn.metrics import recall_score
 
 from models.groups import assign_groups, grouping_label
+from models.metrics import top_mask
+from models.spec import FairnessLimits
 
-FAIRNESS_CONFIG = Path(__file__).resolve().parents[1] / "experiments" / "fairness.toml"
 METRICS = (
     "selection_rate",
     "recall",
@@ -45,38 +44,6 @@ GATED = {
     "false_positive_rate": "max_fpr_difference",
     "calibration_gap": "max_calibration_gap",
 }
-
-
-@dataclass(frozen=True)
-class AuditThresholds:
-    """What the promotion gate tolerates; loaded from ``experiments/fairness.toml``."""
-
-    min_group_size: int = 15
-    max_recall_difference: float = 0.20
-    max_fpr_difference: float = 0.10
-    max_calibration_gap: float = 0.10
-    n_boot: int = 1000
-    confidence: float = 0.90
-    top_share: float = 0.10
-    gated_groupings: tuple[str, ...] = ("urbanity", "migration", "income")
-    mitigation_grouping: str = "urbanity"
-    seed: int = 0
-
-
-def load_thresholds(path: Path = FAIRNESS_CONFIG) -> AuditThresholds:
-    if not path.is_file():
-        return AuditThresholds()
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    known = {f.name for f in fields(AuditThresholds)}
-    raw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k in known}
-    return AuditThresholds(**raw)
-
-
-def top_mask(prob: np.ndarray, share: float) -> np.ndarray:
-    k = max(1, round(share * prob.size))
-    mask = np.zeros(prob.size, dtype=bool)
-    mask[np.argsort(-prob, kind="stable")[:k]] = True
-    return mask
 
 
 def _metrics_from_samples(y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.ndarray) -> np.ndarray:
@@ -148,7 +115,7 @@ class Audit:
 
     table: pd.DataFrame  # one row per grouping × group × metric
     groups: pd.DataFrame  # sizes per grouping × group
-    thresholds: AuditThresholds
+    thresholds: FairnessLimits
     n_rows: int
     threshold: float
 
@@ -169,7 +136,7 @@ def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataF
 
 
 def audit_predictions(
-    predictions: pd.DataFrame, threshold: float | np.ndarray, thresholds: AuditThresholds | None = None
+    predictions: pd.DataFrame, threshold: float | np.ndarray, thresholds: FairnessLimits | None = None
 ) -> Audit:
     """Audit held-out predictions.
 
@@ -177,7 +144,7 @@ def audit_predictions(
     context columns :func:`models.groups.assign_groups` reads; one row per place-year.
     ``threshold`` is the operating point: one number, or one per row (group thresholds).
     """
-    th = thresholds or AuditThresholds()
+    th = thresholds or FairnessLimits()
     rng = np.random.default_rng(th.seed)
     y = predictions["y"].to_numpy().astype(bool)
     prob = predictions["prob"].to_numpy(dtype=float)

@@ -16,11 +16,22 @@ TOP_SHARE = 0.10
 BUDGET = 20
 
 
+def top_k(n: int, share: float) -> int:
+    """How many places a list of ``share`` of ``n`` places holds (at least one)."""
+    return max(1, round(share * n))
+
+
 def _top(score: np.ndarray, k: int) -> np.ndarray:
     order = np.argsort(-score, kind="stable")
     mask = np.zeros(score.size, dtype=bool)
     mask[order[: max(k, 0)]] = True
     return mask
+
+
+def top_mask(score: np.ndarray, share: float) -> np.ndarray:
+    """The places in the top ``share`` of ``score`` (ties broken by order, stable)."""
+    score = np.asarray(score, dtype=float)
+    return _top(score, top_k(score.size, share))
 
 
 def precision_at_k(y: np.ndarray, score: np.ndarray, k: int) -> float:
@@ -83,15 +94,15 @@ def evaluate(
     """All list metrics for one fold."""
     y = np.asarray(y, dtype=int)
     prob = np.asarray(prob, dtype=float)
-    k = max(1, round(top_share * y.size))
+    k = top_k(y.size, top_share)
     both = 0 < y.sum() < y.size
     out = {
         "roc_auc": float(roc_auc_score(y, prob)) if both else float("nan"),
         "average_precision": float(average_precision_score(y, prob)) if both else float("nan"),
-        "precision_at_top10pct": precision_at_k(y, prob, k),
-        "recall_at_top10pct": recall_at_k(y, prob, k),
-        f"precision_at_{budget}": precision_at_k(y, prob, budget),
-        f"recall_at_{budget}": recall_at_k(y, prob, budget),
+        "precision_at_top": precision_at_k(y, prob, k),
+        "recall_at_top": recall_at_k(y, prob, k),
+        "precision_at_budget": precision_at_k(y, prob, budget),
+        "recall_at_budget": recall_at_k(y, prob, budget),
         "brier": float(brier_score_loss(y, np.clip(prob, 0, 1))),
         "calibration_error": expected_calibration_error(y, prob),
         "prevalence": float(y.mean()),

@@ -18,9 +18,9 @@ import pandas as pd
 from fairlearn.postprocessing import ThresholdOptimizer
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from experiments.config import ExperimentConfig
 from models.estimators import make_estimator
 from models.groups import assign_groups
+from models.spec import ExperimentSpec
 from models.train import ModelResult, f1_threshold, fit_weighted, labelled, rolling_origin_folds
 
 
@@ -67,7 +67,7 @@ def compare_mitigations(
     candidate: ModelResult,
     features: pd.DataFrame,
     places: pd.DataFrame,
-    config: ExperimentConfig,
+    config: ExperimentSpec,
     grouping: str,
 ) -> pd.DataFrame:
     """Trade-off table on the last held-out fold: unmitigated vs post-processing vs reweighing.
@@ -107,7 +107,7 @@ def compare_mitigations(
     for train, test, _year in folds:
         est = make_estimator(
             candidate.kind,
-            config.lightgbm if candidate.kind == "lightgbm" else config.logistic,
+            config.params_for(candidate.kind),
             seed=config.seed,
         )
         fit_weighted(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,18 +18,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.config import ExperimentConfig
-from features.catalog import REPO_ROOT
+from features.paths import tracking_uri
+from models.audit import GateDecision
 from models.risk_model import RiskModel
+from models.spec import ExperimentSpec
 from models.train import ModelResult
 
 CHAMPION = "champion"
-DEFAULT_DB = REPO_ROOT / "mlflow.db"
-
-
-def tracking_uri() -> str:
-    """``MLFLOW_TRACKING_URI`` or the repository's SQLite database."""
-    return os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{DEFAULT_DB}")
 
 
 def client() -> object:
@@ -74,7 +68,7 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
     return h.hexdigest()[:16]
 
 
-def build_risk_model(result: ModelResult, config: ExperimentConfig) -> RiskModel:
+def build_risk_model(result: ModelResult, config: ExperimentSpec) -> RiskModel:
     oof_prob = result.calibrator.transform(result.oof["score"].to_numpy())
     return RiskModel(
         result.estimator,
@@ -123,7 +117,7 @@ def _plots(result: ModelResult, out: Path) -> list[Path]:
         plt.close(fig)
     fm = result.fold_metrics
     fig, ax = plt.subplots(figsize=(5.5, 3.5))
-    for m in ("roc_auc", "average_precision", "precision_at_top10pct"):
+    for m in ("roc_auc", "average_precision", "precision_at_top"):
         ax.plot(fm["test_year"], fm[m], marker="o", label=m)
     ax.set_xlabel("test year (features of t, label t + 1)")
     ax.set_ylim(0, 1)
@@ -136,7 +130,7 @@ def _plots(result: ModelResult, out: Path) -> list[Path]:
 
 
 def log_experiment(
-    config: ExperimentConfig,
+    config: ExperimentSpec,
     results: dict[str, ModelResult],
     features: pd.DataFrame,
     chosen: str,
@@ -172,12 +166,7 @@ def log_experiment(
                 "n_features": len(result.features),
                 "data_fingerprint": fingerprint,
             }
-            params.update(
-                {
-                    f"hp_{k}": v
-                    for k, v in (config.lightgbm if kind == "lightgbm" else config.logistic).items()
-                }
-            )
+            params.update({f"hp_{k}": v for k, v in config.params_for(kind).items()})
             mlflow.log_params(params)
             for row in result.fold_metrics.to_dict("records"):
                 year = int(row.pop("test_year"))
@@ -242,10 +231,40 @@ class PromotionResult:
     reasons: tuple[str, ...] = ()
 
 
+def record_gate_decision(name: str, version: str, decision: GateDecision) -> None:
+    """Write the fairness gate's decision to the version's run and the model version itself.
+
+    The registry is the one source of truth for the gate: :func:`promote` reads only this record,
+    never a file in a bundle, so editing ``outputs/`` cannot change a decision.
+    """
+    mlflow_client = client()
+    mv = mlflow_client.get_model_version(name, version)
+    verdict = "allowed" if decision.allowed else "refused"
+    record = {
+        "allowed": bool(decision.allowed),
+        "summary": decision.summary,
+        "reasons": list(decision.reasons),
+    }
+    mlflow_client.log_dict(mv.run_id, record, f"gate/decision_v{version}.json")
+    mlflow_client.set_tag(mv.run_id, "fairness_gate", verdict)
+    mlflow_client.set_model_version_tag(name, version, "fairness_gate", verdict)
+    mlflow_client.set_model_version_tag(name, version, "gate_decision", json.dumps(record)[:4900])
+
+
+def stored_gate_decision(name: str, version: str) -> GateDecision | None:
+    """The decision the audit recorded for this version in the registry (None: never audited)."""
+    tags = client().get_model_version(name, version).tags
+    raw = tags.get("gate_decision")
+    if raw is None or tags.get("fairness_gate") not in ("allowed", "refused"):
+        return None
+    record = json.loads(raw)
+    allowed = tags["fairness_gate"] == "allowed" and bool(record.get("allowed"))
+    return GateDecision(allowed, tuple(record.get("reasons", ())), str(record.get("summary", "")))
+
+
 def promote(
     name: str,
     version: str,
-    decision: object,
     *,
     force: bool = False,
     reason: str | None = None,
@@ -253,32 +272,23 @@ def promote(
 ) -> PromotionResult:
     """The only way a model becomes ``champion``.
 
-    ``decision`` is the fairness gate's :class:`models.audit.GateDecision`. A refused model is
-    not promoted unless ``force`` is given *with* a written ``reason``; both the refusal and an
-    override are recorded on the model's run and version in MLflow.
+    The gate's decision is the one recorded in the registry by :func:`record_gate_decision`. A
+    refused (or never audited) version is not promoted unless ``force`` is given *with* a written
+    ``reason``; the override is recorded on the model's run and version in MLflow.
     """
+    if force and not (reason and reason.strip()):
+        raise ValueError("a forced promotion needs a written reason (it is recorded in MLflow)")
     mlflow_client = client()
     mv = mlflow_client.get_model_version(name, version)
+    decision = stored_gate_decision(name, version) or GateDecision(
+        False, ("this version has no recorded fairness audit",), "not audited"
+    )
     allowed = bool(decision.allowed)
-    record = {
-        "model": name,
-        "version": version,
-        "gate_allowed": allowed,
-        "summary": decision.summary,
-        "reasons": list(decision.reasons),
-        "forced": bool(force and not allowed),
-        "override_reason": reason,
-        "actor": actor,
-    }
-    if force and not allowed and not (reason and reason.strip()):
-        raise ValueError("a forced promotion needs a written reason (it is recorded in MLflow)")
-    mlflow_client.log_dict(mv.run_id, record, f"promotion/gate_v{version}.json")
-    mlflow_client.set_tag(mv.run_id, "fairness_gate", "allowed" if allowed else "refused")
-    mlflow_client.set_model_version_tag(name, version, "fairness_gate", "allowed" if allowed else "refused")
-    mlflow_client.set_model_version_tag(name, version, "gate_summary", decision.summary[:4000])
     if allowed or force:
         mlflow_client.set_registered_model_alias(name, CHAMPION, version)
         if not allowed:
+            record = {"model": name, "version": version, "override_reason": reason, "actor": actor}
+            mlflow_client.log_dict(mv.run_id, record, f"promotion/override_v{version}.json")
             mlflow_client.set_model_version_tag(name, version, "override", "true")
             mlflow_client.set_model_version_tag(name, version, "override_reason", reason or "")
             mlflow_client.set_model_version_tag(name, version, "override_by", actor or "unknown")

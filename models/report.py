@@ -151,9 +151,9 @@ def render_report(
         "model",
         "roc_auc",
         "average_precision",
-        "precision_at_top10pct",
-        "recall_at_top10pct",
-        "precision_at_20",
+        "precision_at_top",
+        "recall_at_top",
+        "precision_at_budget",
         "brier",
         "calibration_error",
     ]

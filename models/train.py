@@ -22,10 +22,10 @@ import pandas as pd
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 
-from experiments.config import ExperimentConfig
 from features.indicators import feature_names
 from models.estimators import make_estimator
 from models.metrics import evaluate
+from models.spec import ExperimentSpec
 
 
 def model_features(kind: str, target: str, level: str) -> list[str]:
@@ -141,7 +141,7 @@ def fit_weighted(est: object, X: pd.DataFrame, y: pd.Series, groups: pd.Series |
 def cross_validate(
     kind: str,
     features: pd.DataFrame,
-    config: ExperimentConfig,
+    config: ExperimentSpec,
     planted: dict[int, set[str]] | None = None,
     weight_groups: pd.Series | None = None,
 ) -> ModelResult:
@@ -152,7 +152,7 @@ def cross_validate(
     data = labelled(features)
     groups = weight_groups.loc[data.index] if weight_groups is not None else None
     cols = model_features(kind, config.target, config.level)
-    params = config.lightgbm if kind == "lightgbm" else config.logistic
+    params = config.params_for(kind)
     rows, preds = [], []
     for train, test, year in rolling_origin_folds(data["school_year"], config.test_years):
         est = make_estimator(kind, params, seed=config.seed)
@@ -178,7 +178,7 @@ def cross_validate(
 def fit_candidate(
     result: ModelResult,
     features: pd.DataFrame,
-    config: ExperimentConfig,
+    config: ExperimentSpec,
     planted: dict[int, set[str]] | None = None,
     weight_groups: pd.Series | None = None,
 ) -> ModelResult:
@@ -198,9 +198,7 @@ def fit_candidate(
         )
         rows.append({"test_year": int(year), **m})
     data = labelled(features)
-    est = make_estimator(
-        result.kind, config.lightgbm if result.kind == "lightgbm" else config.logistic, seed=config.seed
-    )
+    est = make_estimator(result.kind, config.params_for(result.kind), seed=config.seed)
     fit_weighted(
         est,
         data[result.features],
@@ -219,14 +217,14 @@ def fit_candidate(
     )
 
 
-def select_candidate(results: dict[str, ModelResult], config: ExperimentConfig) -> str:
+def select_candidate(results: dict[str, ModelResult], config: ExperimentSpec) -> str:
     """The competing model with the best mean held-out ``selection_metric`` (ties: first)."""
     scores = {k: results[k].mean_metrics[config.selection_metric] for k in config.candidates}
     return max(config.candidates, key=lambda k: scores[k])
 
 
 def train_experiment(
-    features: pd.DataFrame, config: ExperimentConfig, planted: dict[int, set[str]] | None = None
+    features: pd.DataFrame, config: ExperimentSpec, planted: dict[int, set[str]] | None = None
 ) -> tuple[dict[str, ModelResult], str]:
     """Baselines and competing models on the same folds; the selected candidate comes back
     fitted and calibrated. Returns ``(results per kind, selected kind)``."""
@@ -239,7 +237,7 @@ def train_experiment(
 
 def train_reweighed_candidate(
     features: pd.DataFrame,
-    config: ExperimentConfig,
+    config: ExperimentSpec,
     kind: str,
     weight_groups: pd.Series,
     planted: dict[int, set[str]] | None = None,

@@ -3,7 +3,6 @@ real pipeline run (SQLite MLflow store and bundles in a temporary folder) for ap
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -40,7 +39,7 @@ def sources(generated: Path):
 
 @pytest.fixture(scope="session")
 def built(sources):
-    from experiments.runner import build_features
+    from features.pipeline import build_features
 
     return build_features(sources)
 
@@ -49,14 +48,37 @@ PIPELINE_EXPERIMENTS = ("under_advice_gemeente", "under_advice_school", "dropout
 
 
 @pytest.fixture(scope="session")
-def pipeline_run(generated: Path, tmp_path_factory: pytest.TempPathFactory):
-    """A real run of the main job on the generated data, into a temporary MLflow store."""
+def pipeline_result(generated: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A real run of the main job on the generated data, into a temporary MLflow store.
+
+    The environment is changed only while the run lasts; tests that read the store or the
+    bundles ask for :func:`pipeline_run`, which points the environment there for one test.
+    """
     from experiments.config import load_configs
     from experiments.runner import run_all
 
     root = tmp_path_factory.mktemp("pipeline")
-    os.environ["MLFLOW_TRACKING_URI"] = f"sqlite:///{root / 'mlflow.db'}"
-    os.environ["KANSENRADAR_OUTPUT_DIR"] = str(root / "outputs")
+    env = {
+        "MLFLOW_TRACKING_URI": f"sqlite:///{root / 'mlflow.db'}",
+        "KANSENRADAR_OUTPUT_DIR": str(root / "outputs"),
+    }
     configs = [c for c in load_configs() if c.name in PIPELINE_EXPERIMENTS]
-    outcomes = run_all(generated, configs=configs)
-    return {"root": root, "outputs": root / "outputs", "outcomes": outcomes, "data_dir": generated}
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in env.items():
+            mp.setenv(key, value)
+        outcomes = run_all(generated, configs=configs)
+    return {
+        "root": root,
+        "outputs": root / "outputs",
+        "outcomes": outcomes,
+        "data_dir": generated,
+        "env": env,
+    }
+
+
+@pytest.fixture()
+def pipeline_run(pipeline_result: dict, monkeypatch: pytest.MonkeyPatch) -> dict:
+    """The session's pipeline run, with the environment pointing at its store for this test."""
+    for key, value in pipeline_result["env"].items():
+        monkeypatch.setenv(key, value)
+    return pipeline_result

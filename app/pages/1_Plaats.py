@@ -32,8 +32,8 @@ place = st.selectbox(
     t("place", lang), visible["place_id"], index=index, format_func=lambda p: f"{names[p]} ({p})", key="place"
 )
 row = visible.set_index("place_id").loc[place]
-feats = ui.table(str(b.path), "features_latest.parquet").set_index("place_id")
-contrib = ui.table(str(b.path), "contributions.parquet").set_index("place_id")
+feats = ui.table(str(b.path), "features_latest").set_index("place_id")
+contrib = ui.table(str(b.path), "contributions").set_index("place_id")
 
 c1, c2, c3 = st.columns(3)
 c1.metric(t("risk", lang) + f" {format_school_year(int(row['target_year']))}", f"{row['risk']:.0%}")
@@ -68,10 +68,10 @@ st.plotly_chart(fig, width="stretch", key="contrib")
 # for a gemeente: what the school-level champion sees in its schools, pupil-weighted
 if level == "gemeente":
     school_level = "school"
-    sb = ui.bundle(target, school_level, ui.champion(ui.config_for(target, school_level).registered_name))
+    sb = ui.bundle(target, school_level, ui.champion(ui.registered_name(target, school_level)))
     if sb is not None:
-        s_scores = ui.table(str(sb.path), "scores.parquet")
-        s_contrib = ui.table(str(sb.path), "contributions.parquet")
+        s_scores = ui.table(str(sb.path), "scores")
+        s_contrib = ui.table(str(sb.path), "contributions")
         inside = s_scores["gemeente_code"].to_numpy() == place
         if inside.sum() >= 2:
             agg = aggregate_contributions(

@@ -17,19 +17,19 @@ b = ui.load_bundle(target, level)
 if b is None:
     st.stop()
 meta = b.meta
-(st.success if meta["gate_allowed"] else st.error)(
-    f"{t('gate', lang)}: {meta['gate_summary']} — {meta['name']} v{meta['version']}"
+(st.success if meta.gate_allowed else st.error)(
+    f"{t('gate', lang)}: {meta.gate_summary} — {meta.name} v{meta.version}"
     + (
-        f" ({'mitigatie' if lang == 'nl' else 'mitigation'}: {meta['mitigation']})"
-        if meta.get("mitigation", "none") != "none"
+        f" ({'mitigatie' if lang == 'nl' else 'mitigation'}: {meta.mitigation})"
+        if meta.mitigation != "none"
         else ""
     )
 )
-for reason in meta["gate_reasons"]:
+for reason in meta.gate_reasons:
     st.write("• " + reason)
 
-audit = ui.table(str(b.path), "audit.parquet")
-sizes = ui.table(str(b.path), "audit_groups.parquet")
+audit = ui.table(str(b.path), "audit")
+sizes = ui.table(str(b.path), "audit_groups")
 groupings = list(dict.fromkeys(sizes["grouping"]))
 grouping = st.selectbox(
     t("grouping", lang), groupings, key="grouping", format_func=lambda g: grouping_label(g, lang)
@@ -96,13 +96,12 @@ else:
     st.dataframe(calib.round(3), key="calibration")
 
 st.subheader("Mitigatie" if lang == "nl" else "Mitigation")
-st.dataframe(ui.table(str(b.path), "mitigation.csv").round(3), hide_index=True, key="mitigation")
-report = (b.path / "report.html").read_text(encoding="utf-8")
+st.dataframe(ui.table(str(b.path), "mitigation").round(3), hide_index=True, key="mitigation")
+report = b.report_path.read_text(encoding="utf-8")
 st.download_button(
     t("report_link", lang),
     report,
-    file_name=f"{meta['name']}-v{meta['version']}-audit.html",
+    file_name=f"{meta.name}-v{meta.version}-audit.html",
     mime="text/html",
     key="report",
 )
-st.caption(str(b.path / "report.html"))

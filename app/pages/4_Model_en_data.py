@@ -25,10 +25,10 @@ if b is not None:
         f"{'mitigatie' if lang == 'nl' else 'mitigation'}: {m.get('mitigation', 'none')}"
     )
     st.subheader("Model vs baselines (held-out years)")
-    comp = ui.table(str(b.path), "comparison.csv").rename(columns={"Unnamed: 0": "model"})
+    comp = ui.table(str(b.path), "comparison")
     st.dataframe(comp.round(3), hide_index=True, key="comparison")
     st.subheader("Per jaar" if lang == "nl" else "Per year")
-    st.dataframe(ui.table(str(b.path), "fold_metrics.csv").round(3), hide_index=True, key="folds")
+    st.dataframe(ui.table(str(b.path), "fold_metrics").round(3), hide_index=True, key="folds")
 
 st.subheader("Data")
 st.markdown(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from features.advice import ADVICE_LEVELS, TEACHER_MATRIX_CODE, TEST_MATRIX_CODE
 from features.panel import population_weighted
+from features.paths import SKELETON_DIR
 from features.sources import (
     harmonise_gemeente,
     read_achterstandsscores,
@@ -34,7 +35,6 @@ from features.synthetic.parameters import (
 )
 from features.years import is_doorstroomtoets_regime
 
-SKELETON_DIR = Path(__file__).resolve().parents[2] / "data" / "skeleton"
 N_LEVELS = len(ADVICE_LEVELS)
 
 

@@ -112,7 +112,7 @@ def test_overview_without_an_approved_model_shows_data_and_the_refusal(
         gate_summary="1 of 111 gated comparisons lie beyond the configured limits",
         gate_reasons=["Urbanity = 'landelijk': recall measured 0.30 vs 'stedelijk'"],
     )
-    (refused / "meta.json").write_text(json.dumps(meta))
+    (refused / "meta.json").write_text(json.dumps(meta))  # a refused version's display cache
     import mlflow
 
     from models.registry import tracking_uri

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from app.serving import start_server, stop_server
+from models.bundle import read_bundle
 
 
 def free_port() -> int:
@@ -35,10 +36,11 @@ def post(port: int, payload: dict) -> tuple[int, dict]:
 @pytest.mark.slow
 def test_rest_server_scores_feature_rows_and_rejects_malformed_input(pipeline_run) -> None:
     outcome = next(o for o in pipeline_run["outcomes"] if o.promoted)
-    meta = json.loads((outcome.bundle / "meta.json").read_text())
-    rows = pd.read_parquet(outcome.bundle / "features_latest.parquet")[meta["features"]].head(4)
+    bundle = read_bundle(outcome.bundle)
+    features = bundle.meta.features
+    rows = bundle.table("features_latest")[features].head(4)
     port = free_port()
-    proc = start_server(meta["name"], port)
+    proc = start_server(bundle.meta.name, port)
     try:
         status, body = post(port, {"dataframe_split": json.loads(rows.to_json(orient="split", index=False))})
         assert status == 200
@@ -48,9 +50,7 @@ def test_rest_server_scores_feature_rows_and_rejects_malformed_input(pipeline_ru
         assert (preds["risk_low"] <= preds["risk"]).all()
         status, body = post(port, {"dataframe_split": {"columns": ["not_a_feature"], "data": [[1.0]]}})
         assert 400 <= status < 500 and "schema" in body["message"].lower()
-        status, _ = post(
-            port, {"dataframe_split": {"columns": meta["features"], "data": [["x"] * len(meta["features"])]}}
-        )
+        status, _ = post(port, {"dataframe_split": {"columns": features, "data": [["x"] * len(features)]}})
         assert 400 <= status < 500
     finally:
         stop_server(proc)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
 from experiments.config import load_configs
 from experiments.runner import run_all
+from models.bundle import TABLES, read_bundle
 
 
 def test_main_job_writes_bundles_and_sets_champions_only_through_the_gate(pipeline_run) -> None:
@@ -17,22 +16,17 @@ def test_main_job_writes_bundles_and_sets_champions_only_through_the_gate(pipeli
 
     client = mlflow.MlflowClient(tracking_uri=tracking_uri(), registry_uri=tracking_uri())
     for outcome in pipeline_run["outcomes"]:
-        meta = json.loads((outcome.bundle / "meta.json").read_text())
-        assert meta["promoted"] == meta["gate_allowed"]  # no override in the main job
-        for name in (
-            "scores.parquet",
-            "contributions.parquet",
-            "history.parquet",
-            "audit.parquet",
-            "report.html",
-            "comparison.csv",
-        ):
-            assert (outcome.bundle / name).is_file(), name
-        versions = client.search_model_versions(f"name='{meta['name']}'")
+        bundle = read_bundle(outcome.bundle)
+        meta = bundle.meta
+        assert meta.promoted == meta.gate_allowed  # no override in the main job
+        assert bundle.report_path.is_file()
+        for name in TABLES:
+            assert not bundle.table(name).empty or name == "audit", name
+        versions = client.search_model_versions(f"name='{meta.name}'")
         gates = {v.version: v.tags.get("fairness_gate") for v in versions}
         assert set(gates.values()) <= {"allowed", "refused"}
         if outcome.promoted:
-            champ = client.get_model_version_by_alias(meta["name"], "champion")
+            champ = client.get_model_version_by_alias(meta.name, "champion")
             assert gates[champ.version] == "allowed"
 
 
@@ -56,7 +50,7 @@ def test_report_reads_as_a_model_card(pipeline_run) -> None:
 def test_candidate_is_compared_with_every_baseline_on_the_same_folds(pipeline_run) -> None:
     comp = pipeline_run["outcomes"][0].comparison
     assert {"persistence", "context_only", "logistic", "lightgbm"} <= set(comp.index)
-    chosen = json.loads((pipeline_run["outcomes"][0].bundle / "meta.json").read_text())["model_kind"]
+    chosen = read_bundle(pipeline_run["outcomes"][0].bundle).meta.model_kind
     assert (
         comp.loc[chosen, "average_precision"] == comp.loc[["logistic", "lightgbm"], "average_precision"].max()
     )

@@ -8,7 +8,6 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from models.audit import (
-    AuditThresholds,
     _metrics_from_samples,
     audit_predictions,
     bootstrap_group,
@@ -16,8 +15,9 @@ from models.audit import (
     metric_frame,
 )
 from models.groups import assign_groups, reweighing_weights
+from models.spec import FairnessLimits
 
-TH = AuditThresholds(n_boot=400, gated_groupings=("urbanity", "migration", "income"))
+TH = FairnessLimits(n_boot=400, gated_groupings=("urbanity", "migration", "income"))
 
 
 def places(n: int = 3000, seed: int = 0) -> pd.DataFrame:
@@ -95,7 +95,7 @@ def test_small_groups_are_reported_not_audited() -> None:
     p["y"], p["prob"] = 0, 0.1
     p.loc[:3, "province"] = "Zeeland"
     audit = audit_predictions(
-        p.assign(y=np.arange(len(p)) % 5 == 0), 0.5, AuditThresholds(n_boot=50, min_group_size=15)
+        p.assign(y=np.arange(len(p)) % 5 == 0), 0.5, FairnessLimits(n_boot=50, min_group_size=15)
     )
     zeeland = audit.groups[(audit.groups["grouping"] == "province") & (audit.groups["group"] == "Zeeland")]
     assert not zeeland["audited"].iloc[0]

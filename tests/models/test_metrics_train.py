@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from experiments.config import ExperimentConfig, load_configs
+from experiments.config import load_configs
 from models.estimators import PersistenceBaseline
 from models.metrics import (
     expected_calibration_error,
@@ -14,6 +14,7 @@ from models.metrics import (
     precision_at_k,
     recall_at_k,
 )
+from models.spec import ExperimentSpec
 from models.train import (
     Calibrator,
     f1_threshold,
@@ -92,7 +93,7 @@ def test_recall_parity_thresholds_equalise_recall_between_groups() -> None:
 def test_candidate_and_baselines_share_folds_and_are_deterministic(built) -> None:
     _, feats = built[("dropout", "gemeente")]
     config = next(c for c in load_configs() if c.name == "dropout_gemeente")
-    config = ExperimentConfig(**{**config.__dict__, "test_years": (2021, 2022)})
+    config = ExperimentSpec(**{**config.__dict__, "test_years": (2021, 2022)})
     first, chosen = train_experiment(feats, config)
     second, chosen_again = train_experiment(feats, config)
     years = {k: tuple(r.fold_metrics["test_year"]) for k, r in first.items()}

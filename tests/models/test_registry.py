@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from experiments.config import ExperimentConfig, load_configs
+from experiments.config import load_configs
 from models.audit import GateDecision
 from models.registry import (
     CHAMPION,
@@ -15,8 +15,11 @@ from models.registry import (
     load_champion,
     log_experiment,
     promote,
+    record_gate_decision,
+    stored_gate_decision,
     tracking_uri,
 )
+from models.spec import ExperimentSpec
 from models.train import train_experiment
 
 ALLOW = GateDecision(True, (), "all within limits")
@@ -35,7 +38,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def trained(built):
     _, feats = built[("dropout", "gemeente")]
     config = next(c for c in load_configs() if c.name == "dropout_gemeente")
-    config = ExperimentConfig(
+    config = ExperimentSpec(
         **{
             **config.__dict__,
             "test_years": (2021, 2022, 2023),
@@ -53,7 +56,8 @@ def test_logged_model_loads_by_champion_alias_and_scores_the_same(store: Path, t
     config, results, chosen, feats = trained
     logged = log_experiment(config, results, feats, chosen)
     assert (store / "mlflow.db").is_file()
-    result = promote(logged.name, logged.version, ALLOW)
+    record_gate_decision(logged.name, logged.version, ALLOW)
+    result = promote(logged.name, logged.version)
     assert result.promoted and champion_version(logged.name) == logged.version
     model, facts = load_champion(logged.name)
     assert facts["version"] == logged.version and facts["run_id"] == logged.run_id
@@ -71,17 +75,22 @@ def test_gate_refusal_is_recorded_and_an_override_needs_a_reason(store: Path, tr
 
     config, results, chosen, feats = trained
     first = log_experiment(config, results, feats, chosen)
-    promote(first.name, first.version, ALLOW)
+    record_gate_decision(first.name, first.version, ALLOW)
+    promote(first.name, first.version)
     second = log_experiment(config, results, feats, chosen)
-    refused = promote(second.name, second.version, REFUSE)
+    unaudited = promote(second.name, second.version)
+    assert not unaudited.promoted and "not audited" in unaudited.message
+    record_gate_decision(second.name, second.version, REFUSE)
+    assert stored_gate_decision(second.name, second.version) == REFUSE
+    refused = promote(second.name, second.version)
     assert not refused.promoted and champion_version(second.name) == first.version
     client = mlflow.MlflowClient(tracking_uri=tracking_uri(), registry_uri=tracking_uri())
     assert client.get_model_version(second.name, second.version).tags["fairness_gate"] == "refused"
     assert client.get_run(second.run_id).data.tags["fairness_gate"] == "refused"
     with pytest.raises(ValueError, match="reason"):
-        promote(second.name, second.version, REFUSE, force=True)
+        promote(second.name, second.version, force=True, reason="   ")
     forced = promote(
-        second.name, second.version, REFUSE, force=True, reason="reviewed by the audit board", actor="test"
+        second.name, second.version, force=True, reason="reviewed by the audit board", actor="test"
     )
     assert forced.promoted and forced.forced
     tags = client.get_model_version(second.name, second.version).tags

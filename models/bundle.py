@@ -1,0 +1,190 @@
+"""The scoring bundle: everything one registered model version shows, written once, read everywhere.
+
+The main job writes one bundle per registered model version (``<output root>/<name>/v<version>/``):
+the tables the app, the CLI and serving show (scores, contributions, history, audit, evaluation),
+the HTML model card and a typed :class:`BundleMeta`. Interfaces only *read* bundles — they never
+train or recompute explanations — and only through this module, so the file layout is known in
+one place. Tables are Parquet (types survive, no index columns to patch).
+
+The bundle is a cache for display, not a source of truth: whether a version may be champion is
+decided by the fairness gate and recorded in the MLflow registry (:mod:`models.registry`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from features.suppression import suppress_small_cells
+from models.scoring import suppressed_scores
+
+BUNDLE_FORMAT = 2  # bump when the layout changes; older bundles are refused with a clear message
+META_FILE = "meta.json"
+REPORT_FILE = "report.html"
+TABLES = (
+    "scores",
+    "contributions",
+    "features_latest",
+    "history",
+    "audit",
+    "audit_groups",
+    "mitigation",
+    "comparison",
+    "fold_metrics",
+)
+
+
+class BundleError(RuntimeError):
+    """A bundle on disk that this version of kansenradar cannot read."""
+
+
+@dataclass(frozen=True)
+class BundleMeta:
+    """What a bundle is: which model version, which data, what the gate said when it was written."""
+
+    name: str
+    version: str
+    run_id: str
+    target: str
+    level: str
+    feature_year: int
+    model_kind: str
+    threshold: float
+    calibration: str
+    features: list[str]
+    mitigation: str
+    gate_allowed: bool
+    gate_summary: str
+    gate_reasons: list[str]
+    promoted: bool
+    promotion_message: str
+    data_name: str  # the data folder's name only, never a server path
+    seconds: dict[str, float] = field(default_factory=dict)
+    bundle_format: int = BUNDLE_FORMAT
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, default=str)
+
+    @classmethod
+    def from_json(cls, text: str, where: Path) -> BundleMeta:
+        raw = json.loads(text)
+        if raw.get("bundle_format") != BUNDLE_FORMAT:
+            raise BundleError(
+                f"{where} was written by an older kansenradar (bundle format "
+                f"{raw.get('bundle_format', 1)}, this version reads {BUNDLE_FORMAT}): "
+                "rerun `kansenradar run`"
+            )
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One model version's outputs on disk."""
+
+    path: Path
+    meta: BundleMeta
+
+    @property
+    def name(self) -> str:
+        return self.meta.name
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.version)
+
+    @property
+    def report_path(self) -> Path:
+        return self.path / REPORT_FILE
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One of :data:`TABLES`, as written (internal: not yet suppressed for display)."""
+        if name not in TABLES:
+            raise KeyError(f"unknown bundle table {name!r}; known: {', '.join(TABLES)}")
+        return pd.read_parquet(self.path / f"{name}.parquet")
+
+    def scores(self, group_column: str | None = None) -> pd.DataFrame:
+        """Suppressed scores for display and export."""
+        return suppressed_scores(self.table("scores"), group_column=group_column)
+
+    def history(self) -> pd.DataFrame:
+        """Suppressed rate history in percent (years resting on too few pupils hidden)."""
+        h = self.table("history").copy()
+        for col in ("rate", "shrunk_rate", "rate_lower", "rate_upper"):
+            h[col] = h[col] * 100
+        return suppress_small_cells(
+            h,
+            ["rate", "shrunk_rate", "rate_lower", "rate_upper", "elevated"],
+            event_count_columns=["n_events"],
+        )
+
+
+def bundle_dir(root: Path, name: str, version: str) -> Path:
+    return root / name / f"v{version}"
+
+
+def write_bundle(root: Path, meta: BundleMeta, tables: dict[str, pd.DataFrame], report_html: str) -> Path:
+    """Write a complete bundle; the meta file goes last, so a bundle with meta is whole."""
+    missing = set(TABLES) - set(tables)
+    if missing:
+        raise ValueError(f"bundle tables missing: {', '.join(sorted(missing))}")
+    path = bundle_dir(root, meta.name, meta.version)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / REPORT_FILE).write_text(report_html, encoding="utf-8")
+    for name in TABLES:
+        tables[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
+    (path / META_FILE).write_text(meta.to_json(), encoding="utf-8")
+    return path
+
+
+def read_bundle(path: Path) -> Bundle:
+    """The bundle at ``path`` (``BundleError`` for an unreadable or outdated one)."""
+    meta_file = path / META_FILE
+    try:
+        return Bundle(path, BundleMeta.from_json(meta_file.read_text(encoding="utf-8"), path))
+    except (OSError, ValueError, TypeError) as exc:
+        raise BundleError(f"{path}: unreadable bundle ({exc}); rerun `kansenradar run`") from None
+
+
+def bundle_versions(root: Path, name: str) -> list[Path]:
+    """Bundle folders of one registered model, oldest version first."""
+    folder = root / name
+    if not folder.is_dir():
+        return []
+    return sorted(
+        (p for p in folder.iterdir() if (p / META_FILE).is_file() and p.name[1:].isdigit()),
+        key=lambda p: int(p.name[1:]),
+    )
+
+
+def find_bundle(root: Path, name: str, champion: str | None = None) -> Bundle | None:
+    """The champion version's bundle (as the registry says), else the newest promoted one."""
+    versions = bundle_versions(root, name)
+    if champion is not None:
+        chosen = next((p for p in versions if p.name == f"v{champion}"), None)
+        if chosen is not None:
+            return read_bundle(chosen)
+    promoted = [b for b in map(read_bundle, versions) if b.meta.promoted]
+    return promoted[-1] if promoted else None
+
+
+def newest_bundle(root: Path, name: str) -> Bundle | None:
+    """The newest version's bundle whatever the gate said — for its *data* (history) only."""
+    versions = bundle_versions(root, name)
+    return read_bundle(versions[-1]) if versions else None
+
+
+def latest_refusal(root: Path, name: str) -> BundleMeta | None:
+    """Meta of the newest version if it was not promoted (to explain a missing champion)."""
+    newest = newest_bundle(root, name)
+    return None if newest is None or newest.meta.promoted else newest.meta
+
+
+def record_promotion(bundle: Bundle) -> Bundle:
+    """Mark a bundle as promoted after the registry promoted its version (display cache only)."""
+    meta = BundleMeta(**{**asdict(bundle.meta), "promoted": True})
+    (bundle.path / META_FILE).write_text(meta.to_json(), encoding="utf-8")
+    return Bundle(bundle.path, meta)
