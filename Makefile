@@ -25,7 +25,7 @@ run: pipeline
 
 test: $(STAMP)
 	-@$(MAKE) --no-print-directory browser-deps
-	$(BIN)/ruff check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

@@ -66,7 +66,11 @@ CONTEXT_COLUMNS = (
 
 
 def rate(events: pd.Series | np.ndarray, pupils: pd.Series | np.ndarray) -> pd.Series:
-    """The one rate: summed events / summed pupils; NaN where there are no pupils."""
+    """The one rate: summed events / summed pupils; NaN where there are no pupils.
+
+    >>> rate([3, 0, 2], [12, 0, 8]).round(3).tolist()
+    [0.25, nan, 0.25]
+    """
     pupils = pd.Series(pupils, dtype=float)
     return pd.Series(events, dtype=float, index=pupils.index) / pupils.where(pupils > 0)
 

@@ -53,7 +53,19 @@ def shrink(panel: pd.DataFrame, interval: float = INTERVAL) -> pd.DataFrame:
     """Posterior mean and interval of each place-year's rate (prior fitted per year).
 
     Returns columns ``rate``, ``shrunk_rate``, ``rate_lower``, ``rate_upper``,
-    ``national_rate`` aligned with ``panel``.
+    ``national_rate`` aligned with ``panel``. A small place is pulled harder toward the
+    national rate than a large place with the same observed rate, and its interval is wider:
+
+    >>> panel = pd.DataFrame({"school_year": 2023, "n_events": [4, 40, 10, 10, 12, 8],
+    ...                       "n_pupils": [10, 100, 100, 100, 100, 100]})
+    >>> out = shrink(panel)
+    >>> bool(out.loc[0, "shrunk_rate"] < out.loc[1, "shrunk_rate"])  # both observe 40 %
+    True
+    >>> bool((out.loc[0, "rate_upper"] - out.loc[0, "rate_lower"])
+    ...      > (out.loc[1, "rate_upper"] - out.loc[1, "rate_lower"]))
+    True
+    >>> round(float(out.loc[0, "national_rate"]), 3)  # summed events over summed pupils
+    0.165
     """
     out = pd.DataFrame(index=panel.index)
     out["rate"] = rate(panel["n_events"], panel["n_pupils"]).to_numpy()

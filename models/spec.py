@@ -89,6 +89,25 @@ def _check_options(source: str, key: str, values: tuple[str, ...], allowed: tupl
             raise ConfigError(source, key, f"unknown option {v!r}; expected one of {', '.join(allowed)}")
 
 
+# the hyper-parameters each competing model kind accepts (models/estimators.py builds them)
+HYPERPARAMETERS = {
+    "logistic": ("C",),
+    "lightgbm": (
+        "n_estimators",
+        "learning_rate",
+        "num_leaves",
+        "max_depth",
+        "min_child_samples",
+        "subsample",
+        "subsample_freq",
+        "colsample_bytree",
+        "reg_lambda",
+        "reg_alpha",
+        "min_split_gain",
+    ),
+}
+
+
 def _check_share(source: str, key: str, value: float) -> None:
     if not 0 < value < 1:
         raise ConfigError(source, key, f"{value!r} must lie strictly between 0 and 1")
@@ -111,6 +130,12 @@ def experiment_spec(raw: dict[str, Any], source: str = "<experiment>") -> Experi
     _check_options(source, "baselines", spec.baselines, MODEL_KINDS)
     _check_options(source, "selection_metric", (spec.selection_metric,), SELECTION_METRICS)
     _check_share(source, "top_share", spec.top_share)
+    for kind, allowed in HYPERPARAMETERS.items():
+        for key in spec.params_for(kind):
+            if key not in allowed:
+                raise ConfigError(
+                    source, f"{kind}.{key}", f"unknown hyper-parameter; allowed: {', '.join(allowed)}"
+                )
     if not spec.candidates:
         raise ConfigError(source, "candidates", "at least one candidate model is needed")
     if spec.budget < 1:

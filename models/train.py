@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from features.indicators import feature_names
 from models.estimators import make_estimator
 from models.metrics import evaluate
-from models.spec import ExperimentSpec
+from models.spec import CALIBRATION_METHODS, ExperimentSpec
 
 
 def model_features(kind: str, target: str, level: str) -> list[str]:
@@ -51,6 +51,8 @@ class Calibrator:
     """Isotonic or Platt mapping of raw scores to probabilities (chosen on held-out years)."""
 
     def __init__(self, method: str):
+        if method not in CALIBRATION_METHODS:
+            raise ValueError(f"unknown calibration method {method!r}; expected one of {CALIBRATION_METHODS}")
         self.method = method
 
     def fit(self, score: np.ndarray, y: np.ndarray) -> Calibrator:
@@ -80,7 +82,7 @@ def choose_calibrator(oof: pd.DataFrame) -> tuple[Calibrator, dict[str, float]]:
     last = oof["school_year"].max()
     early, late = oof[oof["school_year"] < last], oof[oof["school_year"] == last]
     briers = {}
-    for method in ("isotonic", "platt"):
+    for method in CALIBRATION_METHODS:
         if early["y"].nunique() < 2:
             briers[method] = np.inf
             continue

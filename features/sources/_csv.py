@@ -1,6 +1,6 @@
 """The one way kansenradar opens a published CSV: strict, located errors, never modifies input.
 
-DUO and CBS files share traps (see ``../shared/FORMATS.md``): ``;`` separators, cp1252/latin-1
+DUO and CBS files share traps (see ``docs/FORMATS.md``): ``;`` separators, cp1252/latin-1
 or UTF-8 (sometimes with BOM), decimal commas, doubled quotes, ``<5`` for suppressed counts,
 numbers with varying padding. Everything here raises :class:`~features.errors.DataError` with
 file, row and column instead of letting pandas guess silently.

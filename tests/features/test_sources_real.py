@@ -1,19 +1,38 @@
-"""Readers against the real published samples in ../shared/data (facts from the MANIFEST)."""
+"""Readers against the real published files (facts from shared/data/MANIFEST.md); they run on the
+byte-identical copies in data/skeleton/ in a fresh clone."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from features import sources as src
+from tests.conftest import SHARED_DATA, SKELETON
 
-pytestmark = pytest.mark.usefixtures("shared_data")
+
+@pytest.fixture(scope="module")
+def real() -> Callable[[str], Path]:
+    """A real published file by its path under ``shared/data``: the byte-identical copy in
+    ``data/skeleton/`` when the repository holds one (so these tests run in a fresh clone),
+    else the shared sample; skipped only when neither exists."""
+
+    def locate(relative: str) -> Path:
+        copy = SKELETON / Path(relative).name
+        if copy.is_file():
+            return copy
+        shared = SHARED_DATA / relative
+        if not shared.is_file():
+            pytest.skip(f"{relative} is neither in data/skeleton nor in ../shared/data")
+        return shared
+
+    return locate
 
 
-def test_eindscores_wide_reads_all_schools_and_a_known_school(shared_data: Path) -> None:
-    frame = src.read_eindscores_wide(shared_data / "ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv")
+def test_eindscores_wide_reads_all_schools_and_a_known_school(real: Callable[[str], Path]) -> None:
+    frame = src.read_eindscores_wide(real("ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv"))
     assert len(frame) == 6579
     assert (frame["school_type"] == "Bo").sum() == 6300
     assert (frame["school_type"] == "Sbo").sum() == 279
@@ -26,27 +45,27 @@ def test_eindscores_wide_reads_all_schools_and_a_known_school(shared_data: Path)
     assert frame["gemeente_code"].nunique() == 380
 
 
-def test_gemeente_codes_harmonise_to_the_2023_map(shared_data: Path) -> None:
-    eind = src.read_eindscores_wide(shared_data / "ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv")
-    history = src.read_gemeente_history(shared_data / "kansenkaart/gemeenten_corop_1981.xlsx")
-    props, _ = src.read_gemeente_geojson(shared_data / "stdekker_maps/gemeenten.json")
+def test_gemeente_codes_harmonise_to_the_2023_map(real: Callable[[str], Path]) -> None:
+    eind = src.read_eindscores_wide(real("ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv"))
+    history = src.read_gemeente_history(real("kansenkaart/gemeenten_corop_1981.xlsx"))
+    props, _ = src.read_gemeente_geojson(real("stdekker_maps/gemeenten.json"))
     harmonised = src.harmonise_gemeente(eind["gemeente_code"], history, 2018)
     assert harmonised.nunique() == 342
     assert set(harmonised) <= set(props["gemeente_code"])
-    kern = src.read_gemeente_kerncijfers(shared_data / "nlstat/nl_data.json")
+    kern = src.read_gemeente_kerncijfers(real("nlstat/nl_data.json"))
     assert len(kern) == 352
     assert src.harmonise_gemeente(kern["gemeente_code"], history, 2021).nunique() == 342
 
 
-def test_gemeente_history_is_year_specific_because_codes_were_reused(shared_data: Path) -> None:
-    history = src.read_gemeente_history(shared_data / "kansenkaart/gemeenten_corop_1981.xlsx")
+def test_gemeente_history_is_year_specific_because_codes_were_reused(real: Callable[[str], Path]) -> None:
+    history = src.read_gemeente_history(real("kansenkaart/gemeenten_corop_1981.xlsx"))
     targets = history[history["code"] == "GM0788"].groupby("year")["code_2021"].first()
     assert targets.nunique() > 1
 
 
-def test_school_registers(shared_data: Path) -> None:
-    bo = src.read_school_register(shared_data / "ginberg_cito/alle-vestigingen-bo.csv")
-    vo = src.read_school_register(shared_data / "ginberg_cito/alle-vestigingen-vo.csv")
+def test_school_registers(real: Callable[[str], Path]) -> None:
+    bo = src.read_school_register(real("ginberg_cito/alle-vestigingen-bo.csv"))
+    vo = src.read_school_register(real("ginberg_cito/alle-vestigingen-vo.csv"))
     assert len(bo) == 6268 and len(vo) == 1619
     assert bo["gemeente_code"].nunique() == 355
     assert bo["rmc_code"].nunique() == 39
@@ -54,8 +73,8 @@ def test_school_registers(shared_data: Path) -> None:
     assert bo.set_index("brin6").loc["16AH00", "pc4"] == "7822"
 
 
-def test_vsv_per_school_totals(shared_data: Path) -> None:
-    vsv = src.read_vsv_per_school(shared_data / "ginberg_cito/vsv-per-swv-2015.csv")
+def test_vsv_per_school_totals(real: Callable[[str], Path]) -> None:
+    vsv = src.read_vsv_per_school(real("ginberg_cito/vsv-per-swv-2015.csv"))
     assert len(vsv) == 1270
     assert vsv["swv_code"].nunique() == 75
     assert vsv["n_pupils"].sum() == 949_874
@@ -63,8 +82,8 @@ def test_vsv_per_school_totals(shared_data: Path) -> None:
     assert (vsv["school_year"] == 2014).all()
 
 
-def test_achterstandsscores_xlsx_with_bad_style_xml(shared_data: Path) -> None:
-    frame = src.read_achterstandsscores(shared_data / "ginberg_cito/achterstandsscores-scholen-2019.xlsx")
+def test_achterstandsscores_xlsx_with_bad_style_xml(real: Callable[[str], Path]) -> None:
+    frame = src.read_achterstandsscores(real("ginberg_cito/achterstandsscores-scholen-2019.xlsx"))
     assert len(frame) == 6295
     school = frame.set_index("brin6").loc["00AP00"]
     assert school["n_funded_pupils"] == 100
@@ -73,48 +92,44 @@ def test_achterstandsscores_xlsx_with_bad_style_xml(shared_data: Path) -> None:
     assert (frame["reference_year"] == 2019).all()
 
 
-def test_cbs_regional_context(shared_data: Path) -> None:
-    props, collection = src.read_gemeente_geojson(shared_data / "stdekker_maps/gemeenten.json")
+def test_cbs_regional_context(real: Callable[[str], Path]) -> None:
+    props, collection = src.read_gemeente_geojson(real("stdekker_maps/gemeenten.json"))
     assert len(props) == 343 and len(collection["features"]) == 343
     assert props.set_index("gemeente_code").loc["GM0014", "gemeente_name"] == "Groningen"
-    props_2022, _ = src.read_gemeente_geojson(shared_data / "nlstat/gemeenten.geojson")
+    props_2022, _ = src.read_gemeente_geojson(real("nlstat/gemeenten.geojson"))
     assert len(props_2022) == 345 and (props_2022["boundary_year"] == 2022).all()
-    ses = src.read_ses_pc4(shared_data / "cedanl_nfwa/SES_PC4_2021-2022.csv")
+    ses = src.read_ses_pc4(real("cedanl_nfwa/SES_PC4_2021-2022.csv"))
     assert len(ses) == 8118
     assert (ses.groupby("year")["pc4"].nunique() == 4059).all()
     assert ses.set_index(["pc4", "year"]).loc[("1011", 2021), "ses_total"] == pytest.approx(0.111)
-    pc4 = src.read_pc4_kerncijfers(shared_data / "alleschools/pc4_2023_v2.xlsx")
+    pc4 = src.read_pc4_kerncijfers(real("alleschools/pc4_2023_v2.xlsx"))
     assert len(pc4) == 4070
     row = pc4.set_index("pc4").loc["1011"]
     assert row["population"] == 9910 and row["urbanity"] == 1
     assert pc4["woz_k"].isna().sum() > 0  # -99997 'geheim' is missing, never a number
-    pc4_2024 = src.read_pc4_kerncijfers(shared_data / "alleschools/pc4_2024_v1.xlsx")
+    pc4_2024 = src.read_pc4_kerncijfers(real("alleschools/pc4_2024_v1.xlsx"))
     assert (pc4_2024["reference_year"] == 2024).all()
 
 
-def test_advice_matrix_and_rmc_lookup(shared_data: Path) -> None:
-    matrix = src.read_advice_matrix(shared_data / "kansenkaart/vo_advisering.xlsx")
+def test_advice_matrix_and_rmc_lookup(real: Callable[[str], Path]) -> None:
+    matrix = src.read_advice_matrix(real("kansenkaart/vo_advisering.xlsx"))
     assert matrix["teacher_code"].nunique() == 23 and matrix["test_code"].nunique() == 11
     rule = matrix.set_index(["teacher_code", "test_code"])["verdict"]
     assert rule[("60", "70")] == "under"  # havo advice, vwo test
     assert rule[("70", "60")] == "over"
     assert rule[("30", "34")] == "correct"
-    rmc = src.read_rmc_lookup(
-        shared_data / "openstate_regioatlas/rmcregiosregionaalmeldencoordinatiepunt.csv"
-    )
+    rmc = src.read_rmc_lookup(real("openstate_regioatlas/rmcregiosregionaalmeldencoordinatiepunt.csv"))
     assert len(rmc) == 390 and rmc["rmc_name"].nunique() == 39
 
 
-def test_reading_never_modifies_the_input(shared_data: Path) -> None:
-    path = shared_data / "ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv"
+def test_reading_never_modifies_the_input(real: Callable[[str], Path]) -> None:
+    path = real("ginberg_cito/gemiddelde-eindscores-bo-sbo-2018-2019.csv")
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     src.read_eindscores_wide(path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
 def test_embedded_skeleton_is_byte_identical_to_the_shared_samples(shared_data: Path) -> None:
-    from tests.conftest import SKELETON
-
     for path in SKELETON.glob("*.*"):
         if path.suffix == ".md":
             continue
