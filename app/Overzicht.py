@@ -11,11 +11,11 @@ import streamlit as st
 
 from app import ui
 from app.bundles import newest
-from app.i18n import t
 from features.panel import TARGET_LABELS
 from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
 from features.years import format_school_year
+from models.texts import t
 
 lang = ui.setup_page("app_title")
 target = ui.target_choice(lang)

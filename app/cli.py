@@ -24,7 +24,7 @@ from rich.table import Table
 
 from app.bundles import champion_bundle, champion_from_registry, registered_name, versions
 from app.serving import serve_command, serve_env
-from experiments.config import load_configs
+from experiments.config import load_configs, load_fairness_limits
 from experiments.runner import run_all
 from features.catalog import load_sources, validate_folder
 from features.errors import DataError
@@ -286,7 +286,15 @@ def audit(target: str = Target, level: str = Level) -> None:
     if table.empty:
         return
     gated = table[table["metric"].isin(["recall", "false_positive_rate", "calibration_gap"])]
-    show = Table("grouping", "group", "metric", "value", "90% CI", "diff vs ref", "limit")
+    show = Table(
+        "grouping",
+        "group",
+        "metric",
+        "value",
+        f"{load_fairness_limits().confidence:.0%} CI",
+        "diff vs ref",
+        "limit",
+    )
     for r in gated.itertuples():
         show.add_row(
             r.grouping,

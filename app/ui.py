@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from app.bundles import available_levels, champion_bundle, champion_from_registry, refusal, registered_name
-from app.i18n import t
 from features.panel import LEVEL_LABELS, TARGET_LABELS
+from features.suppression import MIN_PUPILS
 from models.bundle import Bundle, read_bundle
+from models.texts import t
 
 TARGETS = ("under_advice", "dropout")
 
@@ -90,17 +91,15 @@ def _bundle_at(path: str) -> Bundle:
     return read_bundle(Path(path))
 
 
-def pct(x: float) -> str:
-    return "–" if pd.isna(x) else f"{x:.0%}" if x <= 1 else f"{x:.0f}%"
-
-
 def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) -> pd.DataFrame:
     """The ranked table users see: words for flags (colour is never the only carrier)."""
     out = pd.DataFrame(
         {
             t("place", lang): frame["place_name"].fillna(frame["place_id"]),
             **{t(c, lang): frame[c] for c in extra if c in frame},
-            t("pupils", lang): frame["n_pupils"].map(lambda v: "<10" if pd.isna(v) else f"{v:.0f}"),
+            t("pupils", lang): frame["n_pupils"].map(
+                lambda v: f"<{MIN_PUPILS}" if pd.isna(v) else f"{v:.0f}"
+            ),
             t("risk", lang): frame["risk"].map(lambda v: "–" if pd.isna(v) else f"{v:.0%}"),
             t("interval", lang): [
                 "–" if pd.isna(lo) else f"{lo:.0%}–{hi:.0%}"

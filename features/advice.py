@@ -69,8 +69,3 @@ def normalise_advice_label(label: str) -> str:
     s = s.replace("VMBO_KADER", "VMBO_K").replace("VMBO_BASIS", "VMBO_B")
     s = s.replace("PRAKTIJKONDERWIJS", "PRO")
     return {"ADVIES_NIET_MOGELIJK": NO_ADVICE, "GEEN_ADVIES": NO_ADVICE}.get(s, s)
-
-
-def level_index(advice: str) -> int:
-    """Position on the advice ladder (VSO = 0 … VWO = 10)."""
-    return ADVICE_LEVELS.index(advice)

@@ -83,13 +83,6 @@ def summary_sentence(row: pd.Series, target: str, lang: str = "nl") -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def describe_feature(name: str, lang: str = "nl") -> str:
-    ind = REGISTRY.get(name)
-    if ind is None:
-        return name
-    return f"{ind.label(lang)} ({ind.unit}; {ind.source})"
-
-
 def peer_places(features: pd.DataFrame, place: str, k: int = 20) -> pd.Index:
     """The ``k`` places most alike in context (standardised context indicators, Euclidean).
 

@@ -8,10 +8,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
-from app.i18n import t
 from features.indicators import label
+from features.targets import INTERVAL
 from features.years import format_school_year
 from models.explain import aggregate_contributions, peer_places, summary_sentence
+from models.texts import t
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -125,7 +126,7 @@ fig2.add_trace(
         fill="tonexty",
         fillcolor="rgba(42,111,151,0.2)",
         line={"width": 0},
-        name="90%-interval",
+        name=f"{INTERVAL:.0%}-interval",
     )
 )
 fig2.add_trace(go.Scatter(x=h["school_year"], y=h["shrunk_rate"], mode="lines+markers", name=names[place]))

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from app.i18n import t
 from models.groups import grouping_label
 from models.prioritise import prioritise, spread_over_groups
+from models.texts import t
 
 lang = ui.setup_page("budget")
 target = ui.target_choice(lang)

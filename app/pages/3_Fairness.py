@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
-from app.i18n import t
+from experiments.config import load_fairness_limits
 from models.groups import grouping_label
+from models.texts import t
 
 lang = ui.setup_page("gate")
 target = ui.target_choice(lang)
@@ -66,7 +67,7 @@ else:
     fig.update_layout(
         height=120 + 40 * len(m),
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        xaxis_title=f"{metric} (90% bootstrap interval)",
+        xaxis_title=f"{metric} ({load_fairness_limits().confidence:.0%} bootstrap interval)",
     )
     st.plotly_chart(fig, width="stretch", key="audit_plot")
     st.dataframe(

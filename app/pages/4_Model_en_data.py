@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from app.i18n import t
 from features.catalog import validate_folder
+from models.texts import t
 
 lang = ui.setup_page("model_data")
 target = ui.target_choice(lang)
@@ -36,7 +36,7 @@ st.markdown(
     "gemeentegrenzen, VSV 2014-15 per VO-school.\n"
     "- **Gesimuleerd / simulated:** leerlingen, adviezen, toetsuitslagen, heroverwegingen en "
     "VSV per jaar 2014-15 … 2024-25 (`features/synthetic`), gekalibreerd op landelijke cijfers.\n"
-    "- Cijfers op basis van < 10 leerlingen worden nooit getoond."
+    f"- {t('suppressed_note', lang)}"
 )
 
 st.subheader(t("validate_folder", lang))

@@ -1,6 +1,13 @@
-"""Dutch (default) and English texts of the app, in one place."""
+"""Every user-facing word in Dutch (default) and English, in one catalogue.
+
+The app, the CLI and the model card all take their words from here, so a figure such as the
+minimum number of pupils is written once (it comes from :mod:`features.suppression`) and a
+missing translation is a test failure rather than an English word on a Dutch page.
+"""
 
 from __future__ import annotations
+
+from features.suppression import MIN_PUPILS
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app_title": ("kansenradar", "kansenradar"),
@@ -34,8 +41,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Choose a municipality for its postcode areas and schools",
     ),
     "suppressed_note": (
-        "Cijfers op basis van minder dan 10 leerlingen worden niet getoond.",
-        "Figures based on fewer than 10 pupils are not shown.",
+        f"Cijfers op basis van minder dan {MIN_PUPILS} leerlingen worden niet getoond.",
+        f"Figures based on fewer than {MIN_PUPILS} pupils are not shown.",
     ),
     "no_champion": (
         "Geen goedgekeurd model (champion) voor dit niveau.",
