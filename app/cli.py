@@ -31,11 +31,12 @@ from features.errors import DataError
 from features.indicators import feature_names
 from features.paths import APP_ENTRY, DEFAULT_DATA_DIR, REPO_ROOT, output_root
 from features.pipeline import build_features
+from features.provenance import data_origin
 from features.synthetic import generate as generate_default
 from models.bundle import Bundle, BundleError, read_bundle, record_promotion
 from models.registry import load_champion
 from models.registry import promote as promote_version
-from models.scoring import score_year, suppressed_scores
+from models.scoring import export_frame, score_year, suppressed_scores
 
 
 def _quiet_libraries() -> None:
@@ -366,7 +367,9 @@ def score(
     if year not in set(feats["school_year"]):
         _fail(f"no data for year {year}; available {sorted(set(feats['school_year']))}", 1)
     scores, _ = score_year(model, feats, panel, year)
-    public = suppressed_scores(scores).assign(model=name, model_version=facts["version"])
+    public = export_frame(
+        suppressed_scores(scores).assign(model=name, model_version=facts["version"]), data_origin(data_dir)
+    )
     out = out or output_root() / f"scores_{target}_{level}_{year + 1}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".parquet":

@@ -2,22 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from app.bundles import available_levels, champion_bundle, champion_from_registry, refusal, registered_name
 from features.panel import LEVEL_LABELS, TARGET_LABELS
+from features.paths import output_root
+from features.provenance import DataOrigin
 from features.suppression import MIN_PUPILS
-from models.bundle import Bundle, read_bundle
-from models.texts import t
+from models.bundle import Bundle, read_bundle, read_provenance
+from models.texts import band_word, format_risk, t
 
 TARGETS = ("under_advice", "dropout")
 
 
+def keep_choice(
+    widget: Callable[..., Any], label: str, options: list, key: str, default: Any, **kw: Any
+) -> Any:
+    """A choice widget whose value survives a language switch.
+
+    Switching the language changes the widget's label, which makes Streamlit treat it as a new
+    widget; the last choice is kept in session state under its own name and handed back.
+    """
+    stored = st.session_state.get(f"_keep_{key}", default)
+    index = (
+        options.index(stored) if stored in options else (options.index(default) if default in options else 0)
+    )
+    value = widget(label, options, index=index, key=f"{key}_{st.session_state.get('lang', 'nl')}", **kw)
+    st.session_state[f"_keep_{key}"] = value
+    return value
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def provenance() -> DataOrigin | None:
+    return read_provenance(output_root())
+
+
 def setup_page(title_key: str) -> str:
-    """Page config + language toggle (Dutch default); returns the language code."""
+    """Page config, language toggle (Dutch default) and the data-origin notice; returns the language.
+
+    The notice is fixed and cannot be dismissed: a screenshot of simulated flags at real, named
+    schools must say so on every page.
+    """
     st.set_page_config(page_title=f"kansenradar — {t(title_key)}", layout="wide")
     lang = st.sidebar.radio(
         f"{t('language')} / Language",
@@ -27,22 +57,45 @@ def setup_page(title_key: str) -> str:
         horizontal=True,
     )
     st.sidebar.caption(t("tagline", lang))
+    origin = provenance()
+    if origin is not None and origin.simulated:
+        st.warning(t("simulated_notice", lang), icon="⚠️")
+    if origin is not None:
+        st.sidebar.caption(f"{t('data_origin', lang)}: {origin_label(origin, lang)} · {origin.fingerprint}")
     return lang
 
 
+def origin_label(origin: DataOrigin | None, lang: str) -> str:
+    """'gesimuleerd' / 'simulated' or the user's folder name."""
+    if origin is None:
+        return "–"
+    return t("simulated", lang) if origin.simulated else origin.label
+
+
+def with_origin(title: str, lang: str) -> str:
+    """A plot title that carries the data origin, so a saved chart says where it comes from."""
+    origin = provenance()
+    return f"{title} [{t('data_origin', lang).lower()}: {origin_label(origin, lang)}]" if origin else title
+
+
 def target_choice(lang: str, key: str = "target") -> str:
-    return st.sidebar.radio(
-        t("signal", lang), TARGETS, key=key, format_func=lambda x: TARGET_LABELS[x][0 if lang == "nl" else 1]
+    return keep_choice(
+        st.sidebar.radio,
+        t("signal", lang),
+        list(TARGETS),
+        key,
+        TARGETS[0],
+        format_func=lambda x: TARGET_LABELS[x][0 if lang == "nl" else 1],
     )
 
 
 def level_choice(lang: str, target: str, key: str = "level", default: str = "school") -> str:
-    levels = available_levels(target)
-    return st.sidebar.selectbox(
+    return keep_choice(
+        st.sidebar.selectbox,
         t("level", lang),
-        levels,
-        key=f"{key}_{target}",
-        index=levels.index(default) if default in levels else 0,
+        available_levels(target),
+        f"{key}_{target}",
+        default,
         format_func=lambda x: LEVEL_LABELS[x][0 if lang == "nl" else 1],
     )
 
@@ -100,15 +153,17 @@ def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) 
             t("pupils", lang): frame["n_pupils"].map(
                 lambda v: f"<{MIN_PUPILS}" if pd.isna(v) else f"{v:.0f}"
             ),
-            t("risk", lang): frame["risk"].map(lambda v: "–" if pd.isna(v) else f"{v:.0%}"),
+            t("risk", lang): frame["risk"].map(format_risk),
+            t("risk_band", lang): frame["risk"].map(lambda v: band_word(v, lang)),
             t("interval", lang): [
-                "–" if pd.isna(lo) else f"{lo:.0%}–{hi:.0%}"
+                "–" if pd.isna(lo) else f"{format_risk(lo)}–{format_risk(hi)}"
                 for lo, hi in zip(frame["risk_low"], frame["risk_high"], strict=True)
             ],
             t("flag", lang): frame["flag"].map(
                 lambda v: t("flag_yes", lang) if v == 1 else ("–" if pd.isna(v) else t("flag_no", lang))
             ),
             t("driver", lang): frame[f"drivers_{lang}"].fillna("–"),
+            t("data_origin", lang): origin_label(provenance(), lang),
         }
     )
     return out.reset_index(drop=True)

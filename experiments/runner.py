@@ -28,13 +28,15 @@ from experiments.config import load_configs, load_fairness_limits
 from features.catalog import load_sources
 from features.paths import DEFAULT_DATA_DIR, output_root
 from features.pipeline import build_features, history_table, place_attributes
+from features.provenance import DataOrigin, data_origin
 from models.audit import Audit, GateDecision, audit_predictions, gate
-from models.bundle import BundleMeta, write_bundle
+from models.bundle import BundleMeta, write_bundle, write_provenance
 from models.groups import joint_group
+from models.lookback import lookback_table
 from models.mitigation import compare_mitigations
 from models.registry import LoggedModel, client, log_experiment, promote, record_gate_decision
 from models.report import render_report
-from models.scoring import score_year
+from models.scoring import explain_year, score_year
 from models.spec import ExperimentSpec, FairnessLimits
 from models.train import (
     ModelResult,
@@ -65,17 +67,18 @@ def load_planted(data_dir: Path, target: str, level: str) -> dict[int, set[str]]
     return {y: set(t.loc[t["onset_year"] <= y, "place_id"]) for y in range(2010, 2031)}
 
 
-def data_note(data_dir: Path) -> str:
-    """One sentence on where the data come from, for the model card."""
-    if (data_dir / TRUTH_FILE).is_file():
+def data_note(origin: DataOrigin) -> str:
+    """Where the data come from, for the model card (origin decided by the folder's manifest)."""
+    if origin.simulated:
         return (
+            f"[data: simulated · fingerprint {origin.fingerprint}] "
             "Embedded default: semi-synthetic on a real skeleton. Schools, gemeenten, their CBS "
             "context, achterstandsscores and the 2014-15 VSV level per VO school are real public "
             "data; pupils, advices, test results, revisions and early school leaving per year "
             "2014-15 … 2024-25 are simulated (features/synthetic), calibrated to published national "
             "figures, with planted emerging hot spots to check the models find them."
         )
-    return f"User-supplied DUO/CBS files from the folder '{data_dir.name}'."
+    return f"[data: {origin.label} · fingerprint {origin.fingerprint}] User-supplied DUO/CBS files."
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class ExperimentInput:
     features: pd.DataFrame
     data_dir: Path
     planted: dict[int, set[str]] | None
+    origin: DataOrigin
 
 
 @dataclass(frozen=True)
@@ -165,7 +169,7 @@ def card_step(
     logged: LoggedModel,
     comparison: pd.DataFrame,
     audited: tuple[Audit, GateDecision, pd.DataFrame],
-    data_dir: Path,
+    origin: DataOrigin,
 ) -> str:
     """The HTML model card with the fairness audit."""
     audit, decision, mitigation = audited
@@ -183,7 +187,7 @@ def card_step(
         calibration_method=candidate.calibrator.method,
         threshold=candidate.threshold,
         features=candidate.features,
-        data_note=data_note(data_dir),
+        data_note=data_note(origin),
     )
 
 
@@ -207,6 +211,7 @@ def bundle_step(
             "contributions": contributions,
             "features_latest": latest,
             "history": history_table(data.panel),
+            "explanations": explain_year(logged.model, data.features, meta.feature_year),
         },
         report,
     )
@@ -216,6 +221,12 @@ def bundle_step(
     mlflow_client.log_metric(logged.run_id, "gate_allowed", float(meta.gate_allowed))
     mlflow_client.log_metric(logged.run_id, "gate_n_reasons", float(len(meta.gate_reasons)))
     return path
+
+
+def past_flags(candidate: ModelResult, data: ExperimentInput) -> pd.DataFrame:
+    """The out-of-fold flags this candidate would have issued, and what happened next."""
+    oof = candidate.oof.merge(place_attributes(data.panel), on=["place_id", "school_year"], how="left")
+    return lookback_table(oof, row_thresholds(candidate, oof), data.panel)
 
 
 def attempt(
@@ -232,7 +243,7 @@ def attempt(
     t0 = time.perf_counter()
     audited = audit_step(spec, candidate, data, settings.limits)
     audit, decision, mitigation = audited
-    report = card_step(spec, candidate, logged, comparison, audited, data.data_dir)
+    report = card_step(spec, candidate, logged, comparison, audited, data.origin)
     seconds["audit"] = time.perf_counter() - t0
     record_gate_decision(logged.name, logged.version, decision)
     promotion = promote(
@@ -259,7 +270,9 @@ def attempt(
         gate_reasons=list(decision.reasons),
         promoted=promotion.promoted,
         promotion_message=promotion.message,
-        data_name=data.data_dir.name,
+        data_origin=data.origin.label,
+        data_simulated=data.origin.simulated,
+        data_fingerprint=data.origin.fingerprint,
         seconds=seconds,
     )
     t0 = time.perf_counter()
@@ -269,6 +282,7 @@ def attempt(
         "mitigation": mitigation,
         "comparison": comparison.rename_axis("model").reset_index(),
         "fold_metrics": candidate.fold_metrics,
+        "lookback": past_flags(candidate, data),
     }
     path = bundle_step(meta, data, logged, tables, report, settings.output_dir)
     seconds["bundle"] = time.perf_counter() - t0
@@ -350,9 +364,10 @@ def run_all(
     sources = load_sources(data_dir)
     say("building panels and features")
     built = build_features(sources)
+    origin = data_origin(data_dir)
     inputs = {
         s.name: ExperimentInput(
-            *built[(s.target, s.level)], data_dir, load_planted(data_dir, s.target, s.level)
+            *built[(s.target, s.level)], data_dir, load_planted(data_dir, s.target, s.level), origin
         )
         for s in specs
     }
@@ -362,13 +377,16 @@ def run_all(
     for spec, result in zip(specs, trained, strict=True):
         say(f"auditing and registering {spec.name}")
         outcomes.append(finish_experiment(spec, result, inputs[spec.name], settings))
-    write_run_outputs(settings.output_dir, sources.geojson, outcomes)
+    write_run_outputs(settings.output_dir, sources.geojson, outcomes, origin)
     return outcomes
 
 
-def write_run_outputs(output_dir: Path, geojson: dict | None, outcomes: list[ExperimentOutcome]) -> None:
-    """Files shared by all experiments: the map boundaries and the comparison across experiments."""
+def write_run_outputs(
+    output_dir: Path, geojson: dict | None, outcomes: list[ExperimentOutcome], origin: DataOrigin
+) -> None:
+    """Files shared by all experiments: boundaries, the comparison across experiments, provenance."""
     output_dir.mkdir(parents=True, exist_ok=True)
+    write_provenance(output_dir, origin)
     if geojson is not None:
         (output_dir / "gemeenten.geojson").write_text(json.dumps(geojson))
     table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment", "model"])

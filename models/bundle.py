@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from features.provenance import DataOrigin
 from features.suppression import suppress_small_cells
 from models.scoring import suppressed_scores
 
@@ -34,6 +35,8 @@ TABLES = (
     "mitigation",
     "comparison",
     "fold_metrics",
+    "explanations",
+    "lookback",
 )
 
 
@@ -61,7 +64,9 @@ class BundleMeta:
     gate_reasons: list[str]
     promoted: bool
     promotion_message: str
-    data_name: str  # the data folder's name only, never a server path
+    data_origin: str  # "simulated" or the data folder's name, never a server path
+    data_simulated: bool
+    data_fingerprint: str
     seconds: dict[str, float] = field(default_factory=dict)
     bundle_format: int = BUNDLE_FORMAT
 
@@ -188,3 +193,21 @@ def record_promotion(bundle: Bundle) -> Bundle:
     meta = BundleMeta(**{**asdict(bundle.meta), "promoted": True})
     (bundle.path / META_FILE).write_text(meta.to_json(), encoding="utf-8")
     return Bundle(bundle.path, meta)
+
+
+PROVENANCE_FILE = "provenance.json"
+
+
+def write_provenance(root: Path, origin: DataOrigin) -> None:
+    """Record which data the last run used, for the notice every page carries."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / PROVENANCE_FILE).write_text(json.dumps(origin.as_dict()), encoding="utf-8")
+
+
+def read_provenance(root: Path) -> DataOrigin | None:
+    """The data origin of the last run (None before any run or when unreadable)."""
+    try:
+        raw = json.loads((root / PROVENANCE_FILE).read_text(encoding="utf-8"))
+        return DataOrigin(bool(raw["simulated"]), str(raw["label"]), str(raw["fingerprint"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

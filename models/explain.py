@@ -1,8 +1,18 @@
 """Explanations of a flag: per-place contributions, drivers in words, plain-language summary.
 
-TreeSHAP contributions are expensive (seconds per thousand rows, see MEASURED.md), so they are
-computed once per model version for the scored year and cached with the scores; the app only
+TreeSHAP contributions are expensive (seconds per thousand rows, see docs/MEASURED.md), so they
+are computed once per model version for the scored year and cached with the scores; the app only
 reads them.
+
+**Grouped explanations.** Raw per-indicator contributions of correlated indicators read badly
+("difference with national +9.1" next to "rate this year −1.9"). An analyst reads a few named
+*concepts* instead (:data:`CONCEPTS`): the place's own level, its development, its context, size
+and uncertainty, and the test regime. Each concept's contribution is measured on the model's raw
+score scale (log-odds) against a *reference place* whose indicators are the national medians of
+that year: the concept contributions add up exactly to ``raw(place) − raw(reference)``. For
+LightGBM this uses TreeSHAP of the place minus TreeSHAP of the reference (both sum to their raw
+score); for the logistic models coefficient × (standardised value − reference value). The risk
+shown stays the calibrated one; the groups say *what* moves it away from an ordinary place.
 """
 
 from __future__ import annotations
@@ -92,3 +102,76 @@ def peer_places(features: pd.DataFrame, place: str, k: int = 20) -> pd.Index:
     z = (features[context] - features[context].mean()) / features[context].std()
     distance = np.sqrt(((z - z.loc[place]) ** 2).sum(axis=1)).drop(place, errors="ignore")
     return distance.nsmallest(k).index
+
+
+CONCEPTS: dict[str, tuple[str, str]] = {
+    "own_level": ("Eigen niveau", "Own level"),
+    "development": ("Ontwikkeling", "Development"),
+    "context": ("Context", "Context"),
+    "size_uncertainty": ("Omvang en onzekerheid", "Size and uncertainty"),
+    "test_regime": ("Toetsregime", "Test regime"),
+}
+_DEVELOPMENT = frozenset({"trend_3y", "gap_change_1y", "rises_in_a_row"})
+_SIZE = frozenset({"log_pupils", "interval_width", "test_score_spread"})
+_BY_KIND = {"history": "own_level", "context": "context", "size": "size_uncertainty", "regime": "test_regime"}
+
+
+def concept_of(indicator: str) -> str:
+    """The concept an indicator belongs to (its registry kind, refined for history indicators)."""
+    if indicator in _DEVELOPMENT:
+        return "development"
+    if indicator in _SIZE:
+        return "size_uncertainty"
+    kind = REGISTRY[indicator].kind if indicator in REGISTRY else "history"
+    return _BY_KIND.get(kind, "own_level")
+
+
+def reference_place(rows: pd.DataFrame, features: list[str]) -> pd.DataFrame:
+    """One row: the national median of every indicator in the scored year (the 'ordinary place')."""
+    return rows[features].median(numeric_only=True).to_frame().T.astype(float)
+
+
+def grouped_contributions(contributions: pd.DataFrame, reference: pd.Series) -> pd.DataFrame:
+    """Concept contributions (columns of :data:`CONCEPTS`) of each place against the reference.
+
+    ``contributions`` holds per-indicator raw-scale contributions per place (plus ``bias``), and
+    ``reference`` those of the reference place; the result's rows sum to the difference of the
+    raw scores, because the bias cancels and every indicator belongs to exactly one concept.
+    """
+    names = [c for c in contributions.columns if c not in ("bias", "place_id")]
+    diff = contributions[names].astype(float) - reference[names].astype(float)
+    grouped = diff.T.groupby([concept_of(n) for n in names]).sum().T
+    return grouped.reindex(columns=list(CONCEPTS), fill_value=0.0)
+
+
+def grouped_summary(groups: pd.Series, lang: str = "nl", min_effect: float = 0.1) -> str:
+    """The explanation in one sentence, from the grouped view (largest effects first)."""
+    order = groups.abs().sort_values(ascending=False).index
+    up = [c for c in order if groups[c] >= min_effect]
+    down = [c for c in order if groups[c] <= -min_effect]
+    i = 0 if lang == "nl" else 1
+    names = {c: CONCEPTS[c][i].lower() for c in CONCEPTS}
+    if not up and not down:
+        return (
+            "Deze plaats lijkt op een gewone plaats; geen onderdeel springt eruit."
+            if lang == "nl"
+            else "This place resembles an ordinary place; no part stands out."
+        )
+    join = " en " if lang == "nl" else " and "
+    parts = []
+    if up:
+        words, many = join.join(names[c] for c in up[:2]), len(up[:2]) > 1
+        parts.append(
+            f"Vooral {words} {'verhogen' if many else 'verhoogt'} het risico "
+            "ten opzichte van een gewone plaats"
+            if lang == "nl"
+            else f"Mainly {words} {'raise' if many else 'raises'} the risk compared with an ordinary place"
+        )
+    if down:
+        words, many = join.join(names[c] for c in down[:2]), len(down[:2]) > 1
+        parts.append(
+            f"{words} {'verlagen' if many else 'verlaagt'} het"
+            if lang == "nl"
+            else f"{words} {'lower' if many else 'lowers'} it"
+        )
+    return "; ".join(parts) + "."

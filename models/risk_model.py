@@ -97,6 +97,15 @@ class RiskModel(PythonModel):
         """MLflow pyfunc entry point (REST serving, batch scoring)."""
         return self.score(pd.DataFrame(model_input)).reset_index(drop=True)
 
+    def raw_score(self, X: pd.DataFrame) -> np.ndarray:
+        """The estimator's uncalibrated log-odds (the scale explanations are measured on)."""
+        Xf = X[self.features]
+        if hasattr(self.estimator, "booster_"):
+            return self.estimator.booster_.predict(Xf, raw_score=True)
+        if hasattr(self.estimator, "decision_function"):
+            return self.estimator.decision_function(Xf)
+        raise TypeError(f"no raw score for estimator {type(self.estimator).__name__}")
+
     # -- explanations --------------------------------------------------------------------
     def contributions(self, X: pd.DataFrame) -> pd.DataFrame:
         """Per-feature contributions to the raw log-odds (LightGBM TreeSHAP, ``pred_contrib``).

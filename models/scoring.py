@@ -9,10 +9,12 @@ from __future__ import annotations
 import pandas as pd
 
 from features.panel import PLACE_ATTRIBUTES
+from features.provenance import DataOrigin
 from features.suppression import suppress_small_cells
 from features.years import format_school_year
-from models.explain import top_drivers
+from models.explain import grouped_contributions, reference_place, top_drivers
 from models.risk_model import RiskModel
+from models.texts import risk_band
 
 FIGURES = (
     "risk",
@@ -57,6 +59,33 @@ def score_year(
     out["rank"] = out["risk"].rank(ascending=False, method="first").astype(int)
     contrib.insert(0, "place_id", rows["place_id"].to_numpy())
     return out.sort_values("rank").reset_index(drop=True), contrib.reset_index(drop=True)
+
+
+def explain_year(model: RiskModel, features: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Grouped explanations of every place scored for ``year`` (see :mod:`models.explain`).
+
+    One row per place: the concept contributions, the place's raw score and the reference
+    place's; the concept columns add up to ``raw_score - reference_raw_score``.
+    """
+    rows = features[features["school_year"] == year]
+    reference = reference_place(rows, model.features)
+    ref_contrib = model.contributions(reference).iloc[0]
+    grouped = grouped_contributions(model.contributions(rows), ref_contrib)
+    grouped.insert(0, "place_id", rows["place_id"].to_numpy())
+    grouped["raw_score"] = model.raw_score(rows)
+    grouped["reference_raw_score"] = float(model.raw_score(reference)[0])
+    return grouped.reset_index(drop=True)
+
+
+def export_frame(public: pd.DataFrame, origin: DataOrigin | None) -> pd.DataFrame:
+    """What every export carries besides the (already suppressed) figures: the risk band in words
+    beside the calibrated risk, and the data origin and fingerprint on every row."""
+    out = public.copy()
+    if "risk" in out:
+        out.insert(out.columns.get_loc("risk") + 1, "risk_band", out["risk"].map(risk_band))
+    out["data_origin"] = origin.label if origin else "unknown"
+    out["data_fingerprint"] = origin.fingerprint if origin else ""
+    return out
 
 
 def suppressed_scores(scores: pd.DataFrame, group_column: str | None = None) -> pd.DataFrame:

@@ -69,9 +69,106 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Validate a folder of your own DUO/CBS downloads",
     ),
     "folder": ("Map", "Folder"),
+    "simulated_notice": (
+        "Demonstratiedata: gesimuleerde leerlingen op echte scholen en gemeenten — zegt niets over "
+        "deze plaatsen.",
+        "Demonstration data: simulated pupils at real schools and municipalities — says nothing "
+        "about these places.",
+    ),
+    "data_origin": ("Herkomst data", "Data origin"),
+    "simulated": ("gesimuleerd", "simulated"),
+    "risk_band": ("Risiconiveau", "Risk band"),
+    "calibration": ("kalibratie", "calibration"),
+    "threshold": ("drempel", "threshold"),
+    "mitigation": ("mitigatie", "mitigation"),
+    "model_vs_baselines": (
+        "Model tegenover eenvoudige vergelijkers (jaren buiten training)",
+        "Model vs baselines (held-out years)",
+    ),
+    "per_year": ("Per jaar", "Per year"),
+    "lookback": ("Terugblik: hoe eerdere signalen uitpakten", "Look-back: how past flags turned out"),
+    "lookback_help": (
+        "Per jaar de signalen die dit model had gegeven als het alleen eerdere jaren kende "
+        "(rolling origin), naast wat daarna gebeurde.",
+        "Per year the flags this model would have issued knowing only earlier years (rolling origin), "
+        "beside what happened next.",
+    ),
+    "lb_school_year": ("Schooljaar", "School year"),
+    "lb_flagged": ("Gesignaleerd", "Flagged"),
+    "lb_flagged_elevated": ("Waarvan verhoogd", "Of which elevated"),
+    "lb_elevated": ("Verhoogd in totaal", "Elevated in all"),
+    "lb_missed": ("Gemist", "Missed"),
+    "lb_precision": ("Precisie", "Precision"),
+    "lb_recall": ("Bereik (recall)", "Recall"),
+    "lb_flag_issued": ("Signaal gegeven", "Flag issued"),
+    "lb_turned_out": ("Daarna", "Turned out"),
+    "lb_not_elevated": ("niet verhoogd", "not elevated"),
+    "grouped_help": (
+        "Wat dit risico onderscheidt van een gewone plaats (landelijke mediaan van elke indicator), "
+        "per onderdeel, op de schaal van het model (log-odds; ↑ verhoogt). De onderdelen tellen op "
+        "tot het verschil met die gewone plaats.",
+        "What sets this risk apart from an ordinary place (the national median of every indicator), "
+        "per part, on the model's scale (log-odds; ↑ raises). The parts add up to the difference "
+        "from that ordinary place.",
+    ),
+    "contribution_axis": (
+        "bijdrage aan risico (log-odds; ↑ verhoogt)",
+        "contribution to risk (log-odds; ↑ raises)",
+    ),
+    "indicator_detail": ("Per indicator", "Per indicator"),
+    "concept": ("Onderdeel", "Part"),
+    "contribution": ("Bijdrage", "Contribution"),
+}
+
+LEVEL_PLURALS: dict[str, tuple[str, str]] = {
+    "school": ("scholen", "schools"),
+    "pc4": ("postcodegebieden", "postcode areas"),
+    "gemeente": ("gemeenten", "municipalities"),
+    "rmc": ("RMC-regio's", "RMC regions"),
 }
 
 
 def t(key: str, lang: str = "nl") -> str:
     nl, en = TEXTS[key]
     return nl if lang == "nl" else en
+
+
+# -- risk in words --------------------------------------------------------------------------
+# A one-year-ahead risk is never certain: the app never prints 0 % or 100 %, and puts a band in
+# words beside the number (thresholds here and nowhere else; "verhoogd" names the level signal,
+# not a band).
+RISK_BANDS: tuple[tuple[float, str], ...] = (
+    (0.10, "low"),
+    (0.30, "medium"),
+    (0.60, "high"),
+    (1.0, "very_high"),
+)
+BAND_WORDS: dict[str, tuple[str, str]] = {
+    "low": ("laag", "low"),
+    "medium": ("gemiddeld", "medium"),
+    "high": ("hoog", "high"),
+    "very_high": ("zeer hoog", "very high"),
+}
+
+
+def risk_band(risk: float) -> str | None:
+    """The band key of a calibrated risk (None when the risk is not shown)."""
+    if risk != risk:  # NaN: suppressed or not scored
+        return None
+    return next((band for upper, band in RISK_BANDS if risk < upper), RISK_BANDS[-1][1])
+
+
+def band_word(risk: float, lang: str = "nl") -> str:
+    band = risk_band(risk)
+    return "–" if band is None else BAND_WORDS[band][0 if lang == "nl" else 1]
+
+
+def format_risk(risk: float) -> str:
+    """A risk as a percentage that never claims certainty: '<1%' and '>99%' at the ends."""
+    if risk != risk:
+        return "–"
+    if risk < 0.01:
+        return "<1%"
+    if risk > 0.99:
+        return ">99%"
+    return f"{risk:.0%}"

@@ -11,8 +11,15 @@ from app import ui
 from features.indicators import label
 from features.targets import INTERVAL
 from features.years import format_school_year
-from models.explain import aggregate_contributions, peer_places, summary_sentence
-from models.texts import t
+from models.explain import (
+    CONCEPTS,
+    aggregate_contributions,
+    concept_of,
+    grouped_summary,
+    peer_places,
+    summary_sentence,
+)
+from models.texts import band_word, format_risk, t
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -36,35 +43,66 @@ row = visible.set_index("place_id").loc[place]
 feats = ui.table(str(b.path), "features_latest").set_index("place_id")
 contrib = ui.table(str(b.path), "contributions").set_index("place_id")
 
-c1, c2, c3 = st.columns(3)
-c1.metric(t("risk", lang) + f" {format_school_year(int(row['target_year']))}", f"{row['risk']:.0%}")
-c2.metric(t("interval", lang), f"{row['risk_low']:.0%} – {row['risk_high']:.0%}")
-c3.metric(t("flag", lang), t("flag_yes", lang) if row["flag"] == 1 else t("flag_no", lang))
-st.info(summary_sentence(feats.loc[place], target, lang))
+explained = ui.table(str(b.path), "explanations").set_index("place_id")
+groups = explained.loc[place, list(CONCEPTS)].astype(float)
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric(t("risk", lang) + f" {format_school_year(int(row['target_year']))}", format_risk(row["risk"]))
+c2.metric(t("interval", lang), f"{format_risk(row['risk_low'])} – {format_risk(row['risk_high'])}")
+c3.metric(t("risk_band", lang), band_word(row["risk"], lang))
+c4.metric(t("flag", lang), t("flag_yes", lang) if row["flag"] == 1 else t("flag_no", lang))
+st.info(grouped_summary(groups, lang) + " " + summary_sentence(feats.loc[place], target, lang))
 
 st.subheader(t("why_flagged", lang))
-c = contrib.loc[place].drop(labels=["bias"], errors="ignore").astype(float)
-c = c.reindex(c.abs().sort_values(ascending=True).index)[-12:]
+st.caption(t("grouped_help", lang))
 fig = go.Figure(
     go.Bar(
-        x=c.to_numpy(),
-        y=[label(n, lang) for n in c.index],
+        x=groups.to_numpy(),
+        y=[CONCEPTS[k][0 if lang == "nl" else 1] for k in groups.index],
         orientation="h",
-        marker_color=np.where(c.to_numpy() > 0, "#b3261e", "#2a6f97"),
-        text=[("↑ " if v > 0 else "↓ ") + f"{v:+.2f}" for v in c.to_numpy()],
+        marker_color=np.where(groups.to_numpy() > 0, "#b3261e", "#2a6f97"),
+        text=[("↑ " if v > 0 else "↓ ") + f"{v:+.2f}" for v in groups.to_numpy()],
         textposition="auto",
     )
 )
 fig.update_layout(
-    height=420,
-    margin={"l": 0, "r": 0, "t": 10, "b": 0},
-    xaxis_title=(
-        "bijdrage aan risico (log-odds; ↑ verhoogt)"
-        if lang == "nl"
-        else "contribution to risk (log-odds; ↑ raises)"
-    ),
+    height=300,
+    margin={"l": 0, "r": 0, "t": 30, "b": 0},
+    title=ui.with_origin(names[place], lang),
+    xaxis_title=t("contribution_axis", lang),
 )
 st.plotly_chart(fig, width="stretch", key="contrib")
+c = contrib.loc[place].drop(labels=["bias"], errors="ignore").astype(float)
+c = c.reindex(c.abs().sort_values(ascending=False).index)
+with st.expander(t("indicator_detail", lang)):
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "indicator": [label(n, lang) for n in c.index],
+                t("concept", lang): [CONCEPTS[concept_of(n)][0 if lang == "nl" else 1] for n in c.index],
+                t("contribution", lang): c.round(2).to_numpy(),
+            }
+        ),
+        hide_index=True,
+        key="contrib_detail",
+    )
+
+past = ui.table(str(b.path), "lookback")
+strip = past[past["place_id"] == place].sort_values("target_year")
+if len(strip):
+    st.subheader(t("lookback", lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("year", lang): [format_school_year(int(y)) for y in strip["target_year"]],
+                t("lb_flag_issued", lang): strip["flag"].map({1: t("flag_yes", lang), 0: "—"}),
+                t("lb_turned_out", lang): strip["elevated_next"].map(
+                    {1: t("flag_yes", lang), 0: t("lb_not_elevated", lang)}
+                ),
+            }
+        ).T,
+        key="lookback_strip",
+    )
 
 # for a gemeente: what the school-level champion sees in its schools, pupil-weighted
 if level == "gemeente":
@@ -139,6 +177,11 @@ fig2.add_trace(
         name=t("national", lang),
     )
 )
-fig2.update_layout(height=320, yaxis_title="%", margin={"l": 0, "r": 0, "t": 10, "b": 0})
+fig2.update_layout(
+    height=320,
+    yaxis_title="%",
+    margin={"l": 0, "r": 0, "t": 30, "b": 0},
+    title=ui.with_origin(t("history", lang), lang),
+)
 st.plotly_chart(fig2, width="stretch", key="history")
 st.caption(t("suppressed_note", lang))

@@ -8,6 +8,7 @@ import streamlit as st
 from app import ui
 from models.groups import grouping_label
 from models.prioritise import prioritise, spread_over_groups
+from models.scoring import export_frame
 from models.texts import t
 
 lang = ui.setup_page("budget")
@@ -40,7 +41,7 @@ c3.metric(t("expected_hits", lang), f"{chosen['risk'].sum():.1f}")
 st.dataframe(ui.display_scores(chosen, lang, extra=("gemeente_name",)), hide_index=True, key="priority_table")
 st.download_button(
     t("download", lang),
-    chosen.drop(columns=["suppressed"]).to_csv(index=False),
+    export_frame(chosen.drop(columns=["suppressed"]), ui.provenance()).to_csv(index=False),
     file_name=f"kansenradar_{target}_{level}_top{len(chosen)}.csv",
     mime="text/csv",
     key="download",

@@ -9,7 +9,8 @@ import streamlit as st
 
 from app import ui
 from features.catalog import validate_folder
-from models.texts import t
+from models.lookback import lookback_sentence, lookback_summary
+from models.texts import LEVEL_PLURALS, t
 
 lang = ui.setup_page("model_data")
 target = ui.target_choice(lang)
@@ -19,16 +20,30 @@ b = ui.load_bundle(target, level)
 if b is not None:
     m = b.meta
     st.write(
-        f"**{m['name']}** v{m['version']} · MLflow run `{m['run_id']}` · "
-        f"{'kalibratie' if lang == 'nl' else 'calibration'}: {m['calibration']} · "
-        f"{'drempel' if lang == 'nl' else 'threshold'}: {m['threshold']:.3f} · "
-        f"{'mitigatie' if lang == 'nl' else 'mitigation'}: {m.get('mitigation', 'none')}"
+        f"**{m.name}** v{m.version} · MLflow run `{m.run_id}` · "
+        f"{t('calibration', lang)}: {m.calibration} · {t('threshold', lang)}: {m.threshold:.3f} · "
+        f"{t('mitigation', lang)}: {m.mitigation} · {t('data_origin', lang)}: "
+        f"{ui.origin_label(ui.provenance(), lang)} ({m.data_fingerprint})"
     )
-    st.subheader("Model vs baselines (held-out years)")
+    st.subheader(t("model_vs_baselines", lang))
     comp = ui.table(str(b.path), "comparison")
     st.dataframe(comp.round(3), hide_index=True, key="comparison")
-    st.subheader("Per jaar" if lang == "nl" else "Per year")
+    st.subheader(t("per_year", lang))
     st.dataframe(ui.table(str(b.path), "fold_metrics").round(3), hide_index=True, key="folds")
+
+    st.subheader(t("lookback", lang))
+    st.caption(t("lookback_help", lang))
+    past = lookback_summary(ui.table(str(b.path), "lookback"))
+    plural = LEVEL_PLURALS[level]
+    for row in past.tail(2).itertuples():
+        st.markdown("- " + lookback_sentence(row, plural, lang))
+    st.dataframe(
+        past.drop(columns=["target_year"])
+        .rename(columns={c: t(f"lb_{c}", lang) for c in past.columns if c != "target_year"})
+        .round(2),
+        hide_index=True,
+        key="lookback",
+    )
 
 st.subheader("Data")
 st.markdown(

@@ -76,6 +76,9 @@ def test_score_writes_a_suppressed_file_from_the_champion(pipeline_run, tmp_path
     small = frame[frame["suppressed"]]
     assert len(small) > 0 and small["risk"].isna().all() and small["n_pupils"].isna().all()
     assert (frame.loc[~frame["suppressed"], "n_pupils"] >= 10).all()
+    # provenance on every row: the generated default is simulated, whatever files exist beside it
+    assert (frame["data_origin"] == "simulated").all() and frame["data_fingerprint"].str.len().eq(12).all()
+    assert set(frame["risk_band"].dropna()) <= {"low", "medium", "high", "very_high"}
 
 
 def test_audit_and_report_commands_point_at_the_champion(pipeline_run) -> None:

@@ -1,0 +1,71 @@
+"""Terugblik / look-back: how the flags a champion would have issued turned out.
+
+Before acting on a new list, an analyst asks how the model's past lists fared. The rolling-origin
+folds answer that honestly: for each held-out feature year t the model was trained on years ≤ t−1
+only, so its out-of-fold flag for t is the flag it *would* have issued then; the label says whether
+the place was really elevated in t + 1. Places resting on too few pupils in the outcome year are
+left out of the per-place table (suppression); the yearly summary counts places, not pupils.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from features.suppression import MIN_PUPILS
+from features.years import format_school_year
+
+
+def lookback_table(oof: pd.DataFrame, thresholds: np.ndarray, panel: pd.DataFrame) -> pd.DataFrame:
+    """One row per place and held-out year: risk, flag issued, and whether it turned out elevated.
+
+    ``oof`` holds the candidate's out-of-fold rows (``place_id``, ``school_year``, ``y``, ``prob``),
+    ``thresholds`` the flag threshold per row, ``panel`` the place-year pupils.
+    """
+    out = pd.DataFrame(
+        {
+            "place_id": oof["place_id"].to_numpy(),
+            "feature_year": oof["school_year"].astype(int).to_numpy(),
+            "risk": oof["prob"].to_numpy(dtype=float),
+            "flag": (oof["prob"].to_numpy(dtype=float) >= np.asarray(thresholds, dtype=float)).astype(int),
+            "elevated_next": oof["y"].astype(int).to_numpy(),
+        }
+    )
+    out["target_year"] = out["feature_year"] + 1
+    pupils = panel[["place_id", "school_year", "n_pupils"]].rename(
+        columns={"school_year": "target_year", "n_pupils": "n_pupils_target"}
+    )
+    out = out.merge(pupils, on=["place_id", "target_year"], how="left")
+    return out[out["n_pupils_target"].fillna(0) >= MIN_PUPILS].reset_index(drop=True)
+
+
+def lookback_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per target year: places flagged, of those really elevated, elevated places missed."""
+    g = table.assign(
+        hit=table["flag"] & table["elevated_next"], miss=(1 - table["flag"]) & table["elevated_next"]
+    )
+    out = g.groupby("target_year").agg(
+        flagged=("flag", "sum"),
+        flagged_elevated=("hit", "sum"),
+        elevated=("elevated_next", "sum"),
+        missed=("miss", "sum"),
+    )
+    out["precision"] = out["flagged_elevated"] / out["flagged"].replace(0, np.nan)
+    out["recall"] = out["flagged_elevated"] / out["elevated"].replace(0, np.nan)
+    out.insert(0, "school_year", [format_school_year(int(y)) for y in out.index])
+    return out.reset_index()
+
+
+def lookback_sentence(row: pd.Series, level_plural: tuple[str, str], lang: str = "nl") -> str:
+    """'Of the 38 gemeenten flagged for 2023-24, 27 were really elevated; 9 elevated ones were missed.'"""
+    nl, en = level_plural
+    if lang == "nl":
+        return (
+            f"Van de {int(row.flagged)} {nl} gesignaleerd voor {row.school_year} waren er "
+            f"{int(row.flagged_elevated)} daadwerkelijk verhoogd; "
+            f"{int(row.missed)} verhoogde {nl} werden gemist."
+        )
+    return (
+        f"Of the {int(row.flagged)} {en} flagged for {row.school_year}, {int(row.flagged_elevated)} were "
+        f"really elevated; {int(row.missed)} elevated {en} were missed."
+    )

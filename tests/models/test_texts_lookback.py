@@ -1,0 +1,48 @@
+"""Risk in honest words, one catalogue with both languages, and the look-back arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.lookback import lookback_sentence, lookback_summary, lookback_table
+from models.texts import LEVEL_PLURALS, TEXTS, band_word, format_risk, risk_band
+
+
+def test_risk_is_never_shown_as_certain() -> None:
+    assert format_risk(0.0) == "<1%" and format_risk(1.0) == ">99%" and format_risk(0.314) == "31%"
+    assert format_risk(float("nan")) == "–"
+    assert [risk_band(p) for p in (0.05, 0.2, 0.45, 0.9, 1.0)] == [
+        "low",
+        "medium",
+        "high",
+        "very_high",
+    ] * 1 + ["very_high"]
+    assert band_word(0.45, "nl") == "hoog" and band_word(0.45, "en") == "high"
+
+
+@pytest.mark.parametrize("key", sorted(TEXTS))
+def test_every_text_exists_in_both_languages(key: str) -> None:
+    nl, en = TEXTS[key]
+    assert nl.strip() and en.strip()
+
+
+def test_lookback_counts_hits_and_misses_by_hand() -> None:
+    oof = pd.DataFrame(
+        {
+            "place_id": ["a", "b", "c", "d", "e"],
+            "school_year": [2022] * 5,
+            "y": [1, 0, 1, 1, 0],
+            "prob": [0.9, 0.8, 0.2, 0.7, 0.1],
+        }
+    )
+    panel = pd.DataFrame({"place_id": list("abcde"), "school_year": 2023, "n_pupils": [50, 50, 50, 50, 5]})
+    table = lookback_table(oof, np.full(5, 0.5), panel)
+    assert list(table["place_id"]) == ["a", "b", "c", "d"]  # e rests on 5 pupils: left out
+    row = lookback_summary(table).iloc[0]
+    assert (row.flagged, row.flagged_elevated, row.missed, row.elevated) == (3, 2, 1, 3)
+    assert lookback_sentence(row, LEVEL_PLURALS["gemeente"], "nl") == (
+        "Van de 3 gemeenten gesignaleerd voor 2023-24 waren er 2 daadwerkelijk verhoogd; "
+        "1 verhoogde gemeenten werden gemist."
+    )
