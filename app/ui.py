@@ -15,7 +15,7 @@ from features.paths import output_root
 from features.provenance import DataOrigin
 from features.suppression import MIN_PUPILS
 from models.bundle import Bundle, read_bundle, read_provenance
-from models.texts import band_word, format_risk, t
+from models.texts import band_word, format_risk, gate_reason, gate_summary, t
 
 TARGETS = ("under_advice", "dropout")
 
@@ -118,9 +118,9 @@ def load_bundle(target: str, level: str) -> Bundle | None:
         st.warning(t("no_champion", lang))
         refused = refusal(target, level)
         if refused:
-            st.write(refused.gate_summary)
-            for r in refused.gate_reasons:
-                st.write("• " + r)
+            st.write(gate_summary(refused.gate_summary_code, lang))
+            for code in refused.gate_codes:
+                st.write("• " + gate_reason(code, lang))
     return b
 
 

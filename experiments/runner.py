@@ -268,6 +268,8 @@ def attempt(
         gate_allowed=bool(decision.allowed),
         gate_summary=decision.summary,
         gate_reasons=list(decision.reasons),
+        gate_codes=list(decision.codes),
+        gate_summary_code=dict(decision.summary_code),
         promoted=promotion.promoted,
         promotion_message=promotion.message,
         data_origin=data.origin.label,

@@ -19,16 +19,17 @@ a test checks both agree. Disparities are differences and ratios against a refer
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
 from sklearn.metrics import recall_score
 
-from models.groups import assign_groups, grouping_label
+from models.groups import assign_groups
 from models.metrics import top_mask
 from models.spec import FairnessLimits
+from models.texts import gate_reason, gate_summary
 
 METRICS = (
     "selection_rate",
@@ -225,59 +226,57 @@ def audit_predictions(
 
 @dataclass(frozen=True)
 class GateDecision:
-    """The fairness gate's verdict with reasons in neutral words."""
+    """The fairness gate's verdict: structured codes with their values, worded per language.
+
+    ``codes`` and ``summary_code`` are what is stored; ``reasons`` and ``summary`` are their
+    English wording (for MLflow and logs); the app words them in the reader's language with
+    :func:`models.texts.gate_reason` and :func:`models.texts.gate_summary`.
+    """
 
     allowed: bool
     reasons: tuple[str, ...]
     summary: str
+    codes: tuple[dict, ...] = ()
+    summary_code: dict = field(default_factory=dict)
 
 
-METRIC_WORDS = {
-    "recall": (
-        "recall (share of elevated places that were flagged)",
-        "maximum difference from the reference group",
-    ),
-    "false_positive_rate": (
-        "false positive rate (share of not-elevated places flagged)",
-        "maximum difference from the reference group",
-    ),
-    "calibration_gap": ("calibration gap (mean predicted minus observed risk)", "maximum absolute gap"),
-}
+def _decision(allowed: bool, codes: list[dict], summary_code: dict) -> GateDecision:
+    return GateDecision(
+        allowed,
+        tuple(gate_reason(c, "en") for c in codes),
+        gate_summary(summary_code, "en"),
+        tuple(codes),
+        summary_code,
+    )
 
 
 def gate(audit: Audit) -> GateDecision:
     """Refuse promotion when a gated disparity lies beyond its limit with its whole interval."""
     if audit.table.empty:
-        return GateDecision(True, (), "No group large enough to audit; nothing exceeded.")
-    bad = audit.table[audit.table["exceeds"]]
-    reasons = []
-    level = round(audit.thresholds.confidence * 100)
-    for r in bad.itertuples():
-        what, limit_word = METRIC_WORDS[r.metric]
-        if r.metric == "calibration_gap":
-            reasons.append(
-                f"{grouping_label(r.grouping, 'en')} = '{r.group}': {what} measured "
-                f"{r.value:+.3f} ({level}% CI {r.ci_low:+.3f} to {r.ci_high:+.3f}); "
-                f"configured {limit_word} {r.limit:.2f}."
-            )
-        else:
-            reasons.append(
-                f"{grouping_label(r.grouping, 'en')} = '{r.group}': {what} measured "
-                f"{r.value:.3f} vs {r.reference!r} — difference {r.difference:+.3f} "
-                f"({level}% CI {r.diff_low:+.3f} to {r.diff_high:+.3f}); configured "
-                f"{limit_word} {r.limit:.2f}."
-            )
-    n_checked = int(audit.table["metric"].isin(GATED).sum())
-    if reasons:
-        return GateDecision(
-            False,
-            tuple(reasons),
-            f"{len(reasons)} of {n_checked} gated comparisons lie beyond the "
-            "configured limits with their whole confidence interval.",
+        return _decision(
+            True, [], {"code": "not_auditable", "min_group_size": audit.thresholds.min_group_size}
         )
-    return GateDecision(
-        True,
-        (),
-        f"All {n_checked} gated comparisons are within the configured "
-        "limits or their interval includes the limit.",
-    )
+    bad = audit.table[audit.table["exceeds"]]
+    level = round(audit.thresholds.confidence * 100)
+    codes = []
+    for r in bad.itertuples():
+        codes.append(
+            {
+                "code": r.metric,
+                "grouping": r.grouping,
+                "group": str(r.group),
+                "reference": str(r.reference),
+                "value": float(r.value),
+                "ci_low": float(r.ci_low),
+                "ci_high": float(r.ci_high),
+                "difference": float(r.difference),
+                "diff_low": float(r.diff_low),
+                "diff_high": float(r.diff_high),
+                "limit": float(r.limit),
+                "level": level,
+            }
+        )
+    n_checked = int(audit.table["metric"].isin(GATED).sum())
+    if codes:
+        return _decision(False, codes, {"code": "refused", "n": len(codes), "of": n_checked})
+    return _decision(True, [], {"code": "allowed", "of": n_checked})

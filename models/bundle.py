@@ -62,6 +62,8 @@ class BundleMeta:
     gate_allowed: bool
     gate_summary: str
     gate_reasons: list[str]
+    gate_codes: list[dict]
+    gate_summary_code: dict
     promoted: bool
     promotion_message: str
     data_origin: str  # "simulated" or the data folder's name, never a server path

@@ -244,11 +244,18 @@ def record_gate_decision(name: str, version: str, decision: GateDecision) -> Non
         "allowed": bool(decision.allowed),
         "summary": decision.summary,
         "reasons": list(decision.reasons),
+        "codes": list(decision.codes),
+        "summary_code": decision.summary_code,
     }
     mlflow_client.log_dict(mv.run_id, record, f"gate/decision_v{version}.json")
+    compact = {
+        "allowed": record["allowed"],
+        "summary": record["summary"],
+        "summary_code": record["summary_code"],
+    }
     mlflow_client.set_tag(mv.run_id, "fairness_gate", verdict)
     mlflow_client.set_model_version_tag(name, version, "fairness_gate", verdict)
-    mlflow_client.set_model_version_tag(name, version, "gate_decision", json.dumps(record)[:4900])
+    mlflow_client.set_model_version_tag(name, version, "gate_decision", json.dumps(compact))
 
 
 def stored_gate_decision(name: str, version: str) -> GateDecision | None:
@@ -259,7 +266,24 @@ def stored_gate_decision(name: str, version: str) -> GateDecision | None:
         return None
     record = json.loads(raw)
     allowed = tags["fairness_gate"] == "allowed" and bool(record.get("allowed"))
-    return GateDecision(allowed, tuple(record.get("reasons", ())), str(record.get("summary", "")))
+    full = _decision_artifact(name, version)  # the reasons in full, from the version's run
+    return GateDecision(
+        allowed,
+        tuple(full.get("reasons", ())),
+        str(record.get("summary", "")),
+        tuple(full.get("codes", ())),
+        dict(record.get("summary_code", {})),
+    )
+
+
+def _decision_artifact(name: str, version: str) -> dict:
+    import mlflow
+
+    run_id = client().get_model_version(name, version).run_id
+    try:
+        return dict(mlflow.artifacts.load_dict(f"runs:/{run_id}/gate/decision_v{version}.json"))
+    except Exception:  # artifact store unreadable: the tag alone still decides
+        return {}
 
 
 def promote(

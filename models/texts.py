@@ -8,6 +8,7 @@ missing translation is a test failure rather than an English word on a Dutch pag
 from __future__ import annotations
 
 from features.suppression import MIN_PUPILS
+from models.groups import grouping_label
 
 TEXTS: dict[str, tuple[str, str]] = {
     "app_title": ("kansenradar", "kansenradar"),
@@ -172,3 +173,80 @@ def format_risk(risk: float) -> str:
     if risk > 0.99:
         return ">99%"
     return f"{risk:.0%}"
+
+
+# -- the fairness gate's reasons, from stored codes ------------------------------------------
+_METRIC_WORDS: dict[str, tuple[str, str]] = {
+    "recall": (
+        "bereik (aandeel verhoogde plaatsen dat gesignaleerd werd)",
+        "recall (share of elevated places that were flagged)",
+    ),
+    "false_positive_rate": (
+        "vals-alarmpercentage (aandeel niet-verhoogde plaatsen dat gesignaleerd werd)",
+        "false positive rate (share of not-elevated places flagged)",
+    ),
+    "calibration_gap": (
+        "kalibratieverschil (gemiddeld voorspeld min waargenomen risico)",
+        "calibration gap (mean predicted minus observed risk)",
+    ),
+}
+
+
+def gate_reason(code: dict, lang: str = "nl") -> str:
+    """One refusal reason in words, from its stored code and values."""
+    what = _METRIC_WORDS[code["code"]][0 if lang == "nl" else 1]
+    who = f"{grouping_label(code['grouping'], lang)} = '{code['group']}'"
+    ci = f"{code['level']}%-{'BI' if lang == 'nl' else 'CI'}"
+    if code["code"] == "calibration_gap":
+        if lang == "nl":
+            return (
+                f"{who}: {what} gemeten {code['value']:+.3f} ({ci} {code['ci_low']:+.3f} tot "
+                f"{code['ci_high']:+.3f}); ingestelde grens voor het absolute verschil {code['limit']:.2f}."
+            )
+        return (
+            f"{who}: {what} measured {code['value']:+.3f} ({ci} {code['ci_low']:+.3f} to "
+            f"{code['ci_high']:+.3f}); configured maximum absolute gap {code['limit']:.2f}."
+        )
+    if lang == "nl":
+        return (
+            f"{who}: {what} gemeten {code['value']:.3f} tegenover '{code['reference']}' — verschil "
+            f"{code['difference']:+.3f} ({ci} {code['diff_low']:+.3f} tot {code['diff_high']:+.3f}); "
+            f"ingesteld maximaal verschil met de referentiegroep {code['limit']:.2f}."
+        )
+    return (
+        f"{who}: {what} measured {code['value']:.3f} vs '{code['reference']}' — difference "
+        f"{code['difference']:+.3f} ({ci} {code['diff_low']:+.3f} to {code['diff_high']:+.3f}); "
+        f"configured maximum difference from the reference group {code['limit']:.2f}."
+    )
+
+
+def gate_summary(code: dict, lang: str = "nl") -> str:
+    """The gate's verdict in one sentence, from its stored code."""
+    kind = code.get("code")
+    nl = lang == "nl"
+    if kind == "not_auditable":
+        n = code["min_group_size"]
+        return (
+            f"Niet te auditen op dit niveau (geen groep bereikt {n} plaatsen); gepromoveerd met deze "
+            "vastgelegde reden."
+            if nl
+            else f"Not auditable at this level (no group reaches {n} places); promoted with this "
+            "recorded reason."
+        )
+    if kind == "refused":
+        return (
+            f"{code['n']} van {code['of']} getoetste vergelijkingen liggen met hun hele "
+            "betrouwbaarheidsinterval buiten de ingestelde grenzen."
+            if nl
+            else f"{code['n']} of {code['of']} gated comparisons lie beyond the configured limits with "
+            "their whole confidence interval."
+        )
+    if kind == "allowed":
+        return (
+            f"Alle {code['of']} getoetste vergelijkingen liggen binnen de ingestelde grenzen of hun "
+            "interval omvat de grens."
+            if nl
+            else f"All {code['of']} gated comparisons are within the configured limits or their "
+            "interval includes the limit."
+        )
+    return str(code)

@@ -8,7 +8,7 @@ import streamlit as st
 from app import ui
 from experiments.config import load_fairness_limits
 from models.groups import grouping_label
-from models.texts import t
+from models.texts import gate_reason, gate_summary, t
 
 lang = ui.setup_page("gate")
 target = ui.target_choice(lang)
@@ -19,15 +19,11 @@ if b is None:
     st.stop()
 meta = b.meta
 (st.success if meta.gate_allowed else st.error)(
-    f"{t('gate', lang)}: {meta.gate_summary} — {meta.name} v{meta.version}"
-    + (
-        f" ({'mitigatie' if lang == 'nl' else 'mitigation'}: {meta.mitigation})"
-        if meta.mitigation != "none"
-        else ""
-    )
+    f"{t('gate', lang)}: {gate_summary(meta.gate_summary_code, lang)} — {meta.name} v{meta.version}"
+    + (f" ({t('mitigation', lang)}: {meta.mitigation})" if meta.mitigation != "none" else "")
 )
-for reason in meta.gate_reasons:
-    st.write("• " + reason)
+for code in meta.gate_codes:
+    st.write("• " + gate_reason(code, lang))
 
 audit = ui.table(str(b.path), "audit")
 sizes = ui.table(str(b.path), "audit_groups")

@@ -117,6 +117,23 @@ def test_overview_without_an_approved_model_shows_data_and_the_refusal(
         gate_allowed=False,
         gate_summary="1 of 111 gated comparisons lie beyond the configured limits",
         gate_reasons=["Urbanity = 'landelijk': recall measured 0.30 vs 'stedelijk'"],
+        gate_summary_code={"code": "refused", "n": 1, "of": 111},
+        gate_codes=[
+            {
+                "code": "recall",
+                "grouping": "urbanity",
+                "group": "landelijk",
+                "reference": "stedelijk",
+                "value": 0.30,
+                "ci_low": 0.2,
+                "ci_high": 0.4,
+                "difference": -0.3,
+                "diff_low": -0.4,
+                "diff_high": -0.22,
+                "limit": 0.2,
+                "level": 90,
+            }
+        ],
     )
     (refused / "meta.json").write_text(json.dumps(meta))  # a refused version's display cache
     import mlflow
