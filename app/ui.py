@@ -42,20 +42,32 @@ def provenance() -> DataOrigin | None:
     return read_provenance(output_root())
 
 
-def setup_page(title_key: str) -> str:
-    """Page config, language toggle (Dutch default) and the data-origin notice; returns the language.
+ROUTED = "_routed"
 
-    The notice is fixed and cannot be dismissed: a screenshot of simulated flags at real, named
-    schools must say so on every page.
-    """
-    st.set_page_config(page_title=f"kansenradar — {t(title_key)}", layout="wide")
-    lang = st.sidebar.radio(
+
+def language_toggle(routed: bool = True) -> str:
+    """The one language toggle (Dutch default); in the entry point it is shared by all pages."""
+    st.session_state[ROUTED] = routed
+    return st.sidebar.radio(
         f"{t('language')} / Language",
         ["nl", "en"],
         format_func=lambda c: "Nederlands" if c == "nl" else "English",
         key="lang",
         horizontal=True,
     )
+
+
+def setup_page(title_key: str) -> str:
+    """Page config, language toggle (Dutch default) and the data-origin notice; returns the language.
+
+    The notice is fixed and cannot be dismissed: a screenshot of simulated flags at real, named
+    schools must say so on every page.
+    """
+    if st.session_state.get(ROUTED):  # run through the entry point: it holds the toggle
+        lang = st.session_state.get("lang", "nl")
+    else:  # a page run on its own (tests, `streamlit run app/pages/…`)
+        st.set_page_config(page_title=f"kansenradar — {t(title_key)}", layout="wide")
+        lang = language_toggle(routed=False)
     st.sidebar.caption(t("tagline", lang))
     origin = provenance()
     if origin is not None and origin.simulated:

@@ -188,7 +188,7 @@ def stage_app(work: Path) -> dict:
     """Warm render of the overview page and one filter interaction (AppTest, no browser)."""
     from streamlit.testing.v1 import AppTest
 
-    page = str(Path(__file__).resolve().parents[1] / "app" / "Overzicht.py")
+    page = str(Path(__file__).resolve().parents[1] / "app" / "pages" / "0_Overzicht.py")
     at = AppTest.from_file(page, default_timeout=120).run()  # cold: fills caches
     t0 = time.perf_counter()
     at = AppTest.from_file(page, default_timeout=120).run()

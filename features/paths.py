@@ -14,7 +14,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SKELETON_DIR = REPO_ROOT / "data" / "skeleton"
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "generated"
 DEFAULT_MLFLOW_DB = REPO_ROOT / "mlflow.db"
-APP_ENTRY = REPO_ROOT / "app" / "Overzicht.py"
+APP_ENTRY = REPO_ROOT / "app" / "kansenradar.py"
 
 
 def output_root() -> Path:

@@ -39,7 +39,7 @@ def test_overview_renders_map_and_table_in_chromium(pipeline_run, tmp_path: Path
             "-m",
             "streamlit",
             "run",
-            str(REPO / "app" / "Overzicht.py"),
+            str(REPO / "app" / "kansenradar.py"),
             "--server.port",
             str(port),
             "--server.headless",
@@ -89,8 +89,36 @@ def test_overview_renders_map_and_table_in_chromium(pipeline_run, tmp_path: Path
             assert colours is not None and len(colours) > 50  # a coloured map, not a blank box
             shot = Path(os.environ.get("KANSENRADAR_OUTPUT_DIR", tmp_path)) / "overview.png"
             page.screenshot(path=str(shot), full_page=True)
+            shots = visit_every_page_in_both_languages(page, port, shot.parent)
             browser.close()
         assert shot.stat().st_size > 20_000
+        assert len(shots) == 10 and all(p.stat().st_size > 20_000 for p in shots)
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=20)
+
+
+SLUGS = ("", "plaats", "prioriteren", "fairness", "model-en-data")
+NOTICE = {"nl": "Demonstratiedata: gesimuleerde leerlingen", "en": "Demonstration data: simulated pupils"}
+PAGE_TITLES = {"nl": ("Overzicht", "Prioriteren"), "en": ("Overview", "Prioritise")}
+
+
+def visit_every_page_in_both_languages(page, port: int, out: Path) -> list[Path]:
+    """Every page, Dutch then English: the simulated-data notice is on screen and the sidebar's
+    page names follow the language. Screenshots are kept beside the overview's."""
+    shots = []
+    for lang in ("nl", "en"):
+        for slug in SLUGS:
+            page.goto(f"http://127.0.0.1:{port}/{slug}", timeout=60_000)
+            if lang == "en":
+                radio = page.locator("[data-testid='stSidebar'] label").filter(has_text="English").first
+                if radio.count():
+                    radio.click()
+            page.get_by_text(NOTICE[lang], exact=False).first.wait_for(timeout=60_000)
+            nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+            assert all(title in nav for title in PAGE_TITLES[lang]), nav
+            assert page.locator("[data-testid='stException']").count() == 0, slug
+            path = out / f"page_{slug or 'overzicht'}_{lang}.png"
+            page.screenshot(path=str(path), full_page=True)
+            shots.append(path)
+    return shots

@@ -20,7 +20,7 @@ def page(name: str) -> AppTest:
 
 
 def test_overview_shows_map_ranked_flags_and_drilldown(run) -> None:
-    at = page("Overzicht.py").run()
+    at = page("pages/0_Overzicht.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("plotly_chart")) == 1
     flagged = at.dataframe[0].value
@@ -32,7 +32,7 @@ def test_overview_shows_map_ranked_flags_and_drilldown(run) -> None:
 
 
 def test_overview_speaks_english_on_request(run) -> None:
-    at = page("Overzicht.py").run()
+    at = page("pages/0_Overzicht.py").run()
     at.sidebar.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert "Under-advice" in at.title[0].value
@@ -40,7 +40,7 @@ def test_overview_speaks_english_on_request(run) -> None:
 
 
 def test_overview_year_toggle_shows_observed_rates(run) -> None:
-    at = page("Overzicht.py").run()
+    at = page("pages/0_Overzicht.py").run()
     years = at.sidebar.selectbox[0].options
     forecast_map = at.get("plotly_chart")[0].proto.spec
     at.sidebar.selectbox[0].set_value(at.sidebar.selectbox[0].options[3]).run()
@@ -147,7 +147,7 @@ def test_overview_without_an_approved_model_shows_data_and_the_refusal(
     st.cache_resource.clear()
     st.cache_data.clear()
     try:
-        at = page("Overzicht.py").run()
+        at = page("pages/0_Overzicht.py").run()
         assert not at.exception, [e.value for e in at.exception]
         assert at.warning and "champion" in at.warning[0].value
         assert any("landelijk" in m.value for m in at.markdown)  # the gate's reason is shown

@@ -1,6 +1,6 @@
 """Overzicht / Overview: map of gemeenten by risk, ranked flagged places, drill-down.
 
-Run with ``streamlit run app/Overzicht.py`` (``make run`` does it for you).
+The default page of ``app/kansenradar.py`` (``make run`` starts it).
 """
 
 from __future__ import annotations
