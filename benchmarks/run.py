@@ -36,6 +36,7 @@ LABELS = {
     "pupils": "10 M pupil records → school-year panel (DuckDB)",
     "generate_10m": "generate at scale 5.5 (≈10.9 M pupil records)",
     "app": "overview page warm render (AppTest)",
+    "browser": "Chromium: Overview first load (median of 10; more figures →)",
 }
 
 

@@ -184,6 +184,14 @@ def stage_generate_10m(work: Path) -> dict:
     return {"seconds": time.perf_counter() - t0, "records": manifest["n_pupil_records"]}
 
 
+def stage_browser(work: Path) -> dict:
+    """Chromium: first Overview load, page switch, drill-down, language switch (median of 10)."""
+    from benchmarks.browser import measure
+
+    figures = measure(10)
+    return {"seconds": figures["first_load_median_s"], **figures}
+
+
 def stage_app(work: Path) -> dict:
     """Warm render of the overview page and one filter interaction (AppTest, no browser)."""
     from streamlit.testing.v1 import AppTest
