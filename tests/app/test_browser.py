@@ -110,11 +110,11 @@ def visit_every_page_in_both_languages(page, port: int, out: Path) -> list[Path]
     for lang in ("nl", "en"):
         for slug in SLUGS:
             page.goto(f"http://127.0.0.1:{port}/{slug}", timeout=60_000)
+            page.get_by_text(NOTICE["nl"], exact=False).first.wait_for(timeout=60_000)  # Dutch first
             if lang == "en":
-                radio = page.locator("[data-testid='stSidebar'] label").filter(has_text="English").first
-                if radio.count():
-                    radio.click()
-            page.get_by_text(NOTICE[lang], exact=False).first.wait_for(timeout=60_000)
+                page.locator("[data-testid='stSidebar'] label").filter(has_text="English").first.click()
+                page.get_by_text(NOTICE["en"], exact=False).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)  # let the page finish drawing before the screenshot
             nav = page.locator("[data-testid='stSidebarNav']").inner_text()
             assert all(title in nav for title in PAGE_TITLES[lang]), nav
             assert page.locator("[data-testid='stException']").count() == 0, slug
