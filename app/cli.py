@@ -77,7 +77,7 @@ Level = typer.Option("gemeente", "--level", "-l", help="school, pc4, gemeente or
 
 
 def _fail(message: str, code: int) -> None:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)  # a path is never broken in two
     raise typer.Exit(code)
 
 

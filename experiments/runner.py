@@ -145,22 +145,37 @@ LADDER: tuple[Rung, ...] = (
 )
 
 
-def train_step(spec: ExperimentSpec, data: ExperimentInput) -> tuple[dict[str, ModelResult], str, float]:
+@dataclass
+class Trained:
+    """What a worker process hands back: every model kind on the folds, the selected candidate,
+    the mitigation trade-off table and, computed ahead, the candidate retrained with reweighing
+    (most first candidates meet the gate's limits only after it; training it in the worker costs
+    no wall-clock time on a second core, computing it later in the main process does)."""
+
+    results: dict[str, ModelResult]
+    chosen: str
+    mitigation: pd.DataFrame
+    reweighed: ModelResult | None
+    seconds: float
+
+
+def train_step(spec: ExperimentSpec, data: ExperimentInput, limits: FairnessLimits) -> Trained:
     """Baselines and competitors on the rolling-origin folds (runs in a worker process)."""
     t0 = time.perf_counter()
     results, chosen = train_experiment(data.features, spec, data.planted)
-    return results, chosen, time.perf_counter() - t0
+    places = place_attributes(data.panel)
+    mitigation = compare_mitigations(results[chosen], data.features, places, spec, limits.mitigation_grouping)
+    reweighed = _reweigh(spec, data, results[chosen], limits)
+    return Trained(results, chosen, mitigation, reweighed, time.perf_counter() - t0)
 
 
 def audit_step(
-    spec: ExperimentSpec, candidate: ModelResult, data: ExperimentInput, limits: FairnessLimits
-) -> tuple[Audit, GateDecision, pd.DataFrame]:
-    """The candidate's held-out predictions audited by group, the gate's decision, mitigations."""
-    places = place_attributes(data.panel)
-    oof = candidate.oof.merge(places, on=["place_id", "school_year"], how="left")
+    candidate: ModelResult, data: ExperimentInput, limits: FairnessLimits
+) -> tuple[Audit, GateDecision]:
+    """The candidate's held-out predictions audited by group, and the gate's decision."""
+    oof = candidate.oof.merge(place_attributes(data.panel), on=["place_id", "school_year"], how="left")
     audit = audit_predictions(oof, row_thresholds(candidate, oof), limits)
-    mitigation = compare_mitigations(candidate, data.features, places, spec, limits.mitigation_grouping)
-    return audit, gate(audit), mitigation
+    return audit, gate(audit)
 
 
 def card_step(
@@ -236,13 +251,14 @@ def attempt(
     comparison: pd.DataFrame,
     data: ExperimentInput,
     settings: RunSettings,
-    mitigation_name: str,
+    mitigation: tuple[str, pd.DataFrame],
 ) -> ExperimentOutcome:
     """Audit one registered candidate, write its card and bundle, and ask the gate to promote it."""
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
-    audited = audit_step(spec, candidate, data, settings.limits)
-    audit, decision, mitigation = audited
+    mitigation_name, mitigation_table = mitigation
+    audit, decision = audit_step(candidate, data, settings.limits)
+    audited = (audit, decision, mitigation_table)
     report = card_step(spec, candidate, logged, comparison, audited, data.origin)
     seconds["audit"] = time.perf_counter() - t0
     record_gate_decision(logged.name, logged.version, decision)
@@ -281,7 +297,7 @@ def attempt(
     tables = {
         "audit": audit.table,
         "audit_groups": audit.groups,
-        "mitigation": mitigation,
+        "mitigation": mitigation_table,
         "comparison": comparison.rename_axis("model").reset_index(),
         "fold_metrics": candidate.fold_metrics,
         "lookback": past_flags(candidate, data),
@@ -302,44 +318,49 @@ def attempt(
 
 def finish_experiment(
     spec: ExperimentSpec,
-    trained: tuple[dict[str, ModelResult], str, float],
+    trained: Trained,
     data: ExperimentInput,
     settings: RunSettings,
 ) -> ExperimentOutcome:
     """Log the trained experiment and walk down the mitigation ladder until the gate allows one."""
-    results, chosen, train_seconds = trained
+    results, chosen = trained.results, trained.chosen
     comparison = comparison_table(results)
     t0 = time.perf_counter()
     logged = log_experiment(spec, results, data.features, chosen)
     mlflow_seconds = time.perf_counter() - t0
-    outcome = attempt(spec, results[chosen], logged, comparison, data, settings, "none")
+    outcome = attempt(spec, results[chosen], logged, comparison, data, settings, ("none", trained.mitigation))
     outcome.candidate_row = chosen
     candidate = results[chosen]
     for rung in LADDER:
         if outcome.promoted:
             break
         t0 = time.perf_counter()
-        candidate = rung.make(spec, data, candidate, settings.limits)
+        if rung.name == "reweighing" and trained.reweighed is not None:
+            candidate = trained.reweighed  # trained ahead in the worker
+        else:
+            candidate = rung.make(spec, data, candidate, settings.limits)
         row = rung.comparison_row(chosen)
         if row not in comparison.index:
             comparison = pd.concat([comparison, comparison_table({row: candidate})])
         logged = log_experiment(spec, {chosen: candidate}, data.features, chosen, mitigation=rung.name)
         mitigation_seconds = time.perf_counter() - t0
-        outcome = attempt(spec, candidate, logged, comparison, data, settings, rung.name)
+        outcome = attempt(
+            spec, candidate, logged, comparison, data, settings, (rung.name, trained.mitigation)
+        )
         outcome.candidate_row = row
         outcome.seconds[f"mitigation:{rung.name}"] = mitigation_seconds
-    outcome.seconds.update({"train": train_seconds, "mlflow": mlflow_seconds})
+    outcome.seconds.update({"train": trained.seconds, "mlflow": mlflow_seconds})
     return outcome
 
 
 def train_all(
-    specs: list[ExperimentSpec], inputs: dict[str, ExperimentInput], workers: int
-) -> list[tuple[dict[str, ModelResult], str, float]]:
+    specs: list[ExperimentSpec], inputs: dict[str, ExperimentInput], limits: FairnessLimits, workers: int
+) -> list[Trained]:
     """Train every experiment; in ``workers`` processes when more than one."""
     if workers <= 1 or len(specs) <= 1:
-        return [train_step(s, inputs[s.name]) for s in specs]
+        return [train_step(s, inputs[s.name], limits) for s in specs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(train_step, s, inputs[s.name]) for s in specs]
+        futures = [pool.submit(train_step, s, inputs[s.name], limits) for s in specs]
         return [f.result() for f in futures]
 
 
@@ -374,7 +395,7 @@ def run_all(
         for s in specs
     }
     say(f"training {len(specs)} experiments")
-    trained = train_all(specs, inputs, workers or default_workers())
+    trained = train_all(specs, inputs, settings.limits, workers or default_workers())
     outcomes = []
     for spec, result in zip(specs, trained, strict=True):
         say(f"auditing and registering {spec.name}")

@@ -122,6 +122,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "contribution to risk (log-odds; ↑ raises)",
     ),
     "indicator_detail": ("Per indicator", "Per indicator"),
+    "parts_heading": ("Wat het risico bepaalt", "What drives the risk"),
     "concept": ("Onderdeel", "Part"),
     "contribution": ("Bijdrage", "Contribution"),
 }
@@ -255,3 +256,60 @@ def gate_summary(code: dict, lang: str = "nl") -> str:
             "interval includes the limit."
         )
     return str(code)
+
+
+# -- column headers of the tables the app shows ------------------------------------------------
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "group": ("Groep", "Group"),
+    "n_rows": ("Plaats-jaren", "Place-years"),
+    "n_places": ("Plaatsen", "Places"),
+    "audited": ("Geaudit", "Audited"),
+    "value": ("Waarde", "Value"),
+    "ci_low": ("Interval laag", "Interval low"),
+    "ci_high": ("Interval hoog", "Interval high"),
+    "reference": ("Referentiegroep", "Reference group"),
+    "difference": ("Verschil", "Difference"),
+    "diff_low": ("Verschil laag", "Difference low"),
+    "diff_high": ("Verschil hoog", "Difference high"),
+    "ratio": ("Verhouding", "Ratio"),
+    "limit": ("Grens", "Limit"),
+    "exceeds": ("Buiten grens", "Beyond limit"),
+    "metric": ("Maat", "Metric"),
+    "method": ("Methode", "Method"),
+    "model": ("Model", "Model"),
+    "test_year": ("Testjaar", "Test year"),
+    "note": ("Opmerking", "Note"),
+    "precision": ("Precisie", "Precision"),
+    "recall": ("Bereik (recall)", "Recall"),
+    "f1": ("F1", "F1"),
+    "selection_rate": ("Aandeel gesignaleerd", "Selection rate"),
+    "false_positive_rate": ("Vals-alarmpercentage", "False positive rate"),
+    "precision_at_top": ("Precisie bovenaan de lijst", "Precision at the top"),
+    "recall_at_top": ("Bereik bovenaan de lijst", "Recall at the top"),
+    "precision_at_budget": ("Precisie binnen budget", "Precision within budget"),
+    "recall_at_budget": ("Bereik binnen budget", "Recall within budget"),
+    "calibration_gap": ("Kalibratieverschil", "Calibration gap"),
+    "mean_predicted": ("Gemiddeld voorspeld", "Mean predicted"),
+    "observed_rate": ("Waargenomen", "Observed"),
+    "max_recall_difference": ("Grootste verschil in bereik", "Largest recall difference"),
+    "max_fpr_difference": ("Grootste verschil vals alarm", "Largest FPR difference"),
+    "roc_auc": ("AUC", "AUC"),
+    "average_precision": ("Gemiddelde precisie (AP)", "Average precision (AP)"),
+    "brier": ("Brier", "Brier"),
+    "calibration_error": ("Kalibratiefout (ECE)", "Calibration error (ECE)"),
+    "n_places_scored": ("Plaatsen", "Places"),
+}
+
+
+def column_label(column: str, lang: str = "nl") -> str:
+    """The header of a table column in the reader's language (the raw name if none is known)."""
+    words = COLUMN_LABELS.get(column)
+    return column if words is None else words[0 if lang == "nl" else 1]
+
+
+def labelled_columns(frame, lang: str = "nl"):
+    """``frame`` with its column headers (and a named index) in the reader's language."""
+    out = frame.rename(columns=lambda c: column_label(str(c), lang))
+    if out.index.name:
+        out.index.name = column_label(out.index.name, lang)
+    return out

@@ -15,7 +15,7 @@ from features.panel import TARGET_LABELS
 from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
 from features.years import format_school_year
-from models.texts import t
+from models.texts import format_risk, t
 
 lang = ui.setup_page("app_title")
 target = ui.target_choice(lang)
@@ -53,7 +53,9 @@ def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Fig
     if forecast:
         data = ui.scores(bundle_path)
         shown = data.assign(
-            value=data["risk"] * 100, label=data["flag"].map({1: t("flag_yes", lang)}).fillna("")
+            value=data["risk"] * 100,
+            shown_value=data["risk"].map(format_risk),  # never "0 %" or "100 %"
+            label=data["flag"].map({1: t("flag_yes", lang)}).fillna(""),
         )
         title = f"{t('map_title', lang)} — {format_school_year(year)}"
         colour = t("risk", lang) + " (%)"
@@ -61,7 +63,9 @@ def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Fig
         h = ui.history(bundle_path)
         h = h[h["school_year"] == year]
         shown = h.assign(
-            value=h["shrunk_rate"], label=h["elevated"].map({1.0: t("flag_yes", lang)}).fillna("")
+            value=h["shrunk_rate"],
+            shown_value=h["shrunk_rate"].map(lambda v: "–" if v != v else f"{v:.1f}%"),
+            label=h["elevated"].map({1.0: t("flag_yes", lang)}).fillna(""),
         )
         title, colour = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
     # MapLibre with the blank "white-bg" style: no tiles, no CDN — the map works offline
@@ -77,8 +81,8 @@ def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Fig
         zoom=6.1,
         opacity=0.9,
         hover_name="place_name",
-        hover_data={"label": True, "value": ":.1f", "place_id": False},
-        labels={"value": colour, "label": t("flag", lang)},
+        hover_data={"label": True, "shown_value": True, "value": False, "place_id": False},
+        labels={"value": colour, "shown_value": colour, "label": t("flag", lang)},
     )
     fig.update_layout(height=600, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=ui.with_origin(title, lang))
     return fig

@@ -53,7 +53,7 @@ c3.metric(t("risk_band", lang), band_word(row["risk"], lang))
 c4.metric(t("flag", lang), t("flag_yes", lang) if row["flag"] == 1 else t("flag_no", lang))
 st.info(grouped_summary(groups, lang) + " " + summary_sentence(feats.loc[place], target, lang))
 
-st.subheader(t("why_flagged", lang))
+st.subheader(t("parts_heading", lang))
 st.caption(t("grouped_help", lang))
 fig = go.Figure(
     go.Bar(

@@ -8,7 +8,7 @@ import streamlit as st
 from app import ui
 from experiments.config import load_fairness_limits
 from models.groups import grouping_label
-from models.texts import gate_reason, gate_summary, t
+from models.texts import column_label, gate_reason, gate_summary, labelled_columns, t
 
 lang = ui.setup_page("gate")
 target = ui.target_choice(lang)
@@ -31,7 +31,11 @@ groupings = list(dict.fromkeys(sizes["grouping"]))
 grouping = st.selectbox(
     t("grouping", lang), groupings, key="grouping", format_func=lambda g: grouping_label(g, lang)
 )
-st.dataframe(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), hide_index=True, key="sizes")
+st.dataframe(
+    labelled_columns(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), lang),
+    hide_index=True,
+    key="sizes",
+)
 a = audit[audit["grouping"] == grouping] if not audit.empty else audit
 if a.empty:
     st.info(
@@ -41,9 +45,10 @@ if a.empty:
     )
 else:
     metric = st.selectbox(
-        "Metric",
+        column_label("metric", lang),
         ["recall", "false_positive_rate", "selection_rate", "precision_at_top", "calibration_gap"],
         key="metric",
+        format_func=lambda m: column_label(m, lang),
     )
     m = a[a["metric"] == metric]
     fig = go.Figure(
@@ -63,7 +68,9 @@ else:
     fig.update_layout(
         height=120 + 40 * len(m),
         margin={"l": 0, "r": 0, "t": 10, "b": 0},
-        xaxis_title=f"{metric} ({load_fairness_limits().confidence:.0%} bootstrap interval)",
+        xaxis_title=f"{column_label(metric, lang)} ({load_fairness_limits().confidence:.0%} "
+        + ("bootstrap-interval)" if lang == "nl" else "bootstrap interval)"),
+        title=ui.with_origin(grouping_label(grouping, lang), lang),
     )
     st.plotly_chart(fig, width="stretch", key="audit_plot")
     st.dataframe(
@@ -82,7 +89,9 @@ else:
                 "exceeds",
                 "n_places",
             ]
-        ].round(3),
+        ]
+        .round(3)
+        .pipe(labelled_columns, lang),
         hide_index=True,
         key="audit_table",
     )
@@ -90,10 +99,12 @@ else:
         index="group", columns="metric", values="value"
     )
     st.subheader("Kalibratie per groep" if lang == "nl" else "Calibration by group")
-    st.dataframe(calib.round(3), key="calibration")
+    st.dataframe(labelled_columns(calib.round(3), lang), key="calibration")
 
 st.subheader("Mitigatie" if lang == "nl" else "Mitigation")
-st.dataframe(ui.table(str(b.path), "mitigation").round(3), hide_index=True, key="mitigation")
+st.dataframe(
+    labelled_columns(ui.table(str(b.path), "mitigation").round(3), lang), hide_index=True, key="mitigation"
+)
 report = b.report_path.read_text(encoding="utf-8")
 st.download_button(
     t("report_link", lang),

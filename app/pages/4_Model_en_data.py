@@ -10,7 +10,7 @@ import streamlit as st
 from app import ui
 from features.catalog import validate_folder
 from models.lookback import lookback_sentence, lookback_summary
-from models.texts import LEVEL_PLURALS, t
+from models.texts import LEVEL_PLURALS, labelled_columns, t
 
 lang = ui.setup_page("model_data")
 target = ui.target_choice(lang)
@@ -27,9 +27,11 @@ if b is not None:
     )
     st.subheader(t("model_vs_baselines", lang))
     comp = ui.table(str(b.path), "comparison")
-    st.dataframe(comp.round(3), hide_index=True, key="comparison")
+    st.dataframe(labelled_columns(comp.round(3), lang), hide_index=True, key="comparison")
     st.subheader(t("per_year", lang))
-    st.dataframe(ui.table(str(b.path), "fold_metrics").round(3), hide_index=True, key="folds")
+    st.dataframe(
+        labelled_columns(ui.table(str(b.path), "fold_metrics").round(3), lang), hide_index=True, key="folds"
+    )
 
     st.subheader(t("lookback", lang))
     st.caption(t("lookback_help", lang))

@@ -159,3 +159,15 @@ def test_overview_without_an_approved_model_shows_data_and_the_refusal(
         st.cache_data.clear()
         mlflow.set_tracking_uri(original)
         mlflow.set_registry_uri(original)
+
+
+def test_choices_survive_a_language_switch(run) -> None:
+    at = page("pages/1_Plaats.py").run()
+    at.sidebar.radio(key="target_nl").set_value("dropout").run()
+    at.sidebar.selectbox(key="level_dropout_nl").set_value("school").run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.radio(key="target_en").value == "dropout"
+    assert at.sidebar.selectbox(key="level_dropout_en").value == "school"
+    assert any("Demonstration data" in w.value for w in at.warning)  # the notice follows the language

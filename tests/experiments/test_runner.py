@@ -57,8 +57,16 @@ def test_candidate_is_compared_with_every_baseline_on_the_same_folds(pipeline_ru
     assert comp["n_places"].nunique() == 1  # the same held-out rows for all models
 
 
-def test_a_second_run_with_the_same_seed_gives_the_same_metrics(pipeline_run, tmp_path) -> None:
+def test_a_sequential_run_repeats_the_parallel_runs_metrics_scores_and_champion(
+    pipeline_run, tmp_path
+) -> None:
+    """The session's run trained three experiments in parallel processes; one experiment again,
+    sequentially, must give the same metrics, the same scores and the same gate decision."""
     configs = [c for c in load_configs() if c.name == "dropout_gemeente"]
-    again = run_all(pipeline_run["data_dir"], configs=configs, output_dir=tmp_path)[0]
+    again = run_all(pipeline_run["data_dir"], configs=configs, output_dir=tmp_path, workers=1)[0]
     first = next(o for o in pipeline_run["outcomes"] if o.config.name == "dropout_gemeente")
     pd.testing.assert_frame_equal(first.comparison, again.comparison)
+    pd.testing.assert_frame_equal(
+        read_bundle(first.bundle).table("scores"), read_bundle(again.bundle).table("scores")
+    )
+    assert (first.promoted, first.candidate_row) == (again.promoted, again.candidate_row)
