@@ -87,7 +87,11 @@ def origin_label(origin: DataOrigin | None, lang: str) -> str:
 def with_origin(title: str, lang: str) -> str:
     """A plot title that carries the data origin, so a saved chart says where it comes from."""
     origin = provenance()
-    return f"{title} [{t('data_origin', lang).lower()}: {origin_label(origin, lang)}]" if origin else title
+    if origin is None:
+        return title
+    return (
+        f"{title}<br><sup>{t('data_origin', lang)}: {origin_label(origin, lang)} · {origin.fingerprint}</sup>"
+    )
 
 
 def target_choice(lang: str, key: str = "target") -> str:

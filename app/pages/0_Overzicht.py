@@ -84,7 +84,7 @@ def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Fig
         hover_data={"label": True, "shown_value": True, "value": False, "place_id": False},
         labels={"value": colour, "shown_value": colour, "label": t("flag", lang)},
     )
-    fig.update_layout(height=600, margin={"l": 0, "r": 0, "t": 30, "b": 0}, title=ui.with_origin(title, lang))
+    fig.update_layout(height=600, margin={"l": 0, "r": 0, "t": 60, "b": 0}, title=ui.with_origin(title, lang))
     return fig
 
 

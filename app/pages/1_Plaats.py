@@ -67,7 +67,7 @@ fig = go.Figure(
 )
 fig.update_layout(
     height=300,
-    margin={"l": 0, "r": 0, "t": 30, "b": 0},
+    margin={"l": 0, "r": 0, "t": 60, "b": 0},
     title=ui.with_origin(names[place], lang),
     xaxis_title=t("contribution_axis", lang),
 )
@@ -180,7 +180,7 @@ fig2.add_trace(
 fig2.update_layout(
     height=320,
     yaxis_title="%",
-    margin={"l": 0, "r": 0, "t": 30, "b": 0},
+    margin={"l": 0, "r": 0, "t": 60, "b": 0},
     title=ui.with_origin(t("history", lang), lang),
 )
 st.plotly_chart(fig2, width="stretch", key="history")

@@ -66,8 +66,8 @@ else:
         )
     )
     fig.update_layout(
-        height=120 + 40 * len(m),
-        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        height=170 + 40 * len(m),
+        margin={"l": 0, "r": 0, "t": 60, "b": 0},
         xaxis_title=f"{column_label(metric, lang)} ({load_fairness_limits().confidence:.0%} "
         + ("bootstrap-interval)" if lang == "nl" else "bootstrap interval)"),
         title=ui.with_origin(grouping_label(grouping, lang), lang),
