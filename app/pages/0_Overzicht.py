@@ -11,6 +11,7 @@ import streamlit as st
 
 from app import ui
 from app.bundles import newest
+from features.geometry import compact_boundaries
 from features.panel import TARGET_LABELS
 from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
@@ -25,7 +26,7 @@ st.caption(t("tagline", lang))
 
 @st.cache_resource(show_spinner=False)
 def boundaries() -> dict:
-    return read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1]
+    return compact_boundaries(read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1])
 
 
 gem = ui.load_bundle(target, "gemeente")
