@@ -55,8 +55,12 @@ def test_place_page_explains_a_flagged_place(run) -> None:
     assert at.metric[0].value.endswith("%")
     assert at.info and len(at.info[0].value) > 20  # plain-language summary
     assert len(at.get("plotly_chart")) == 2  # contributions + history
-    compare = at.dataframe[0].value
+    frames = [d.value for d in at.dataframe]
+    compare = next(f for f in frames if any("mediaan" in str(c) for c in f.columns))
     assert len(compare) > 0 and compare.shape[1] == 4
+    detail = next(f for f in frames if "Onderdeel" in f.columns)  # indicators under their concept
+    assert {"Eigen niveau", "Context"} <= set(detail["Onderdeel"])
+    assert any(("Signaal gegeven" in f.index) for f in frames)  # the look-back strip for this place
     assert any("scholen" in h.value for h in at.subheader)  # school contributions, aggregated
 
 
