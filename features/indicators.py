@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from features.panel import rate
+from features.targets import TARGET_COLUMNS
 from features.years import is_doorstroomtoets_regime
 
 BOTH = ("under_advice", "dropout")
@@ -439,19 +440,7 @@ def feature_names(target: str, level: str, kinds: tuple[str, ...] | None = None)
 
 def compute_features(panel: pd.DataFrame, target: str, level: str) -> pd.DataFrame:
     """All applicable indicators for a panel that carries targets; keeps keys and labels."""
-    keep = [
-        "place_id",
-        "school_year",
-        "n_pupils",
-        "rate",
-        "shrunk_rate",
-        "rate_lower",
-        "rate_upper",
-        "national_rate",
-        "elevated",
-        "elevated_next",
-        "rate_next",
-    ]
+    keep = ["place_id", "school_year", "n_pupils", *TARGET_COLUMNS, "elevated_next", "rate_next"]
     out = panel[[c for c in keep if c in panel]].copy()
     for name in feature_names(target, level):
         out[name] = np.asarray(REGISTRY[name].func(panel), dtype=float)

@@ -8,21 +8,9 @@ import pandas as pd
 from features.catalog import Sources
 from features.indicators import compute_features
 from features.panel import PLACE_ATTRIBUTES, build_panels
-from features.targets import add_targets
+from features.targets import TARGET_COLUMNS, add_targets
 
-HISTORY_COLUMNS = (
-    "place_id",
-    "school_year",
-    "n_pupils",
-    "n_events",
-    "rate",
-    "shrunk_rate",
-    "rate_lower",
-    "rate_upper",
-    "national_rate",
-    "elevated",
-    *PLACE_ATTRIBUTES,
-)
+HISTORY_COLUMNS = ("place_id", "school_year", "n_pupils", "n_events", *TARGET_COLUMNS, *PLACE_ATTRIBUTES)
 
 
 def build_features(sources: Sources) -> dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]]:

@@ -24,6 +24,8 @@ from scipy import stats
 from features.panel import rate
 
 INTERVAL = 0.90
+# what :func:`add_targets` adds to a panel, in the order tables show them
+TARGET_COLUMNS = ("rate", "shrunk_rate", "rate_lower", "rate_upper", "national_rate", "elevated")
 MIN_PRIOR_STRENGTH = 2.0
 MAX_PRIOR_STRENGTH = 1e5
 
