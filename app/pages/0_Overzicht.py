@@ -39,9 +39,12 @@ scores = ui.scores(str(gem.path)) if has_model else None
 hist = ui.history(str(gem.path))
 pred_year = int(gem.meta.feature_year) + 1
 years = ([pred_year] if has_model else []) + sorted(hist["school_year"].unique(), reverse=True)
-year = st.sidebar.selectbox(
+year = ui.keep_choice(
+    st.sidebar.selectbox,
     t("year", lang),
-    years,
+    [int(y) for y in years],
+    f"year_{target}",
+    int(years[0]),
     format_func=lambda y: (
         f"{format_school_year(y)} ({t('prediction', lang)})" if y == pred_year else format_school_year(y)
     ),

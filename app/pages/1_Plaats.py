@@ -34,10 +34,15 @@ if visible.empty:
     st.info(t("suppressed_note", lang))
     st.stop()
 names = visible.set_index("place_id")["place_name"].fillna(visible.set_index("place_id").index.to_series())
+ids = list(visible["place_id"])
 default = st.query_params.get("place")
-index = int(np.flatnonzero(visible["place_id"] == default)[0]) if default in set(visible["place_id"]) else 0
-place = st.selectbox(
-    t("place", lang), visible["place_id"], index=index, format_func=lambda p: f"{names[p]} ({p})", key="place"
+place = ui.keep_choice(
+    st.selectbox,
+    t("place", lang),
+    ids,
+    f"place_{target}_{level}",
+    default if default in ids else ids[0],
+    format_func=lambda p: f"{names[p]} ({p})",
 )
 row = visible.set_index("place_id").loc[place]
 feats = ui.table(str(b.path), "features_latest").set_index("place_id")
