@@ -71,18 +71,34 @@ class SimulationParameters:
     # ability
     effect_parent_education: tuple[float, float, float] = (-0.55, 0.0, 0.45)  # low, mid, high
     effect_migration: float = -0.15
-    school_quality_sd: float = 0.25
+    school_mean_sd: float = 0.37  # real 2018-19 SD of school means / pupil SD (CET ≈ 3.5 / 9.5)
+    school_drift_sd: float = 0.10  # year-to-year drift of a school's level around its anchor
+    school_drift_rho: float = 0.7
     test_noise_sd: float = 0.35
 
     # teacher advice bias (positive = advice lower than ability warrants)
-    teacher_noise_sd: float = 0.42
-    bias_parent_education: tuple[float, float, float] = (0.60, 0.18, 0.04)
+    teacher_noise_sd: float = 0.30
+    bias_parent_education: tuple[float, float, float] = (0.61, 0.14, -0.10)
     bias_migration: float = 0.10
     bias_girls: float = 0.05
     bias_rural_per_urbanity_step: float = 0.03  # per step of stedelijkheid above 3
     bias_doorstroomtoets_shift: float = 0.05  # preliminary advice in Feb, before the test
-    school_practice_sd: float = 0.12
-    school_practice_rho: float = 0.85
+    school_practice_sd: float = 0.40  # idiosyncratic school advice practice (AR(1), persistent)
+    school_practice_rho: float = 0.95
+    practice_compensation: float = (
+        0.85  # teachers judge relative to the class: strong schools advise stricter
+    )
+    practice_per_ses_sd: float = -0.05  # well-off postcodes: higher advices
+    practice_per_disadvantage_sd: float = -0.03  # many disadvantaged pupils: guard against under-advice
+    practice_denomination: dict[str, float] = field(
+        default_factory=lambda: {
+            "Algemeen bijzonder": -0.08,
+            "Antroposofisch": -0.05,
+            "Reformatorisch": 0.08,
+            "Gereformeerd vrijgemaakt": 0.05,
+            "Islamitisch": -0.05,
+        }
+    )
     year_bias_trend: float = 0.0
 
     # revision (heroverweging)

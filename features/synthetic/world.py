@@ -24,6 +24,7 @@ from features.sources import (
     read_gemeente_history,
     read_gemeente_kerncijfers,
     read_school_register,
+    read_ses_pc4,
     read_vsv_per_school,
 )
 from features.synthetic.parameters import (
@@ -33,6 +34,7 @@ from features.synthetic.parameters import (
     PROVIDER_SCALES,
     SimulationParameters,
 )
+from features.synthetic.realism import MIN_TESTED, school_test_z
 from features.years import is_doorstroomtoets_regime
 
 N_LEVELS = len(ADVICE_LEVELS)
@@ -46,6 +48,7 @@ class Skeleton:
     vo_schools: pd.DataFrame  # VO schools with real 2014-15 VSV
     gemeenten: pd.DataFrame  # context per gemeente
     under_matrix: np.ndarray  # [teacher level, test level] -> under-advice?
+    real_tests: pd.DataFrame  # brin6, test, n, mean_score: the real 2018-19 means per provider
 
 
 def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
@@ -58,11 +61,28 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
     achter = read_achterstandsscores(skeleton_dir / "achterstandsscores-scholen-2019.xlsx")
     providers = [p for p in PROVIDER_SCALES if f"{p.lower()}_n" in eind]
     counts = eind[[f"{p.lower()}_n" for p in providers]].astype(float).to_numpy()
-    schools = eind[["brin6", "school_type", "gemeente_code", "n_grade8", "pc4"]].copy()
+    schools = eind[["brin6", "school_type", "gemeente_code", "n_grade8", "pc4", "denomination"]].copy()
     schools["provider"] = np.where(counts.sum(axis=1) > 0, np.array(providers)[counts.argmax(axis=1)], "CET")
     schools = schools.merge(achter[["brin6", "n_funded_pupils", "achterstandsscore"]], on="brin6", how="left")
     schools = schools.merge(gemeenten, on="gemeente_code", how="left")
+    ses = read_ses_pc4(skeleton_dir / "SES_PC4_2021-2022.csv")
+    ses = ses.sort_values("year").drop_duplicates("pc4", keep="first").set_index("pc4")["ses_total"]
+    schools["ses_pc4"] = schools["pc4"].map(ses)
     schools = schools.sort_values("brin6").reset_index(drop=True)
+    real_tests = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "brin6": eind["brin6"],
+                    "test": p,
+                    "n": eind[f"{p.lower()}_n"].astype(float).fillna(0).to_numpy(),
+                    "mean_score": eind[f"{p.lower()}_mean"].astype(float),
+                }
+            )
+            for p in providers
+        ],
+        ignore_index=True,
+    )
 
     register_vo = read_school_register(skeleton_dir / "alle-vestigingen-vo.csv")
     register_vo["gemeente_code"] = harmonise_gemeente(register_vo["gemeente_code"], history, 2020)
@@ -86,6 +106,7 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
         vo_schools=vo,
         gemeenten=gemeenten.sort_values("gemeente_code").reset_index(drop=True),
         under_matrix=under,
+        real_tests=real_tests[real_tests["n"] > 0].reset_index(drop=True),
     )
 
 
@@ -133,6 +154,90 @@ def _pick_hot(
     return onset
 
 
+ANCHOR_YEAR = 2018
+"""School year of the real per-school test means the levels are anchored to (2018-19)."""
+
+
+def _ar1(rng: np.random.Generator, n_years: int, n: int, sd: float, rho: float) -> np.ndarray:
+    """A stationary AR(1) path per place (years × places) with marginal SD ``sd``."""
+    out = np.empty((n_years, n))
+    out[0] = rng.normal(0, sd, n)
+    for t in range(1, n_years):
+        out[t] = rho * out[t - 1] + rng.normal(0, sd * np.sqrt(1 - rho**2), n)
+    return out
+
+
+def _context_design(schools: pd.DataFrame) -> np.ndarray:
+    """School context the level is predicted from (for shrinkage and for schools without a mean)."""
+    disadvantage = (schools["achterstandsscore"] / schools["n_funded_pupils"].clip(lower=1)).astype(float)
+    ses = schools["ses_pc4"].astype(float)
+    columns = [
+        np.ones(len(schools)),
+        disadvantage.fillna(disadvantage.median()).to_numpy(),
+        disadvantage.isna().to_numpy(dtype=float),
+        ses.fillna(ses.median()).to_numpy(),
+        ses.isna().to_numpy(dtype=float),
+        schools["pct_low_education"].astype(float).fillna(schools["pct_low_education"].median()).to_numpy()
+        / 100,
+        schools["pct_non_western"].astype(float).fillna(schools["pct_non_western"].median()).to_numpy() / 100,
+        schools["urbanity"].astype(float).fillna(3).to_numpy(),
+        (schools["school_type"].astype(str).str.lower() == "sbo").to_numpy(dtype=float),
+    ]
+    return np.column_stack(columns)
+
+
+def anchored_levels(
+    schools: pd.DataFrame, real_tests: pd.DataFrame, params: SimulationParameters, noise: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Latent mean test level per school in pupil SDs, anchored to its real 2018-19 mean.
+
+    Returns ``(level, observed)``: the shrunk persistent level every year is simulated from, and
+    the real 2018-19 cohort mean itself (NaN where unknown), which the anchor cohort reproduces.
+
+    The real school mean (z within provider) is itself a draw of about 25 pupils; simulating
+    pupils around it again would add that sampling noise a second time. So the observed mean is
+    shrunk toward what the school's context predicts, by its own reliability
+    (empirical Bayes): small schools move more. Schools without a real mean get the context
+    prediction plus a residual drawn with the estimated true spread (``noise`` ~ N(0, 1)).
+    """
+    z = school_test_z(real_tests).reindex(schools["brin6"]).to_numpy()
+    tested = real_tests[real_tests["n"] >= MIN_TESTED].groupby("brin6")["n"].sum()
+    n = tested.reindex(schools["brin6"]).to_numpy(dtype=float)
+    known = np.isfinite(z) & (n > 0)
+    r = params.school_mean_sd
+    observed = z * r  # school mean deviation in pupil SDs
+    m = np.mean(1 / n[known])
+    tau2 = (r**2 - m) / (1 - m)  # true between-school variance
+    noise_var = np.where(known, (1 - tau2) / np.where(known, n, 1), np.inf)
+    x = _context_design(schools)
+    beta = np.linalg.lstsq(x[known], observed[known], rcond=None)[0]
+    predicted = x @ beta
+    residual = observed - predicted
+    tau2_resid = max(np.var(residual[known]) - np.mean(noise_var[known]), 0.01 * r**2)
+    reliability = tau2_resid / (tau2_resid + noise_var)
+    level = np.where(
+        known, predicted + reliability * np.nan_to_num(residual), predicted + noise * np.sqrt(tau2_resid)
+    )
+    centre = np.mean(level[known])
+    return level - centre, np.where(known, observed - centre, np.nan)
+
+
+def advice_practice_context(schools: pd.DataFrame, params: SimulationParameters) -> np.ndarray:
+    """The part of a school's advice practice its context explains (positive = stricter advice).
+
+    Parents in well-off postcodes push for higher advices (SES-WOA), schools with many
+    disadvantaged pupils are told to guard against under-advice (achterstandsscore), and some
+    denominations advise more cautiously. Urbanity acts per pupil
+    (:attr:`SimulationParameters.bias_rural_per_urbanity_step`).
+    """
+    ses = schools["ses_pc4"].astype(float)
+    ses_z = ((ses - ses.mean()) / ses.std()).fillna(0.0).to_numpy()
+    disadvantage = (schools["achterstandsscore"] / schools["n_funded_pupils"].clip(lower=1)).astype(float)
+    dis_z = ((disadvantage - disadvantage.mean()) / disadvantage.std()).fillna(0.0).to_numpy()
+    denomination = schools["denomination"].map(params.practice_denomination).fillna(0.0).to_numpy()
+    return params.practice_per_ses_sd * ses_z + params.practice_per_disadvantage_sd * dis_z + denomination
+
+
 def simulate(
     skeleton: Skeleton, params: SimulationParameters, progress: Callable[[str], None] | None = None
 ) -> World:
@@ -152,7 +257,8 @@ def simulate(
     gm_mig = (s["pct_non_western"].fillna(8) / 100).to_numpy()
     p_mig = np.clip(gm_mig * (0.6 + 2.0 * p_low), 0.0, 0.9)
     urbanity = s["urbanity"].fillna(3).to_numpy()
-    quality = rng.normal(0, params.school_quality_sd, n_s)
+    # these draws keep their place in the stream so the planted hot spots stay the same places
+    level_noise = rng.normal(0, 1, n_s)
     base_size = np.where(s["n_grade8"].fillna(0).to_numpy() > 0, s["n_grade8"].fillna(0), 12)
     size_trend = rng.normal(0, 0.03, n_s)
     raise_propensity = rng.normal(0, params.p_raise_school_sd, n_s)
@@ -171,12 +277,40 @@ def simulate(
     gm_index = pd.Index(gm_codes).get_indexer(s["gemeente_code"])
     onset_gm_of_school = np.where(gm_index >= 0, onset_gm[np.clip(gm_index, 0, None)], 0)
 
-    # ability cut points fitted once on the first cohort so the test-level mix matches
-    probe_e = rng.choice(3, size=200_000, p=[nat_low, 1 - nat_low - 0.3, 0.3])
+    # --- the school's level, anchored to its real 2018-19 mean, and its drift over the years
+    ed = np.asarray(params.effect_parent_education)
+    comp_mean = (
+        p_low * ed[0] + p_high * ed[2] + (1 - p_low - p_high) * ed[1] + params.effect_migration * p_mig
+    )
+    comp_var = (
+        p_low * ed[0] ** 2
+        + p_high * ed[2] ** 2
+        + (1 - p_low - p_high) * ed[1] ** 2
+        - (comp_mean - params.effect_migration * p_mig) ** 2
+        + params.effect_migration**2 * p_mig * (1 - p_mig)
+    )
+    level, observed = anchored_levels(s, skeleton.real_tests, params, level_noise)
+    # level is in SDs of the pupil test score; convert to the ability scale of the simulation
+    within = 1 + params.test_noise_sd**2 + np.average(comp_var, weights=base_size)
+    pupil_sd = np.sqrt(within / (1 - np.average(level**2, weights=base_size)))
+    level_ability = level * pupil_sd
+    quality = level_ability - (comp_mean - np.average(comp_mean, weights=base_size))
+    rng_level = np.random.default_rng([params.seed, 3])
+    drift = _ar1(rng_level, len(years), n_s, params.school_drift_sd, params.school_drift_rho)
+    drift -= drift[list(years).index(ANCHOR_YEAR)] if ANCHOR_YEAR in years else 0.0
+    practice_context = advice_practice_context(s, params) + params.practice_compensation * level_ability
+
+    # ability cut points fitted once on the anchor cohort so the test-level mix matches
+    probe_s = rng.choice(n_s, size=200_000, p=base_size / base_size.sum())
+    u_probe = rng.random(probe_s.size)
+    probe_e = np.where(
+        u_probe < p_low[probe_s], 0, np.where(u_probe < p_low[probe_s] + p_high[probe_s], 2, 1)
+    )
     probe = (
-        rng.normal(0, params.school_quality_sd, probe_e.size)
-        + np.asarray(params.effect_parent_education)[probe_e]
-        + rng.normal(0, 1, probe_e.size)
+        quality[probe_s]
+        + ed[probe_e]
+        + params.effect_migration * (rng.random(probe_s.size) < p_mig[probe_s])
+        + rng.normal(0, 1, probe_s.size)
     )
     cuts = np.quantile(probe, np.cumsum(ADVICE_SHARES)[:-1])
     vso_cut = np.quantile(probe, 0.004)
@@ -202,11 +336,20 @@ def simulate(
         girl = rng.random(n) < 0.5
         ability = (
             quality[school]
+            + drift[yi][school]
             + np.asarray(params.effect_parent_education)[e]
             + params.effect_migration * mig
             + rng.normal(0, 1, n)
         )
         z_test = ability + rng.normal(0, params.test_noise_sd, n)
+        if year == ANCHOR_YEAR:
+            # the anchor cohort is the one really observed: its mean is the real one, not a redraw
+            sample_mean = np.bincount(school, weights=z_test, minlength=n_s) / np.maximum(size, 1)
+            shift = np.where(
+                np.isfinite(observed), test_mu + np.nan_to_num(observed) * test_sd - sample_mean, 0.0
+            )
+            ability = ability + shift[school]
+            z_test = z_test + shift[school]
         test_level = 1 + np.searchsorted(cuts, z_test)
         hot = _ramp(year - onset_school, params.hot_school_bias_per_year, params.hot_school_bias_max) * (
             onset_school > 0
@@ -220,6 +363,8 @@ def simulate(
             + params.bias_girls * girl
             + params.bias_rural_per_urbanity_step * (urbanity[school] - 3)
             + practice[school]
+            + practice_context[school]
+            + params.practice_compensation * drift[yi][school]
             + hot[school]
             + params.year_bias_trend * yi
             + params.bias_doorstroomtoets_shift * regime
@@ -349,15 +494,28 @@ def _tidy_po(
     return advice, heroverweging, eindscores
 
 
+def _eb_rates(n: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Empirical-Bayes rate per place: the beta prior's strength from the spread of the rates.
+
+    A school's real 2014-15 rate rests on a handful of leavers; its persistent rate is pulled
+    toward the national one by its own sampling noise (method of moments), so later years
+    re-drawn around it do not count that noise twice. Places without a count get the national rate.
+    """
+    ok = ~np.isnan(k) & (n > 0)
+    p = k[ok].sum() / n[ok].sum()
+    total = np.average((k[ok] / n[ok] - p) ** 2, weights=n[ok])
+    noise = np.average(p * (1 - p) / n[ok], weights=n[ok])
+    strength = p * (1 - p) / max(total - noise, 1e-12) - 1
+    return np.where(ok, (np.nan_to_num(k) + strength * p) / (n + strength), p)
+
+
 def _simulate_vsv_schools(
     rng: np.random.Generator, skeleton: Skeleton, params: SimulationParameters, years: np.ndarray
 ) -> tuple[pd.DataFrame, np.ndarray]:
     vo = skeleton.vo_schools
     n0 = vo["n_pupils"].astype(float).fillna(0).to_numpy()
     k0 = vo["n_vsv"].astype(float).to_numpy()
-    national = np.nansum(k0) / n0[~np.isnan(k0)].sum()
-    prior = 400.0  # pseudo-pupils of shrinkage toward the national VO rate
-    base = np.where(np.isnan(k0), national, (np.nan_to_num(k0) + prior * national) / (n0 + prior))
+    base = _eb_rates(n0, k0)
     n_v = len(vo)
     onset = _pick_hot(rng, n_v, params.hot_vsv_school_share, params.hot_onset_years, eligible=n0 >= 300)
     effect = np.zeros(n_v)
@@ -373,6 +531,9 @@ def _simulate_vsv_schools(
         n = rng.poisson(np.maximum(n0, 20) * np.exp(growth * (year - params.first_year)))
         n = np.where(n0 > 0, n, 0)
         k = rng.binomial(n, _expit(logit))
+        if year == params.first_year:  # 2014-15 is the real, observed year: publish it as it was
+            real = ~np.isnan(k0) & (n0 > 0)
+            n, k = np.where(real, n0, n).astype(int), np.where(real, np.nan_to_num(k0), k).astype(int)
         vmbo = rng.binomial(k, 0.55)
         rows.append(
             pd.DataFrame(
