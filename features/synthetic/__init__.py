@@ -23,6 +23,7 @@ from features.synthetic.world import SKELETON_DIR, World, load_skeleton, simulat
 __all__ = [
     "GENERATOR_NAME",
     "GENERATOR_VERSION",
+    "REALISM_FILE",
     "SimulationParameters",
     "World",
     "generate",

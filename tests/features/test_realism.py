@@ -1,0 +1,186 @@
+"""Realism of the embedded default: the pure measures, and the targets on the generated world."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from features.synthetic import GENERATOR_VERSION, REALISM_FILE, SimulationParameters, manifest_status
+from features.synthetic.realism import (
+    STRUCTURE_TARGET,
+    TEST_MEAN_TARGET,
+    VSV_TARGET,
+    format_table,
+    school_test_z,
+    spearman,
+    vwo_equivalent_share,
+)
+
+
+# ------------------------------------------------------------------ pure measures
+def test_school_test_z_standardises_within_provider_and_weights_by_pupils() -> None:
+    tests = pd.DataFrame(
+        {
+            "brin6": ["A", "B", "C", "A", "D", "E", "F"],
+            "test": ["CET", "CET", "CET", "IEP", "IEP", "IEP", "IEP"],
+            "n": [30, 20, 10, 10, 20, 20, 3],
+            "mean_score": [540.0, 535.0, 530.0, 70.0, 80.0, 90.0, 99.0],
+        }
+    )
+    z = school_test_z(tests)
+    assert "F" not in z.index  # fewer than 5 pupils: left out
+    assert z["B"] == pytest.approx(0.0)  # the CET mean of the three school means
+    assert z["C"] == pytest.approx(-1.0)
+    # A: CET z = +1 with 30 pupils, IEP z = -1 with 10 pupils → pupil-weighted +0.5
+    assert z["A"] == pytest.approx(0.5)
+
+
+def test_vwo_equivalent_share_reads_suppressed_as_two_weights_years_and_drops_small_schools() -> None:
+    rows = []
+    for year in (2019, 2024):
+        rows += [
+            {"brin6": "A", "school_year": year, "advice": "VWO", "n": 10},
+            {"brin6": "A", "school_year": year, "advice": "HAVO_VWO", "n": 3},  # published <5 → 2
+            {"brin6": "A", "school_year": year, "advice": "HAVO", "n": 10},
+            {"brin6": "A", "school_year": year, "advice": "VMBO_GT", "n": 20},
+            {"brin6": "S", "school_year": year, "advice": "VWO", "n": 10},  # 20 advices: too few
+        ]
+    rows.append({"brin6": "A", "school_year": 2018, "advice": "VWO", "n": 500})  # outside the years
+    share = vwo_equivalent_share(pd.DataFrame(rows))
+    assert list(share.index) == ["A"]
+    assert share["A"] == pytest.approx((10 + 0.5 * 2 + 0.1 * 10) / (10 + 2 + 10 + 20))
+    # year weights matter when years differ
+    rows2 = [
+        {"brin6": "A", "school_year": 2019, "advice": "VWO", "n": 40},
+        {"brin6": "A", "school_year": 2024, "advice": "VMBO_GT", "n": 40},
+    ]
+    assert vwo_equivalent_share(pd.DataFrame(rows2))["A"] == pytest.approx(0.2 * 40 / (0.2 * 40 + 1.2 * 40))
+
+
+def test_spearman_uses_shared_keys_only() -> None:
+    a = pd.Series([1.0, 2.0, 3.0, 4.0], index=list("abcd"))
+    b = pd.Series([10.0, 30.0, 20.0, 40.0, -5.0], index=list("abcde"))
+    r, n = spearman(a, b)
+    assert n == 4
+    assert r == pytest.approx(0.8)
+
+
+def test_format_table_reads_back_the_written_csv(tmp_path: Path) -> None:
+    table = pd.DataFrame(
+        {
+            "section": ["x", "y"],
+            "figure": ["a", "b"],
+            "real": [0.43, None],
+            "simulated": [0.4371, 30935.0],
+            "target": ["±0.03", "(none)"],
+            "ok": [True, None],
+        }
+    )
+    table.to_csv(tmp_path / "r.csv", index=False)
+    rows = format_table(pd.read_csv(tmp_path / "r.csv"))
+    assert rows[0] == ("a", "0.430", "0.437", "±0.03", "ok")
+    assert rows[1] == ("b", "–", "30,935", "(none)", "")
+
+
+# ------------------------------------------------------------- the generated default
+@pytest.fixture(scope="module")
+def realism(generated: Path) -> pd.DataFrame:
+    return pd.read_csv(generated / REALISM_FILE)
+
+
+def _sim(realism: pd.DataFrame, needle: str) -> float:
+    row = realism[realism["figure"].str.contains(needle, regex=False)]
+    assert len(row) == 1, needle
+    return float(row["simulated"].iloc[0])
+
+
+def test_generated_default_meets_the_realism_targets(realism: pd.DataFrame) -> None:
+    assert _sim(realism, "2018-19 test mean, rank correlation with the real school") >= TEST_MEAN_TARGET
+    assert _sim(realism, "2014-15 VSV rate, rank correlation with the real VO school") >= VSV_TARGET
+    lo, hi = STRUCTURE_TARGET
+    assert lo <= _sim(realism, "VWO-equivalent advice share") <= hi
+    judged = realism[realism["ok"].notna()]
+    assert len(judged) >= 10
+    assert judged["ok"].astype(str).eq("True").all(), judged[judged["ok"].astype(str) != "True"]
+
+
+def test_next_cohort_is_a_redraw_not_a_copy(realism: pd.DataFrame) -> None:
+    """Only the anchor year reproduces the real means; later cohorts are re-drawn around a
+    shrunk level, so their correlation with it is clearly below 1 (but clearly positive)."""
+    assert 0.4 < _sim(realism, "2018-19 × 2019-20") < 0.85
+    assert 0.4 < _sim(realism, "VSV rate, year-on-year") < 0.9
+
+
+def test_structure_recomputed_from_the_published_files(sources, realism: pd.DataFrame) -> None:
+    """The in-memory measure agrees with the same figure computed from the published files
+    through the real readers (``<5`` read as 2), as an analyst would on DUO downloads."""
+    e = sources["eindscores"]
+    e18 = e[e["school_year"] == 2018]
+    tests = pd.DataFrame(
+        {
+            "brin6": e18["brin6"],
+            "test": e18["test"],
+            "n": np.where(e18["n_pupils_suppressed"], 2, e18["n_pupils"].astype("Float64").fillna(0)),
+            "mean_score": e18["mean_score"],
+        }
+    )
+    a = sources["advice"]
+    advice = pd.DataFrame(
+        {
+            "brin6": a["brin6"],
+            "school_year": a["school_year"],
+            "advice": a["advice"],
+            "n": np.where(a["suppressed"], 2, a["n_pupils"].astype("Float64").fillna(0)).astype(float),
+        }
+    )
+    r, n = spearman(school_test_z(tests), vwo_equivalent_share(advice))
+    assert n > 6000
+    assert r == pytest.approx(_sim(realism, "VWO-equivalent advice share"), abs=0.01)
+
+
+def test_planted_hot_spots_keep_their_count_and_onsets(generated: Path) -> None:
+    p = SimulationParameters()
+    truth = pd.read_csv(generated / "truth" / "ground_truth.csv", dtype={"place_id": str})
+    counts = truth.groupby(["target", "level"]).size()
+    assert counts[("under_advice", "school")] == round(p.hot_school_share * 6579)
+    assert counts[("under_advice", "gemeente")] == p.hot_gemeente_count
+    assert counts[("dropout", "school")] == round(p.hot_vsv_school_share * 1270)
+    assert counts[("dropout", "gemeente")] == p.hot_vsv_gemeente_count
+    assert set(truth["onset_year"]) <= set(p.hot_onset_years)
+
+
+# ------------------------------------------------------------------ generator version
+def test_manifest_records_the_generator_version_and_stale_folders_are_recognised(
+    generated: Path, tmp_path: Path
+) -> None:
+    manifest = json.loads((generated / "MANIFEST.json").read_text())
+    assert manifest["generator_version"] == GENERATOR_VERSION
+    assert REALISM_FILE in manifest["files"]
+    assert manifest_status(generated) == "current"
+    old = tmp_path / "old"
+    old.mkdir()
+    assert manifest_status(old) == "user"  # no manifest: the user's own downloads
+    (old / "MANIFEST.json").write_text(json.dumps({**manifest, "generator_version": GENERATOR_VERSION - 1}))
+    assert manifest_status(old) == "stale"
+    del manifest["generator_version"]
+    (old / "MANIFEST.json").write_text(json.dumps(manifest))
+    assert manifest_status(old) == "stale"
+
+
+def test_cli_refuses_a_stale_folder_that_is_not_the_default(generated: Path, tmp_path: Path) -> None:
+    import typer
+
+    from app.cli import ensure_default_data
+
+    stale = tmp_path / "stale"
+    shutil.copytree(generated, stale)
+    manifest = json.loads((stale / "MANIFEST.json").read_text())
+    (stale / "MANIFEST.json").write_text(json.dumps({**manifest, "generator_version": 1}))
+    with pytest.raises(typer.Exit):
+        ensure_default_data(stale)
+    ensure_default_data(generated)  # current: reused as it is
