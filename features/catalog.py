@@ -85,6 +85,14 @@ SOURCE_KINDS: tuple[SourceKind, ...] = (
     ),
     SourceKind("rmc", "rmc*.csv", src.read_rmc_lookup, "RMC-regio's", reference=True),
     SourceKind("ses_pc4", "SES_PC4*.csv", src.read_ses_pc4, "CBS SES-WOA per PC4", reference=True),
+    SourceKind(
+        "pc4_kerncijfers",
+        "pc4_20*.xlsx",
+        src.read_pc4_kerncijfers,
+        "CBS kerncijfers per postcode-4",
+        multi_year=True,
+        reference=True,
+    ),
 )
 KINDS = {k.key: k for k in SOURCE_KINDS}
 

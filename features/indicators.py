@@ -5,7 +5,9 @@ carries targets (:func:`features.targets.add_targets`), registered with Dutch an
 labels, unit, source, the first year it can exist, and its *kind*:
 
 * ``history`` — the place's own past outcomes (years t, t-1, t-2): never t + 1;
-* ``context`` — composition and regional context (CBS, achterstandsscores);
+* ``context`` — composition and regional context (CBS, achterstandsscores), as known in year t
+  (:mod:`features.context`): the latest snapshot with reference year ≤ t; years before the first
+  snapshot use it and are *context known later* (:meth:`Indicator.context_known_later`);
 * ``size`` — how many pupils a figure rests on;
 * ``regime`` — the 2023-24 switch to the doorstroomtoets and mandatory revision.
 
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from features.context import CONTEXT_KNOWN_LATER
 from features.panel import rate
 from features.targets import TARGET_COLUMNS
 from features.years import is_doorstroomtoets_regime
@@ -45,9 +48,18 @@ class Indicator:
     targets: tuple[str, ...] = BOTH
     levels: tuple[str, ...] = ALL_LEVELS
     description: str = ""
+    snapshots: tuple[int, ...] = ()  # reference years of the context files (context kind only)
 
     def label(self, lang: str = "nl") -> str:
         return self.label_nl if lang == "nl" else self.label_en
+
+    def context_known_later(self, year: int) -> bool:
+        """True when this context value for school year ``year`` comes from a later snapshot."""
+        return self.kind == "context" and bool(self.snapshots) and year < min(self.snapshots)
+
+    def timing_note(self, year: int) -> str:
+        """:data:`~features.context.CONTEXT_KNOWN_LATER` for such years, else empty."""
+        return CONTEXT_KNOWN_LATER if self.context_known_later(year) else ""
 
 
 REGISTRY: dict[str, Indicator] = {}
@@ -63,6 +75,7 @@ def indicator(
     kind: str,
     targets: tuple[str, ...] = BOTH,
     levels: tuple[str, ...] = ALL_LEVELS,
+    snapshots: tuple[int, ...] = (),
 ) -> Callable[[Callable[[pd.DataFrame], pd.Series]], Callable]:
     """Register a feature function under ``name`` with its documentation."""
 
@@ -81,6 +94,7 @@ def indicator(
             targets,
             levels,
             (func.__doc__ or "").strip(),
+            snapshots,
         )
         return func
 
@@ -319,6 +333,7 @@ def log_pupils(panel: pd.DataFrame) -> pd.Series:
     "context",
     targets=("under_advice",),
     levels=("school", "pc4", "gemeente"),
+    snapshots=(2019,),
 )
 def achterstand_per_pupil(panel: pd.DataFrame) -> pd.Series:
     """CBS school disadvantage score divided by funded pupils (expected disadvantage mix)."""
@@ -330,7 +345,16 @@ def _context(name: str, label_nl: str, label_en: str, unit: str, column: str, do
         return panel[column].astype(float)
 
     func.__doc__ = doc
-    indicator(name, label_nl, label_en, unit, "CBS kerncijfers wijken en buurten 2021", 2021, "context")(func)
+    indicator(
+        name,
+        label_nl,
+        label_en,
+        unit,
+        "CBS kerncijfers wijken en buurten 2021",
+        2021,
+        "context",
+        snapshots=(2021,),
+    )(func)
 
 
 _context(
@@ -392,10 +416,50 @@ _context(
     2021,
     "context",
     levels=("school", "pc4"),
+    snapshots=(2021, 2022),
 )
 def ses_pc4(panel: pd.DataFrame) -> pd.Series:
-    """CBS SES-WOA total score of the school's postcode-4 area (negative = below average)."""
+    """CBS SES-WOA total score of the school's postcode-4 area (negative = below average),
+    2021 figures up to 2021-22, 2022 figures from 2022-23."""
     return panel["ses_pc4"].astype(float)
+
+
+@indicator(
+    "pc4_non_european",
+    "Herkomst buiten Europa (PC4)",
+    "Origin outside Europe (PC4)",
+    "%",
+    "CBS kerncijfers per postcode-4 2023–2024",
+    2023,
+    "context",
+    levels=("school", "pc4"),
+    snapshots=(2023, 2024),
+)
+def pc4_non_european(panel: pd.DataFrame) -> pd.Series:
+    """Share of residents of the postcode-4 area with an origin outside Europe (born in or
+    outside the Netherlands; CBS's 2022+ definition, not the older "non-Western")."""
+    return panel["pc4_non_european"].astype(float) if "pc4_non_european" in panel else _nan(panel)
+
+
+@indicator(
+    "pc4_benefits_per_1k",
+    "Uitkeringen per 1.000 inwoners (PC4)",
+    "Benefit recipients per 1,000 (PC4)",
+    "per 1,000",
+    "CBS kerncijfers per postcode-4 2023–2024",
+    2023,
+    "context",
+    levels=("school", "pc4"),
+    snapshots=(2023, 2024),
+)
+def pc4_benefits_per_1k(panel: pd.DataFrame) -> pd.Series:
+    """Residents of the postcode-4 area with unemployment, social-assistance or disability
+    benefits, per 1,000 inhabitants."""
+    return panel["pc4_benefits_per_1k"].astype(float) if "pc4_benefits_per_1k" in panel else _nan(panel)
+
+
+def _nan(panel: pd.DataFrame) -> pd.Series:
+    return pd.Series(np.nan, index=panel.index)
 
 
 # ------------------------------------------------------------------------------- regime

@@ -23,6 +23,7 @@ import pandas as pd
 
 from features.advice import ADVICE_LEVELS
 from features.catalog import Sources
+from features.context import as_known
 from features.sources import harmonise_gemeente
 
 SUPPRESSED_CELL_ESTIMATE = 2.5
@@ -302,10 +303,21 @@ def attach_places(
             out[col] = out["gemeente_code"].map(gem_ctx[col])
         out["gemeente_name"] = out["gemeente_code"].map(gem_ctx["gemeente_name"])
     if "pc4" in out:
-        ses = sources["ses_pc4"].sort_values("year").drop_duplicates("pc4", keep="last")
-        out["ses_pc4"] = out["pc4"].map(ses.set_index("pc4")["ses_total"])
+        add_pc4_context(out, sources)
     out["place_id"] = out["place_id"].astype(str)
     return out.sort_values(["place_id", "school_year"]).reset_index(drop=True)
+
+
+def add_pc4_context(out: pd.DataFrame, sources: Sources) -> None:
+    """PC4 context per row as known in its school year (:mod:`features.context`), in place."""
+    pc4, years = out["pc4"].astype("string"), out["school_year"]
+    ses = sources["ses_pc4"].rename(columns={"year": "reference_year"})
+    out["ses_pc4"] = as_known(pc4, years, ses, "pc4", "ses_total")
+    if "pc4_kerncijfers" in sources.tables:
+        k = sources["pc4_kerncijfers"]
+        k = k.assign(benefits_per_1k=1000 * k["n_benefits"] / k["population"].where(k["population"] > 0))
+        out["pc4_non_european"] = as_known(pc4, years, k, "pc4", "pct_non_european")
+        out["pc4_benefits_per_1k"] = as_known(pc4, years, k, "pc4", "benefits_per_1k")
 
 
 def national_rates(panel: pd.DataFrame) -> pd.Series:

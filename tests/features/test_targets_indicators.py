@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from features.catalog import Sources
+from features.context import CONTEXT_KNOWN_LATER, as_known
 from features.indicators import REGISTRY, compute_features, feature_names, lag
 from features.panel import build_panels
 from features.targets import add_targets, beta_prior, shrink
@@ -109,4 +110,66 @@ def test_no_leakage_features_of_t_ignore_data_of_later_years(sources, built, yea
         # …while the perturbed year itself did change (the test can see a change)
         now_before = original[original["school_year"] == year]["rate_now"].to_numpy()
         now_after = feats[feats["school_year"] == year]["rate_now"].to_numpy()
+        assert not np.allclose(now_before, now_after, equal_nan=True), key
+
+
+def test_context_indicators_name_their_snapshots_and_flag_earlier_years() -> None:
+    context = [i for i in REGISTRY.values() if i.kind == "context"]
+    assert {"ses_pc4", "pc4_non_european", "pc4_benefits_per_1k"} <= {i.name for i in context}
+    for ind in context:
+        assert ind.snapshots and ind.first_year == min(ind.snapshots), ind.name
+        assert ind.context_known_later(ind.first_year - 1), ind.name
+        assert ind.timing_note(ind.first_year - 1) == CONTEXT_KNOWN_LATER
+        assert not ind.context_known_later(ind.first_year), ind.name
+    assert not REGISTRY["rate_now"].context_known_later(2014)
+
+
+def test_as_known_takes_the_latest_snapshot_not_after_the_year() -> None:
+    snaps = pd.DataFrame(
+        {
+            "pc4": ["1000", "1000", "2000", "2000"],
+            "reference_year": [2021, 2022, 2021, 2022],
+            "v": [1.0, 2.0, 5.0, np.nan],  # 2000 lacks the 2022 value: keeps 2021's, not blank
+        }
+    )
+    keys = pd.Series(["1000", "1000", "1000", "2000", "2000", "3000"])
+    years = pd.Series([2019, 2021, 2023, 2022, 2019, 2022])
+    out = as_known(keys, years, snaps, "pc4", "v")
+    assert out.tolist()[:5] == [1.0, 1.0, 2.0, 5.0, 5.0]
+    assert np.isnan(out.iloc[5])
+
+
+def _perturbed_context(sources: Sources, table: str, year_column: str, column: str, year: int) -> Sources:
+    tables = dict(sources.tables)
+    t = tables[table].copy()
+    t.loc[t[year_column] == year, column] = t.loc[t[year_column] == year, column] * 3 + 50
+    tables[table] = t
+    return Sources(sources.data_dir, tables, sources.geojson, sources.files)
+
+
+@pytest.mark.parametrize(
+    ("table", "year_column", "column", "feature", "snapshot", "first"),
+    [
+        ("ses_pc4", "year", "ses_total", "ses_pc4", 2022, 2021),
+        ("pc4_kerncijfers", "reference_year", "pct_non_european", "pc4_non_european", 2024, 2023),
+    ],
+)
+def test_no_leakage_context_of_t_ignores_later_snapshots(
+    sources, built, table: str, year_column: str, column: str, feature: str, snapshot: int, first: int
+) -> None:
+    """From the first snapshot on, a feature of year t never sees a snapshot published after t."""
+    changed = build_panels(_perturbed_context(sources, table, year_column, column, snapshot))
+    for key in (("under_advice", "school"), ("under_advice", "pc4")):
+        feats = compute_features(add_targets(changed[key]), *key)
+        _, original = built[key]
+        cols = [c for c in original.columns if c not in LABELS]
+        window = original["school_year"].between(first, snapshot - 1)
+        pd.testing.assert_frame_equal(
+            original[window][cols].reset_index(drop=True),
+            feats[feats["school_year"].between(first, snapshot - 1)][cols].reset_index(drop=True),
+            check_exact=False,
+            rtol=1e-12,
+        )
+        now_before = original.loc[original["school_year"] == snapshot, feature].to_numpy()
+        now_after = feats.loc[feats["school_year"] == snapshot, feature].to_numpy()
         assert not np.allclose(now_before, now_after, equal_nan=True), key
