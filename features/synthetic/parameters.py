@@ -1,8 +1,10 @@
 """Every mechanism and parameter of the simulated world, in one place.
 
 The embedded default is *semi-synthetic on a real skeleton*: the schools, gemeenten, their
-context (CBS 2021), school disadvantage scores (CBS 2019), test providers (DUO 2018-19) and the
-2014-15 VSV level per VO school (DUO) are real; pupils and outcomes per year are simulated.
+context (CBS 2019–2024), test providers and the 2018-19 mean test score per school (DUO), and
+the 2014-15 VSV counts per VO school (DUO) are real; pupils and outcomes of the other years are
+simulated, so that cross-sections look like the real Netherlands school by school
+(:mod:`features.synthetic.realism` measures how much).
 
 Mechanisms (all on a latent "ability" scale in standard deviations):
 
@@ -10,25 +12,36 @@ Mechanisms (all on a latent "ability" scale in standard deviations):
    slow school-specific trend). Each pupil has parental education (low/mid/high; shares from the
    school's real achterstandsscore and the gemeente's education mix), a migration background
    (gemeente's non-Western share, concentrated in disadvantaged schools), sex, and a latent
-   ability = school quality + parental-education effect + noise.
-2. **Test.** Test score = ability + measurement noise, reported on the provider's own scale
+   ability = school level + parental-education effect + noise.
+2. **School level, anchored.** The school's level is its real 2018-19 mean (z within provider,
+   :attr:`school_mean_sd` converts it to pupil SDs), shrunk toward what its context predicts by
+   its own sampling noise (empirical Bayes), so re-drawing pupils does not count that noise
+   twice. The 2018-19 cohort itself is the real one: its simulated mean is set to the real mean.
+   Other years drift around the level (AR(1), :attr:`school_drift_sd`). Schools without a real
+   mean get the context prediction plus a residual of the estimated true spread.
+3. **Test.** Test score = ability + measurement noise, reported on the provider's own scale
    (:data:`PROVIDER_SCALES`); the test advice is the ability-cut level. From 2023-24 the
    *doorstroomtoets* replaces the eindtoets (new scales, taken in February).
-3. **Teacher advice.** Teacher perception = ability + noise − *bias*, where bias depends on
-   pupil background (parental education, migration, girls), a persistent school practice
-   (AR(1)), rurality of the gemeente, and — for the planted hot spots — a rise after an onset
-   year. Advice = same cut points.
-4. **Under-advice and revision.** A pupil is *eligible for reconsideration* when the
+4. **Teacher advice.** Teacher perception = ability + noise − *bias*, where bias depends on
+   pupil background (parental education, migration, girls), rurality of the gemeente, the
+   school's *advice practice* and — for the planted hot spots — a rise after an onset year.
+   Advice practice = relative judgement (:attr:`practice_compensation`: teachers judge a pupil
+   against the class, so strong schools advise stricter and weak schools more generously) +
+   context (SES-WOA of the postcode, achterstandsscore, denomination) + a persistent
+   idiosyncratic part (AR(1)). Sized so that across schools the rank correlation of test mean
+   and VWO-equivalent advice share is ≈ 0.40, as in real DUO data (0.35–0.40).
+5. **Under-advice and revision.** A pupil is *eligible for reconsideration* when the
    Kansenkaart matrix says the teacher advice is *under* the test advice. Eligible advices are
    raised with a school-varying probability around :attr:`p_raise_before` (≈30 %) before
    2023-24 and :attr:`p_raise_after` (≈75 %) from 2023-24, when raising became the norm.
-5. **Dropout (VSV).** Per VO school: the real 2014-15 rate (shrunk) carried forward with a
-   national trend, a persistent school effect (AR(1)) and planted hot spots. Per gemeente of
-   residence: a logistic model of context (low income, low education, urbanity) with a
-   persistent gemeente effect, calibrated to the published national rates.
-6. **Planted truth.** A random set of schools and gemeenten whose under-advice or dropout risk
-   rises from an onset year on *beyond what their context predicts*; written to
-   ``ground_truth.csv``, which the pipeline never reads.
+6. **Dropout (VSV).** Per VO school: 2014-15 is published as the real file; the school's
+   persistent rate is its real rate shrunk by empirical Bayes, carried forward with a national
+   trend, a persistent school effect (AR(1)) and planted hot spots. Per gemeente of residence: a
+   logistic model of context (low income, low education, urbanity) with a persistent gemeente
+   effect, calibrated to the published national rates.
+7. **Planted truth.** A random set of schools and gemeenten whose under-advice or dropout risk
+   rises from an onset year on *beyond what their context predicts* (on top of the anchored
+   levels); written to ``ground_truth.csv``, which the pipeline never reads.
 """
 
 from __future__ import annotations
