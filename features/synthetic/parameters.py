@@ -97,7 +97,7 @@ class SimulationParameters:
     bias_rural_per_urbanity_step: float = 0.03  # per step of stedelijkheid above 3
     bias_doorstroomtoets_shift: float = 0.05  # preliminary advice in Feb, before the test
     school_practice_sd: float = 0.40  # idiosyncratic school advice practice (AR(1), persistent)
-    school_practice_rho: float = 0.95
+    school_practice_rho: float = 0.98  # advice culture changes slowly (≈ 0.08 SD per year)
     practice_compensation: float = (
         0.85  # teachers judge relative to the class: strong schools advise stricter
     )
