@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from features.provenance import GENERATOR as GENERATOR_NAME
+from features.provenance import MANIFEST
 from features.synthetic.parameters import SimulationParameters
 from features.synthetic.publish import write_published_files, write_truth_files
 from features.synthetic.realism import measure
@@ -32,7 +34,6 @@ __all__ = [
     "simulate",
 ]
 
-GENERATOR_NAME = "kansenradar.features.synthetic"
 GENERATOR_VERSION = 2
 """Bump whenever the same seed no longer gives the same world (2: schools anchored to real levels)."""
 REALISM_FILE = "truth/realism.csv"
@@ -66,7 +67,7 @@ def generate(
             p.relative_to(out_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths
         },
     }
-    (out_dir / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return manifest
 
 
@@ -76,7 +77,7 @@ def manifest_status(data_dir: Path) -> str:
     A folder is stale when its ``MANIFEST.json`` names this generator with an older (or no)
     version: its files describe a different world than the code would generate today.
     """
-    path = data_dir / "MANIFEST.json"
+    path = data_dir / MANIFEST
     if not path.is_file():
         return "user"
     try:
