@@ -73,8 +73,9 @@ def data_note(origin: DataOrigin) -> str:
         return (
             f"[data: simulated · fingerprint {origin.fingerprint}] "
             "Embedded default: semi-synthetic on a real skeleton. Schools, gemeenten, their CBS "
-            "context, achterstandsscores and the 2014-15 VSV level per VO school are real public "
-            "data; pupils, advices, test results, revisions and early school leaving per year "
+            "context, achterstandsscores, the 2018-19 mean test score per school and the 2014-15 VSV "
+            "counts per VO school are real public data (the world reproduces them in those years); "
+            "pupils, advices, revisions, other years' test results and early school leaving "
             "2014-15 … 2024-25 are simulated (features/synthetic), calibrated to published national "
             "figures, with planted emerging hot spots to check the models find them."
         )
