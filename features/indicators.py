@@ -340,21 +340,21 @@ def achterstand_per_pupil(panel: pd.DataFrame) -> pd.Series:
     return rate(panel["sum_achterstand"], panel["n_funded_pupils"]).to_numpy()
 
 
-def _context(
-    name: str,
-    label_nl: str,
-    label_en: str,
-    unit: str,
-    column: str,
-    doc: str,
-    source: str = "CBS kerncijfers wijken en buurten 2021",
-    snapshots: tuple[int, ...] = (2021,),
-) -> None:
+def _context(name: str, label_nl: str, label_en: str, unit: str, column: str, doc: str) -> None:
     def func(panel: pd.DataFrame) -> pd.Series:
         return panel[column].astype(float)
 
     func.__doc__ = doc
-    indicator(name, label_nl, label_en, unit, source, min(snapshots), "context", snapshots=snapshots)(func)
+    indicator(
+        name,
+        label_nl,
+        label_en,
+        unit,
+        "CBS kerncijfers wijken en buurten 2021",
+        2021,
+        "context",
+        snapshots=(2021,),
+    )(func)
 
 
 _context(
@@ -387,9 +387,7 @@ _context(
     "Urbanity (1 = very, 5 = not)",
     "class",
     "urbanity",
-    "CBS degree of urbanisation of the gemeente (2021 kerncijfers; from 2023-24 the 2023 figures).",
-    source="CBS kerncijfers wijken en buurten 2021, gemeenten 2023",
-    snapshots=(2021, 2023),
+    "CBS degree of urbanisation of the gemeente.",
 )
 _context(
     "avg_income_k",

@@ -109,10 +109,7 @@ def gemeente_directory(sources: Sources) -> pd.DataFrame:
     kern = population_weighted(
         kern.drop(columns=["reference_year", "gemeente_name"]), "gemeente_code", "population"
     )
-    bounds = sources["boundaries"]
-    bounds = bounds.assign(urbanity_2023=bounds.get("urbanity", np.nan))[
-        ["gemeente_code", "gemeente_name", "pct_born_outside_europe", "urbanity_2023"]
-    ]
+    bounds = sources["boundaries"][["gemeente_code", "gemeente_name", "pct_born_outside_europe"]]
     out = bounds.merge(kern, on="gemeente_code", how="left")
     rmc = sources["rmc"].copy()
     rmc["gemeente_code"] = harmonise_gemeente(rmc["gemeente_code"], history, 2016)
@@ -304,27 +301,11 @@ def attach_places(
     else:
         for col in (*CONTEXT_COLUMNS, "pct_born_outside_europe", "province", "rmc_name"):
             out[col] = out["gemeente_code"].map(gem_ctx[col])
-        out["urbanity"] = urbanity_as_known(out["gemeente_code"], out["school_year"], gem)
         out["gemeente_name"] = out["gemeente_code"].map(gem_ctx["gemeente_name"])
     if "pc4" in out:
         add_pc4_context(out, sources)
     out["place_id"] = out["place_id"].astype(str)
     return out.sort_values(["place_id", "school_year"]).reset_index(drop=True)
-
-
-def urbanity_as_known(codes: pd.Series, years: pd.Series, gem: pd.DataFrame) -> pd.Series:
-    """CBS stedelijkheid per row as known in its year: the 2021 kerncijfers, from 2023 the 2023
-    gemeente file (same 1–5 classes, so a change is a change of the place, not of definition)."""
-    snaps = pd.concat(
-        [
-            gem[["gemeente_code", "urbanity"]].assign(reference_year=2021),
-            gem[["gemeente_code", "urbanity_2023"]]
-            .rename(columns={"urbanity_2023": "urbanity"})
-            .assign(reference_year=2023),
-        ],
-        ignore_index=True,
-    )
-    return as_known(codes, years, snaps, "gemeente_code", "urbanity")
 
 
 def add_pc4_context(out: pd.DataFrame, sources: Sources) -> None:

@@ -259,8 +259,7 @@ def read_gemeente_geojson(path: str | Path) -> tuple[pd.DataFrame, dict]:
 
     Returns ``(properties, feature_collection)``: one row per gemeente with ``gemeente_code``,
     ``gemeente_name``, ``boundary_year`` and, where the file carries them (the 2023 kerncijfers
-    map), ``pct_born_outside_europe``, ``address_density`` and ``urbanity`` (CBS stedelijkheid
-    1–5, the same classes as in the kerncijfers); plus the collection itself with
+    map), ``pct_born_outside_europe`` and ``address_density``; plus the collection itself with
     ``id`` set to the gemeente code, ready for a choropleth.
     """
     path = Path(path)
@@ -294,7 +293,6 @@ def read_gemeente_geojson(path: str | Path) -> tuple[pd.DataFrame, dict]:
                 "boundary_year": int(year) if year else pd.NA,
                 "pct_born_outside_europe": p.get("percentageMetHerkomstlandBuitenEuropa", np.nan),
                 "address_density": p.get("omgevingsadressendichtheid", np.nan),
-                "urbanity": p.get("stedelijkheidAdressenPerKm2", np.nan),
             }
         )
         feat["id"] = code

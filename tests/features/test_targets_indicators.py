@@ -152,7 +152,6 @@ def _perturbed_context(sources: Sources, table: str, year_column: str, column: s
     [
         ("ses_pc4", "year", "ses_total", "ses_pc4", 2022, 2021),
         ("pc4_kerncijfers", "reference_year", "pct_non_european", "pc4_non_european", 2024, 2023),
-        ("boundaries", "boundary_year", "urbanity", "urbanity", 2023, 2021),
     ],
 )
 def test_no_leakage_context_of_t_ignores_later_snapshots(
