@@ -19,3 +19,19 @@ def format_school_year(year: int) -> str:
 def is_doorstroomtoets_regime(year: int) -> bool:
     """True from 2023-24: doorstroomtoets in February and near-mandatory upward revision."""
     return year >= DOORSTROOMTOETS_FIRST_YEAR
+
+
+EARLIEST_SCHOOL_YEAR = 2000
+"""No DUO/CBS file kansenradar reads holds a school year before 2000-01."""
+LAST_SCHOOL_YEAR = 2025
+"""The latest school year a published file may hold (2025-26). A later year is a typing error
+(or a file from the future): it is rejected, never silently added to the panels. Raise it when
+DUO publishes a new year, or set ``KANSENRADAR_LAST_SCHOOL_YEAR``."""
+
+
+def last_school_year() -> int:
+    """:data:`LAST_SCHOOL_YEAR`, or ``KANSENRADAR_LAST_SCHOOL_YEAR`` when set (a whole number)."""
+    import os
+
+    value = os.environ.get("KANSENRADAR_LAST_SCHOOL_YEAR", "").strip()
+    return int(value) if value.isdigit() else LAST_SCHOOL_YEAR

@@ -20,7 +20,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from features.errors import DataError
+from features.errors import MAX_REPORTED, DataError
+from features.sources._checks import Problems
+from features.years import EARLIEST_SCHOOL_YEAR, format_school_year, last_school_year
 
 SUPPRESSED_MARKERS = frozenset({"<5", "< 5"})
 """How DUO writes a count of 1–4 it may not publish."""
@@ -38,6 +40,9 @@ def decode_text(path: Path, raw: bytes) -> str:
     """UTF-8 (with or without BOM) first, then cp1252 as DUO's older files use.
 
     Binary or UTF-16 content is refused: decoding it as cp1252 would "work" and give garbage.
+    So is a file that mixes encodings (UTF-8 text, or a UTF-8 BOM, plus a cp1252 byte): one of
+    the two readings garbles names, so the line with the odd byte is named instead. Line ends
+    are normalised, so old exports with CR-only line ends read like any other file.
     """
     if not raw.strip():
         raise DataError(path, "the file is empty", expected="a header line and data rows")
@@ -47,12 +52,26 @@ def decode_text(path: Path, raw: bytes) -> str:
             "the file is not text in a supported encoding (looks like UTF-16 or binary)",
             expected="UTF-8 or cp1252/latin-1 text, as DUO and CBS publish",
         )
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict")
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
     try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if bom or _UTF8_MULTIBYTE.search(body[: exc.start]):
+            line = body[: exc.start].count(b"\n") + 1
+            raise DataError(
+                path,
+                "the file mixes encodings: UTF-8"
+                + (" (it starts with a UTF-8 byte-order mark)" if bom else "")
+                + f" but byte {body[exc.start : exc.start + 1]!r} is not UTF-8 (cp1252?)",
+                row=line,
+                expected="one encoding for the whole file (save it again as UTF-8)",
+            ) from None
+        text = body.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 def read_published_csv(
@@ -63,6 +82,7 @@ def read_published_csv(
     optional: Iterable[str] = (),
     all_columns: bool = False,
     separator: str = ";",
+    allow_empty: bool = False,
 ) -> pd.DataFrame:
     """Read a DUO/CBS CSV into a frame of stripped strings, one column per *required* name.
 
@@ -79,6 +99,9 @@ def read_published_csv(
         Columns returned when the file has them (e.g. test providers that vary by year).
     all_columns:
         Also return every other column, under its normalised name (StatLine topics).
+    allow_empty:
+        Accept a file with a header and no data rows (by default that is an error: an empty
+        download would otherwise turn every rate built from it into 0 or nothing).
 
     Returns
     -------
@@ -109,7 +132,22 @@ def read_published_csv(
     frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, dtype=str)
     frame.columns = names
     frame.index = pd.Index(line_numbers, name="line")
-    frame = frame.loc[:, ~frame.columns.duplicated()]
+    if frame.empty and not allow_empty:
+        raise DataError(
+            path,
+            "the file has a header but no data rows",
+            row=2,
+            expected="one row per school/region and year, as published",
+        )
+    duplicated = [n for n in dict.fromkeys(frame.columns[frame.columns.duplicated()]) if n]
+    if duplicated:
+        raise DataError(
+            path,
+            "a column name appears twice in the header",
+            row=1,
+            column=duplicated[0],
+            expected="each published column once",
+        )
     out: dict[str, pd.Series] = {}
     aliases = aliases or {}
     for name in required:
@@ -156,7 +194,12 @@ def _split_unquoted(
     counts = body.str.count(re.escape(separator)).to_numpy() + 1
     bad = np.flatnonzero(counts != width)
     if len(bad):
-        raise _width_error(path, int(line_numbers[bad[0]]), int(counts[bad[0]]), width, separator)
+        first = _width_error(path, int(line_numbers[bad[0]]), int(counts[bad[0]]), width, separator)
+        problems = Problems(path)
+        for i in bad[:MAX_REPORTED]:
+            problems.add_error(_width_error(path, int(line_numbers[i]), int(counts[i]), width, separator))
+        problems.n_hidden += max(0, len(bad) - MAX_REPORTED)
+        raise problems.error() or first
     if body.empty:
         return header, pd.DataFrame(columns=range(width), dtype=str), line_numbers
     parts = pd.read_csv(
@@ -192,26 +235,36 @@ def _split_quoted(path: Path, text: str, separator: str) -> tuple[list[str], lis
     return header, rows, line_numbers
 
 
-def _fail(path: Path, series: pd.Series, bad: pd.Series, column: str, expected: str) -> None:
-    first = bad.idxmax()
-    raise DataError(
-        path,
-        "value cannot be read",
-        row=int(first),
-        column=column,
-        value=series.loc[first],
-        expected=expected,
-    )
+def _fail(
+    path: Path,
+    series: pd.Series,
+    bad: pd.Series,
+    column: str,
+    expected: str,
+    problems: Problems | None = None,
+    problem: str = "value cannot be read",
+) -> None:
+    """Report every bad cell of a column: into ``problems`` when given, else raise them."""
+    sink = problems if problems is not None else Problems(path)
+    sink.flag(bad, problem, column, series, expected)
+    if problems is None:
+        sink.raise_if_any()
 
 
 def parse_count(
-    path: Path, series: pd.Series, column: str, *, empty_is_suppressed: bool = True
+    path: Path,
+    series: pd.Series,
+    column: str,
+    *,
+    empty_is_suppressed: bool = True,
+    problems: Problems | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Parse a published pupil count.
 
     Returns ``(count, suppressed)``: ``count`` is nullable ``Int64``; a ``<5`` cell (and, by
     DUO's habit, an empty one when ``empty_is_suppressed``) is ``<NA>`` with ``suppressed`` True.
-    A suppressed cell is *unknown and small (1–4)*: never turn it into 0.
+    A suppressed cell is *unknown and small (1–4)*: never turn it into 0. With ``problems`` an
+    unreadable cell is recorded there and becomes ``<NA>``, so the reader can go on checking.
     """
     s = series.fillna("").str.replace(" ", "", regex=False)
     suppressed = s.isin(SUPPRESSED_MARKERS - {"< 5"}) | series.isin(SUPPRESSED_MARKERS)
@@ -220,46 +273,107 @@ def parse_count(
         suppressed |= empty
     ok = s.str.fullmatch(_INTEGER.pattern) | suppressed | empty
     if not ok.all():
-        _fail(path, series, ~ok, column, "a whole number of pupils, '<5' or empty")
-    values = pd.to_numeric(s.where(~(suppressed | empty)), errors="coerce").astype("Int64")
+        _fail(path, series, ~ok, column, "a whole number of pupils, '<5' or empty", problems)
+    values = pd.to_numeric(s.where(~(suppressed | empty) & ok), errors="coerce").astype("Int64")
     return values, suppressed.astype(bool)
 
 
 def parse_decimal(
-    path: Path, series: pd.Series, column: str, missing: Iterable[str] = ("", ".", "x", "-99997")
+    path: Path,
+    series: pd.Series,
+    column: str,
+    missing: Iterable[str] = ("", ".", "x", "-99997"),
+    problems: Problems | None = None,
 ) -> pd.Series:
     """Parse ``538,636363636364`` or ``538.64``; CBS's secret markers become NaN, never 0."""
     s = series.fillna("").str.replace(" ", "", regex=False)
     miss = s.isin(set(missing))
     ok = s.str.fullmatch(_NUMBER.pattern) | miss
     if not ok.all():
-        _fail(path, series, ~ok, column, "a number (decimal comma or point) or empty")
+        _fail(path, series, ~ok, column, "a number (decimal comma or point) or empty", problems)
     return (
-        pd.to_numeric(s.where(~miss).str.replace(",", ".", regex=False), errors="coerce")
+        pd.to_numeric(s.where(~miss & ok).str.replace(",", ".", regex=False), errors="coerce")
         .astype("Float64")
         .astype(float)
     )
 
 
-def parse_choice(path: Path, series: pd.Series, column: str, allowed: Iterable[str]) -> pd.Series:
-    """Check a code column against its closed vocabulary (advice codes, test names, …)."""
+def parse_choice(
+    path: Path,
+    series: pd.Series,
+    column: str,
+    allowed: Iterable[str],
+    problems: Problems | None = None,
+    where: str | None = None,
+) -> pd.Series:
+    """Check a code column against its closed vocabulary (advice codes, test names, …).
+
+    ``where`` names the list of accepted codes (e.g. ``features/advice.py``) for vocabularies
+    too long to print; short ones are printed in full.
+    """
     allowed_set = set(allowed)
     ok = series.isin(allowed_set)
     if not ok.all():
-        _fail(path, series, ~ok, column, "one of " + ", ".join(sorted(allowed_set)))
+        listed = ", ".join(sorted(allowed_set))
+        expected = f"one of {listed}" if len(listed) <= 160 or where is None else f"a code listed in {where}"
+        _fail(path, series, ~ok, column, expected, problems, problem="unknown code")
     return series
 
 
-def parse_year(path: Path, series: pd.Series, column: str) -> pd.Series:
-    """A school-year column (``2019``, ``2019-2020``, ``2019SJ00``) as the start year."""
+def parse_year(path: Path, series: pd.Series, column: str, problems: Problems | None = None) -> pd.Series:
+    """A school-year column (``2019``, ``2019-2020``, ``2019SJ00``) as the start year.
+
+    Years after :func:`features.years.last_school_year` (and before 2000) are rejected: a
+    future period must never enter the panels.
+    """
     head = series.str[:4]
     ok = head.str.fullmatch(r"(19|20)\d\d")
     if not ok.all():
-        _fail(path, series, ~ok, column, "a school year such as 2019 or 2019-2020")
-    return head.astype(int)
+        _fail(path, series, ~ok, column, "a school year such as 2019 or 2019-2020", problems)
+    years = pd.to_numeric(head.where(ok), errors="coerce")
+    check_school_year(path, years, column, series, problems)
+    return years.fillna(-1).astype(int) if problems is not None else years.astype(int)
 
 
-def brin6(path: Path, brin4: pd.Series, vestiging: pd.Series, column: str) -> pd.Series:
+def check_school_year(
+    path: Path,
+    years: pd.Series,
+    column: str,
+    shown: pd.Series | None = None,
+    problems: Problems | None = None,
+) -> None:
+    """School years must lie in 2000 … the configured last school year (``features/years.py``)."""
+    last = last_school_year()
+    bad = years.notna() & ((years < EARLIEST_SCHOOL_YEAR) | (years > last))
+    if bad.any():
+        _fail(
+            path,
+            years if shown is None else shown,
+            bad,
+            column,
+            f"a school year from {format_school_year(EARLIEST_SCHOOL_YEAR)} to {format_school_year(last)} "
+            "(LAST_SCHOOL_YEAR in features/years.py)",
+            problems,
+            problem="school year out of range",
+        )
+
+
+def check_file_year(path: Path, school_year: int) -> None:
+    """The school year a file name gives (``vsv-per-swv-2099.csv``) must be a plausible one."""
+    last = last_school_year()
+    if not EARLIEST_SCHOOL_YEAR <= school_year <= last:
+        raise DataError(
+            path,
+            f"the file name gives school year {format_school_year(school_year)}, which is out of range",
+            value=path.name,
+            expected=f"a school year from {format_school_year(EARLIEST_SCHOOL_YEAR)} to "
+            f"{format_school_year(last)} (LAST_SCHOOL_YEAR in features/years.py)",
+        )
+
+
+def brin6(
+    path: Path, brin4: pd.Series, vestiging: pd.Series, column: str, problems: Problems | None = None
+) -> pd.Series:
     """BRIN4 (``00AP``) + two-digit vestiging (``0``, ``00``, ``"00"``) → ``00AP00``.
 
     Accepts a vestiging that is already the full BRIN6 (the school registers write it that way).
@@ -271,16 +385,16 @@ def brin6(path: Path, brin4: pd.Series, vestiging: pd.Series, column: str) -> pd
     result = b.where(full, b + v).where(~full, v)
     ok = result.str.fullmatch(r"[0-9A-Z]{4}[0-9A-Z]{2}")
     if not ok.all():
-        _fail(path, result, ~ok, column, "a BRIN of 4 characters plus a 2-character vestiging")
+        _fail(path, result, ~ok, column, "a BRIN of 4 characters plus a 2-character vestiging", problems)
     return result
 
 
-def gemeente_code(path: Path, series: pd.Series, column: str) -> pd.Series:
+def gemeente_code(path: Path, series: pd.Series, column: str, problems: Problems | None = None) -> pd.Series:
     """``' 637'``, ``'0637'``, ``'637'``, ``'GM0637'`` → ``'GM0637'`` (CBS style)."""
     s = series.str.strip().str.upper().str.removeprefix("GM")
     ok = s.str.fullmatch(r"\d{1,4}")
     if not ok.all():
-        _fail(path, series, ~ok, column, "a gemeente number such as 0637 or GM0637")
+        _fail(path, series, ~ok, column, "a gemeente number such as 0637 or GM0637", problems)
     return "GM" + s.str.zfill(4)
 
 

@@ -16,8 +16,11 @@ import pandera.pandas as pa
 
 from features.advice import ADVICE_CODES, normalise_advice_label
 from features.errors import DataError
+from features.sources._checks import MAX_PO_COHORT, MAX_VO_SCHOOL, Problems, bounds, check_counts
 from features.sources._csv import (
     brin6,
+    check_file_year,
+    check_school_year,
     gemeente_code,
     parse_choice,
     parse_count,
@@ -29,6 +32,26 @@ from features.sources._schema import unique_keys, validated
 
 TEST_PROVIDERS: tuple[str, ...] = ("CET", "IEP", "ROUTE8", "DIA", "AMN", "DOORSTROOMTOETS")
 """Eindtoets providers in the wide file; from 2023-24 all are doorstroomtoetsen (one label)."""
+
+TEST_SCALES: dict[str, tuple[float, float]] = {
+    "CET": (501.0, 550.0),
+    "IEP": (50.0, 100.0),
+    "ROUTE8": (100.0, 300.0),
+    "DIA": (200.0, 400.0),
+    "AMN": (100.0, 600.0),
+    "DOORSTROOMTOETS": (50.0, 600.0),
+    "LEERLINGINBEELD": (50.0, 600.0),
+    "IEPDOORSTROOMTOETS": (50.0, 600.0),
+    "DIADOORSTROOMTOETS": (50.0, 600.0),
+    "AMNDOORSTROOMTOETS": (50.0, 600.0),
+    "ROUTE8DOORSTROOMTOETS": (50.0, 600.0),
+}
+"""Accepted test names (upper case, no spaces) → the range a school's mean score can take.
+
+Eindtoets scales as published (CET 501–550, IEP 50–100, Route 8 and DIA on their own scales);
+AMN is widened to 600 because the real 2018-19 file has school means up to 458. The
+doorstroomtoetsen (2023-24 on) are accepted on a wide range until DUO documents their scales.
+A mean outside its test's range (99999, a negative score, a CET score under IEP) is an error."""
 
 _SCHOOL_ID_ALIASES = {"BRIN_NUMMER": ["INSTELLINGSCODE"], "VESTIGINGSNUMMER": ["VESTIGINGSCODE"]}
 
@@ -51,6 +74,25 @@ def _count_nonneg(nullable: bool = True) -> pa.Column:
 
 def _pc4(postcode: pd.Series) -> pd.Series:
     return postcode.str.replace(" ", "", regex=False).str[:4].where(postcode.str.match(r"^\s*\d{4}"), pd.NA)
+
+
+def _check_scale(problems: Problems, means: pd.Series, test: object, column: str, shown: pd.Series) -> None:
+    """A school's mean score must lie on its test's scale (:data:`TEST_SCALES`)."""
+    if isinstance(test, str):
+        low, high = TEST_SCALES.get(test, (-np.inf, np.inf))
+        lo, hi = pd.Series(low, index=means.index), pd.Series(high, index=means.index)
+    else:
+        scale = test.map(TEST_SCALES)
+        lo = scale.map(lambda x: x[0] if isinstance(x, tuple) else -np.inf)
+        hi = scale.map(lambda x: x[1] if isinstance(x, tuple) else np.inf)
+    bad = means.notna() & ((means < lo) | (means > hi))
+    problems.flag(
+        bad,
+        "mean score outside the test's scale",
+        column,
+        shown,
+        "a mean on the provider's own scale (TEST_SCALES in features/sources/duo.py, e.g. CET 501–550)",
+    )
 
 
 # --------------------------------------------------------------------------- eindscores (wide)
@@ -99,41 +141,41 @@ def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
             column="CET_AANTAL",
             expected="columns such as CET_AANTAL/CET_GEM, IEP_AANTAL/IEP_GEM",
         )
+    problems = Problems(path)
     peil = raw["PEILDATUM_LEERLINGEN"]
-    ok = peil.str.fullmatch(r"\d{8}")
-    if not ok.all():
-        bad = ok.idxmin()
-        raise DataError(
-            path,
-            "value cannot be read",
-            row=int(bad),
-            column="PEILDATUM_LEERLINGEN",
-            value=peil.loc[bad],
-            expected="a date written YYYYMMDD",
-        )
-    year = peil.str[:4].astype(int) - (peil.str[4:6].astype(int) < 8).astype(int)
+    date = pd.to_datetime(peil.where(peil.str.fullmatch(r"\d{8}")), format="%Y%m%d", errors="coerce")
+    problems.flag(
+        date.isna(), "value cannot be read", "PEILDATUM_LEERLINGEN", peil, "a real date written YYYYMMDD"
+    )
+    year = (date.dt.year - (date.dt.month < 8).astype(int)).fillna(-1).astype(int)
+    check_school_year(path, year.where(date.notna()), "PEILDATUM_LEERLINGEN", peil, problems)
     out = pd.DataFrame(
         {
-            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER"),
+            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER", problems),
             "school_year": year,
             "school_name": raw["INSTELLINGSNAAM_VESTIGING"],
             "postcode": raw["POSTCODE_VESTIGING"].str.replace(" ", "", regex=False),
-            "gemeente_code": gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER"),
+            "gemeente_code": gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER", problems),
             "gemeente_name": raw["GEMEENTENAAM"],
             "province": raw["PROVINCIE"],
             "school_type": raw["SOORT_PO"].str.title(),
             "denomination": raw["DENOMINATIE_VESTIGING"],
-            "n_grade8": parse_count(path, raw["LEERJAAR_8"], "LEERJAAR_8")[0],
+            "n_grade8": parse_count(path, raw["LEERJAAR_8"], "LEERJAAR_8", problems=problems)[0],
         },
         index=raw.index,
     )
+    check_counts(problems, out["n_grade8"], "LEERJAAR_8", MAX_PO_COHORT)
     out["pc4"] = _pc4(out["postcode"])
     scores = raw
     for p in providers:
-        n, _ = parse_count(path, scores[f"{p}_AANTAL"], f"{p}_AANTAL", empty_is_suppressed=False)
+        n, _ = parse_count(
+            path, scores[f"{p}_AANTAL"], f"{p}_AANTAL", empty_is_suppressed=False, problems=problems
+        )
+        check_counts(problems, n, f"{p}_AANTAL", MAX_PO_COHORT)
         out[f"{p.lower()}_n"] = n.fillna(0)
-        out[f"{p.lower()}_mean"] = parse_decimal(path, scores[f"{p}_GEM"], f"{p}_GEM")
-    return validated(out, EINDSCORES_WIDE_SCHEMA, path)
+        out[f"{p.lower()}_mean"] = parse_decimal(path, scores[f"{p}_GEM"], f"{p}_GEM", problems=problems)
+        _check_scale(problems, out[f"{p.lower()}_mean"], p, f"{p}_GEM", scores[f"{p}_GEM"])
+    return validated(out, EINDSCORES_WIDE_SCHEMA, path, problems, {"n_grade8": "LEERJAAR_8"})
 
 
 def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
@@ -185,20 +227,23 @@ def read_schooladviezen_wide(path: str | Path, school_year: int | None = None) -
                 expected="a name like 04-leerlingen-bo-sbo-schooladviezen-2019-2020.csv or pass school_year",
             )
         school_year = int(m.group(1))
+    check_file_year(path, school_year)
+    problems = Problems(path)
     raw = read_published_csv(
         path, ["BRIN_NUMMER", "VESTIGINGSNUMMER", *ADVICE_CODES], aliases=_SCHOOL_ID_ALIASES
     )
-    ids = brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER")
+    ids = brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER", problems)
     parts = []
     for code in ADVICE_CODES:
-        n, sup = parse_count(path, raw[code], code)
+        n, sup = parse_count(path, raw[code], code, problems=problems)
+        check_counts(problems, n, code, MAX_PO_COHORT)
         parts.append(
             pd.DataFrame(
                 {"brin6": ids, "school_year": school_year, "advice": code, "n_pupils": n, "suppressed": sup},
                 index=raw.index,
             )
         )
-    return validated(pd.concat(parts), ADVICE_LONG_SCHEMA, path)
+    return validated(pd.concat(parts), ADVICE_LONG_SCHEMA, path, problems)
 
 
 # ------------------------------------------------------------------------------ long files
@@ -208,15 +253,18 @@ def _map_unique(series: pd.Series, func: Callable[[str], str]) -> pd.Series:
     return series.map(dict(zip(uniques, (func(u) for u in uniques), strict=True)))
 
 
-def _long_ids(path: Path, raw: pd.DataFrame) -> pd.DataFrame:
+def _long_ids(path: Path, raw: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "brin6": brin6(path, raw["INSTELLINGSCODE"], raw["VESTIGINGSCODE"], "VESTIGINGSCODE"),
+            "brin6": brin6(path, raw["INSTELLINGSCODE"], raw["VESTIGINGSCODE"], "VESTIGINGSCODE", problems),
             "school_type": raw["TYPE_PO"].str.title(),
-            "school_year": parse_year(path, raw["PEILJAAR"], "PEILJAAR"),
+            "school_year": parse_year(path, raw["PEILJAAR"], "PEILJAAR", problems),
         },
         index=raw.index,
     )
+
+
+_LONG_COLUMNS = {"n_pupils": "AANTAL_LEERLINGEN", "school_year": "PEILJAAR", "brin6": "VESTIGINGSCODE"}
 
 
 _LONG_ID_COLS = ["INSTELLINGSCODE", "VESTIGINGSCODE", "TYPE_PO", "PEILJAAR"]
@@ -231,12 +279,23 @@ def read_brin6_advies(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     raw = read_published_csv(path, [*_LONG_ID_COLS, "ADVIES", "AANTAL_LEERLINGEN"], aliases=_LONG_ALIASES)
-    out = _long_ids(path, raw)
-    out["advice"] = parse_choice(
-        path, _map_unique(raw["ADVIES"], normalise_advice_label), "ADVIES", ADVICE_CODES
+    problems = Problems(path)
+    out = _long_ids(path, raw, problems)
+    advice = _map_unique(raw["ADVIES"], normalise_advice_label)
+    parse_choice(
+        path,
+        advice,
+        "ADVIES",
+        ADVICE_CODES,
+        problems,
+        where="ADVICE_CODES in features/advice.py (labels as in normalise_advice_label)",
     )
-    out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN")
-    return validated(out, ADVICE_LONG_SCHEMA, path)
+    out["advice"] = advice.where(advice.isin(ADVICE_CODES), ADVICE_CODES[-1])
+    out["n_pupils"], out["suppressed"] = parse_count(
+        path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN", problems=problems
+    )
+    check_counts(problems, out["n_pupils"], "AANTAL_LEERLINGEN", MAX_PO_COHORT)
+    return validated(out, ADVICE_LONG_SCHEMA, path, problems, _LONG_COLUMNS)
 
 
 EINDSCORES_LONG_SCHEMA = pa.DataFrameSchema(
@@ -271,24 +330,44 @@ def read_brin6_eindscores(path: str | Path) -> pd.DataFrame:
         ],
         aliases=_LONG_ALIASES,
     )
-    out = _long_ids(path, raw)
-    out["test"] = raw["DOORSTROOMTOETS_PO"].str.upper().str.replace(r"[\s\-]+", "", regex=True)
-    empty = out["test"] == ""
-    if empty.any():
-        bad = empty.idxmax()
-        raise DataError(
-            path,
-            "the test name is empty",
-            row=int(bad),
-            column="DOORSTROOMTOETS_PO",
-            expected="a provider such as CET, IEP, ROUTE8, DIA, AMN",
-        )
-    out["mean_score"] = parse_decimal(path, raw["GEMIDDELDE_UITSLAG"], "GEMIDDELDE_UITSLAG")
-    out["n_pupils"], out["n_pupils_suppressed"] = parse_count(
-        path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN"
+    problems = Problems(path)
+    out = _long_ids(path, raw, problems)
+    problems.flag(
+        raw["LEERJAAR"] != "8", "not a grade-8 row", "LEERJAAR", raw["LEERJAAR"], "8 (the test year)"
     )
-    out["n_exempt"], _ = parse_count(path, raw["AANTAL_ONTHEFFINGEN"], "AANTAL_ONTHEFFINGEN")
-    return validated(out, EINDSCORES_LONG_SCHEMA, path)
+    out["test"] = raw["DOORSTROOMTOETS_PO"].str.upper().str.replace(r"[\s\-]+", "", regex=True)
+    parse_choice(
+        path,
+        out["test"],
+        "DOORSTROOMTOETS_PO",
+        TEST_SCALES,
+        problems,
+        where="TEST_SCALES in features/sources/duo.py",
+    )
+    out["mean_score"] = parse_decimal(
+        path, raw["GEMIDDELDE_UITSLAG"], "GEMIDDELDE_UITSLAG", problems=problems
+    )
+    _check_scale(problems, out["mean_score"], out["test"], "GEMIDDELDE_UITSLAG", raw["GEMIDDELDE_UITSLAG"])
+    out["n_pupils"], out["n_pupils_suppressed"] = parse_count(
+        path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN", problems=problems
+    )
+    out["n_exempt"], exempt_sup = parse_count(
+        path, raw["AANTAL_ONTHEFFINGEN"], "AANTAL_ONTHEFFINGEN", problems=problems
+    )
+    check_counts(problems, out["n_pupils"], "AANTAL_LEERLINGEN", MAX_PO_COHORT)
+    check_counts(problems, out["n_exempt"], "AANTAL_ONTHEFFINGEN", MAX_PO_COHORT)
+    tested_hi = bounds(out["n_pupils"], out["n_pupils_suppressed"])[1]
+    exempt_lo = bounds(out["n_exempt"], exempt_sup)[0]
+    problems.flag(
+        exempt_lo > tested_hi,
+        "more pupils exempt than tested",
+        "AANTAL_ONTHEFFINGEN",
+        raw["AANTAL_ONTHEFFINGEN"],
+        "AANTAL_ONTHEFFINGEN no larger than AANTAL_LEERLINGEN (a '<5' cell counts as 1–4)",
+    )
+    return validated(
+        out, EINDSCORES_LONG_SCHEMA, path, problems, {**_LONG_COLUMNS, "test": "DOORSTROOMTOETS_PO"}
+    )
 
 
 HEROVERWEGING_SCHEMA = pa.DataFrameSchema(
@@ -314,12 +393,40 @@ def read_brin6_heroverweging(path: str | Path) -> pd.DataFrame:
     raw = read_published_csv(
         path, [*_LONG_ID_COLS, "TOETSEN_EN_ADVIEZEN", "AANTAL_LEERLINGEN"], aliases=_LONG_ALIASES
     )
-    out = _long_ids(path, raw)
+    problems = Problems(path)
+    out = _long_ids(path, raw, problems)
     label = raw["TOETSEN_EN_ADVIEZEN"].str.upper().str.strip()
-    parse_choice(path, label, "TOETSEN_EN_ADVIEZEN", HEROVERWEGING_CATEGORIES)
-    out["category"] = label.map(HEROVERWEGING_CATEGORIES)
-    out["n_pupils"], out["suppressed"] = parse_count(path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN")
-    return validated(out, HEROVERWEGING_SCHEMA, path)
+    parse_choice(
+        path,
+        label,
+        "TOETSEN_EN_ADVIEZEN",
+        HEROVERWEGING_CATEGORIES,
+        problems,
+        where="HEROVERWEGING_CATEGORIES in features/sources/duo.py",
+    )
+    out["category"] = label.map(HEROVERWEGING_CATEGORIES).fillna("no_test")
+    out["n_pupils"], out["suppressed"] = parse_count(
+        path, raw["AANTAL_LEERLINGEN"], "AANTAL_LEERLINGEN", problems=problems
+    )
+    check_counts(problems, out["n_pupils"], "AANTAL_LEERLINGEN", MAX_PO_COHORT)
+    _check_raised_within_eligible(problems, out)
+    return validated(out, HEROVERWEGING_SCHEMA, path, problems, _LONG_COLUMNS)
+
+
+def _check_raised_within_eligible(problems: Problems, out: pd.DataFrame) -> None:
+    """Advices raised are a subset of the pupils eligible: raised ≤ eligible per school-year."""
+    low, high = bounds(out["n_pupils"], out["suppressed"])
+    key = [out["brin6"], out["school_year"]]
+    raised_lo = low.where(out["category"] == "raised", 0).groupby(key).transform("sum")
+    eligible_hi = high.where(out["category"] == "eligible", 0).groupby(key).transform("sum")
+    bad = (out["category"] == "raised") & (raised_lo > eligible_hi)
+    problems.flag(
+        bad,
+        "more advices raised than pupils eligible for reconsideration at this school and year",
+        "AANTAL_LEERLINGEN",
+        out["n_pupils"].astype("string").where(~out["suppressed"], "<5"),
+        "raised no larger than the 'toetsadvies hoger dan schooladvies' row (a '<5' cell counts as 1–4)",
+    )
 
 
 # ------------------------------------------------------------------------------ registers
@@ -356,13 +463,22 @@ def read_school_register(path: str | Path) -> pd.DataFrame:
     ]
     raw = read_published_csv(path, cols, optional=["ONDERWIJSSTRUCTUUR"])
     structure = raw.get("ONDERWIJSSTRUCTUUR")
+    problems = Problems(path)
+    postcode = raw["POSTCODE"].str.replace(" ", "", regex=False)
+    problems.flag(
+        (postcode != "") & ~postcode.str.fullmatch(r"\d{4}[A-Z]{0,2}"),
+        "value cannot be read",
+        "POSTCODE",
+        raw["POSTCODE"],
+        "a Dutch postcode such as 2716 PH, or empty",
+    )
     out = pd.DataFrame(
         {
-            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER"),
+            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER", problems),
             "school_name": raw["VESTIGINGSNAAM"],
             "postcode": raw["POSTCODE"].str.replace(" ", "", regex=False),
             "place": raw["PLAATSNAAM"].str.title(),
-            "gemeente_code": gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER"),
+            "gemeente_code": gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER", problems),
             "gemeente_name": raw["GEMEENTENAAM"].str.title(),
             "province": raw["PROVINCIE"],
             "denomination": raw["DENOMINATIE"],
@@ -376,7 +492,7 @@ def read_school_register(path: str | Path) -> pd.DataFrame:
     out["pc4"] = _pc4(out["postcode"])
     if structure is not None:
         out["structure"] = structure
-    return validated(out, REGISTER_SCHEMA, path)
+    return validated(out, REGISTER_SCHEMA, path, problems, {"brin6": "VESTIGINGSNUMMER"})
 
 
 # ----------------------------------------------------------------------------------- VSV
@@ -387,10 +503,6 @@ VSV_SCHOOL_SCHEMA = pa.DataFrameSchema(
         "n_pupils": _count_nonneg(),
         "n_vsv": _count_nonneg(),
     },
-    checks=pa.Check(
-        lambda d: d["n_vsv"].fillna(0) <= d["n_pupils"].fillna(np.inf),
-        error="vsv_totaal must not exceed aantal_leerlingen",
-    ),
     **unique_keys("brin6", "school_year"),
 )
 
@@ -412,6 +524,8 @@ def read_vsv_per_school(path: str | Path, school_year: int | None = None) -> pd.
                 expected="a name like vsv-per-swv-2015.csv or pass school_year",
             )
         school_year = int(m.group(1)) - 1
+    check_file_year(path, school_year)
+    problems = Problems(path)
     raw = read_published_csv(
         path,
         [
@@ -429,19 +543,45 @@ def read_vsv_per_school(path: str | Path, school_year: int | None = None) -> pd.
     out = pd.DataFrame(
         {
             "swv_code": raw["SAMENWERKINGSVERBAND_NUMMER"],
-            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGS_NUMMER"], "vestigings_nummer"),
+            "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGS_NUMMER"], "vestigings_nummer", problems),
             "school_year": school_year,
         },
         index=raw.index,
     )
     out["n_pupils"], _ = parse_count(
-        path, raw["AANTAL_LEERLINGEN"], "aantal_leerlingen", empty_is_suppressed=False
+        path, raw["AANTAL_LEERLINGEN"], "aantal_leerlingen", empty_is_suppressed=False, problems=problems
     )
-    for src, dst in [
-        ("VSV_TOTAAL", "n_vsv"),
-        ("VSV_VMBO", "n_vsv_vmbo"),
-        ("VSV_MBO", "n_vsv_mbo"),
-        ("VSV_OVERIG", "n_vsv_other"),
-    ]:
-        out[dst], out[f"{dst}_suppressed"] = parse_count(path, raw[src], src.lower())
-    return validated(out, VSV_SCHOOL_SCHEMA, path)
+    check_counts(problems, out["n_pupils"], "aantal_leerlingen", MAX_VO_SCHOOL)
+    for src, dst in _VSV_COLUMNS.items():
+        out[dst], out[f"{dst}_suppressed"] = parse_count(path, raw[src], src.lower(), problems=problems)
+        check_counts(problems, out[dst], src.lower(), MAX_VO_SCHOOL, "early school leavers")
+    total_lo, total_hi = bounds(out["n_vsv"], out["n_vsv_suppressed"])
+    pupils = out["n_pupils"].astype("Float64").astype(float)
+    problems.flag(
+        total_lo > pupils,
+        "more early school leavers than pupils",
+        "vsv_totaal",
+        raw["VSV_TOTAAL"],
+        "vsv_totaal no larger than aantal_leerlingen",
+    )
+    parts = [bounds(out[d], out[f"{d}_suppressed"]) for d in ("n_vsv_vmbo", "n_vsv_mbo", "n_vsv_other")]
+    parts_lo = sum(lo for lo, _ in parts)
+    parts_hi = sum(hi for _, hi in parts)
+    problems.flag(
+        (parts_lo > total_hi) | (parts_hi < total_lo),
+        "vsv_vmbo + vsv_mbo + vsv_overig do not add up to vsv_totaal",
+        "vsv_totaal",
+        raw["VSV_TOTAAL"],
+        "the three parts to sum to the total (a '<5' cell counts as 1–4)",
+    )
+    return validated(
+        out, VSV_SCHOOL_SCHEMA, path, problems, {"n_pupils": "aantal_leerlingen", "n_vsv": "vsv_totaal"}
+    )
+
+
+_VSV_COLUMNS = {
+    "VSV_TOTAAL": "n_vsv",
+    "VSV_VMBO": "n_vsv_vmbo",
+    "VSV_MBO": "n_vsv_mbo",
+    "VSV_OVERIG": "n_vsv_other",
+}

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from features.errors import DataError
+from features.sources._checks import Problems
 from features.sources._csv import gemeente_code, read_published_csv
 from features.sources.cbs import _read_excel
 
@@ -56,8 +57,23 @@ def read_gemeente_history(path: str | Path) -> pd.DataFrame:
             expected="columns GM1981 … GM2021 as CBS publishes them",
         )
 
+    if len(grid) < 2:
+        raise DataError(
+            path, "the sheet has a header but no gemeente rows", row=2, expected="one row per gemeente"
+        )
+    problems = Problems(path)
+
     def codes(j: int) -> pd.Series:
-        return "GM" + grid.iloc[1:, j].astype(str).str.replace(r"\.0$", "", regex=True).str.zfill(4)
+        cells = grid.iloc[1:, j].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+        cells.index = pd.Index(grid.index[1:] + 1, name="line")
+        problems.flag(
+            ~cells.str.fullmatch(r"\d{1,4}"),
+            "value cannot be read",
+            header[j],
+            cells,
+            "a gemeente number (CBS code without GM) in every cell",
+        )
+        return "GM" + cells.str.zfill(4)
 
     target = codes(header.index("GM2021"))
     pairs = [
@@ -65,6 +81,7 @@ def read_gemeente_history(path: str | Path) -> pd.DataFrame:
         for j, name in enumerate(header)
         if name.startswith("GM") and name[2:].isdigit()
     ]
+    problems.raise_if_any()
     table = pd.concat(pairs).drop_duplicates(["year", "code"]).reset_index(drop=True)
     return table
 
@@ -95,14 +112,27 @@ def read_rmc_lookup(path: str | Path) -> pd.DataFrame:
         ["GEMEENTE", "CBS", "RMC_REGIO'S_(REGIONAAL_MELD_EN_COÖRDINATIEPUNT)"],
         aliases={"RMC_REGIO'S_(REGIONAAL_MELD_EN_COÖRDINATIEPUNT)": ["RMC_REGIO"]},
     )
-    return pd.DataFrame(
+    problems = Problems(path)
+    rmc_name = raw.iloc[:, 2].str.strip()
+    problems.flag(
+        rmc_name == "",
+        "value missing",
+        "RMC-regio's (Regionaal Meld- en Coördinatiepunt)",
+        rmc_name,
+        "the RMC region of each gemeente",
+    )
+    out = pd.DataFrame(
         {
-            "gemeente_code": gemeente_code(path, raw["CBS"], "CBS"),
+            "gemeente_code": gemeente_code(path, raw["CBS"], "CBS", problems),
             "gemeente_name": raw["GEMEENTE"],
-            "rmc_name": raw.iloc[:, 2].str.strip(),
+            "rmc_name": rmc_name,
         },
         index=raw.index,
     )
+    dup = out["gemeente_code"].duplicated(keep=False) & out.duplicated(keep="first")
+    problems.flag(dup, "the same gemeente appears twice", "CBS", raw["CBS"], "one row per gemeente")
+    problems.raise_if_any()
+    return out
 
 
 def read_advice_matrix(path: str | Path) -> pd.DataFrame:
@@ -141,4 +171,8 @@ def read_advice_matrix(path: str | Path) -> pd.DataFrame:
                     expected="under, correct or over",
                 )
             rows.append({"teacher_code": teacher[:2], "test_code": test, "verdict": verdict})
+    if not rows:
+        raise DataError(
+            path, "no rows under the 'Teacher' header", row=r + 2, expected="one row per teacher advice"
+        )
     return pd.DataFrame(rows)
