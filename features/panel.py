@@ -13,10 +13,17 @@ Targets and levels (:data:`LEVELS`):
 
 A suppressed published cell (``<5``) is counted as :data:`SUPPRESSED_CELL_ESTIMATE` pupils — the
 mean of 1..4 — and the number of such cells is kept (``n_suppressed_cells``) so that analysts see
-where a figure rests on estimates.
+where a figure rests on estimates. Where the file's own known counts narrow that interval (2
+tested pupils, eligible ``<5``: at most 2 eligible), the estimate stays inside the narrowed
+interval. Known counts are never changed: events above pupils that no reading of the ``<5``
+cells explains are reported as a :class:`~features.errors.DataError`, not clipped.
+
+Only the panels whose outcome files are present are built (:meth:`Sources.has`).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,7 +31,9 @@ import pandas as pd
 from features.advice import ADVICE_LEVELS
 from features.catalog import Sources
 from features.context import as_known
+from features.errors import DataError
 from features.sources import harmonise_gemeente
+from features.sources._checks import bounds
 
 SUPPRESSED_CELL_ESTIMATE = 2.5
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -143,6 +152,7 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     """PO school × year: tested pupils, eligible (under-advised), raised, test and advice sums."""
     e = sources["eindscores"].copy()
     e["n_tested"] = _estimated(e["n_pupils"], e["n_pupils_suppressed"])
+    e["tested_lo"], e["tested_hi"] = (b.fillna(0) for b in bounds(e["n_pupils"], e["n_pupils_suppressed"]))
     # standardise each test's school means within test × year (scales differ by provider)
     w = e["n_tested"]
     grp = e.groupby(["test", "school_year"])
@@ -157,15 +167,18 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     e["sumsq_test_z"] = e["z"] ** 2 * w
     e["n_suppressed_cells"] = e["n_pupils_suppressed"].astype(int)
     tests = e.groupby(["brin6", "school_year"], as_index=False)[
-        ["n_tested", "sum_test_z", "sumsq_test_z", "n_suppressed_cells"]
+        ["n_tested", "tested_lo", "tested_hi", "sum_test_z", "sumsq_test_z", "n_suppressed_cells"]
     ].sum()
 
     h = sources["heroverweging"].copy()
     h["n"] = _estimated(h["n_pupils"], h["suppressed"])
+    h["lo"] = bounds(h["n_pupils"], h["suppressed"])[0].fillna(0)
     her = h.pivot_table(
         index=["brin6", "school_year"], columns="category", values="n", aggfunc="sum", fill_value=0.0
     )
     her = her.reindex(columns=["eligible", "raised"], fill_value=0.0)
+    eligible_lo = h[h["category"] == "eligible"].groupby(["brin6", "school_year"])["lo"].sum()
+    her["events_lo"] = eligible_lo.reindex(her.index).fillna(0.0)
     her["n_suppressed_her"] = h.groupby(["brin6", "school_year"])["suppressed"].sum()
     her = her.rename(columns={"eligible": "n_events", "raised": "n_raised"}).reset_index()
 
@@ -182,20 +195,61 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     panel = tests.merge(her, on=["brin6", "school_year"], how="left").merge(
         adv, on=["brin6", "school_year"], how="left"
     )
-    panel[["n_events", "n_raised", "n_suppressed_her"]] = panel[
-        ["n_events", "n_raised", "n_suppressed_her"]
+    panel[["n_events", "n_raised", "n_suppressed_her", "events_lo"]] = panel[
+        ["n_events", "n_raised", "n_suppressed_her", "events_lo"]
     ].fillna(0.0)
     panel["n_suppressed_cells"] += panel.pop("n_suppressed_her")
-    panel["n_pupils"] = panel.pop("n_tested")
-    panel["n_events"] = np.minimum(panel["n_events"], panel["n_pupils"])
+    panel["n_pupils"], panel["n_events"] = _consistent_estimates(
+        panel["n_tested"],
+        panel.pop("tested_lo"),
+        panel.pop("tested_hi"),
+        panel["n_events"],
+        panel.pop("events_lo"),
+    )
+    _check_events_within_pupils(panel, sources, "heroverweging", "eindscores")
+    panel.pop("n_tested")
     return panel.rename(columns={"brin6": "place_id"})
+
+
+def _consistent_estimates(
+    pupils: pd.Series, pupils_lo: pd.Series, pupils_hi: pd.Series, events: pd.Series, events_lo: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Estimates of ``<5`` cells kept inside the interval the known counts leave.
+
+    Pupils are raised to at least the known events (within their own upper bound); events are
+    then at most the pupils. Only estimates move: a known count has ``lo == hi`` and stays.
+    """
+    pupils = np.maximum(np.minimum(np.maximum(pupils, events_lo), pupils_hi), pupils_lo)
+    events = np.maximum(np.minimum(events, pupils), events_lo)
+    return pupils, events
+
+
+def _check_events_within_pupils(
+    panel: pd.DataFrame, sources: Sources, events_key: str, pupils_key: str
+) -> None:
+    """Events above pupils that the ``<5`` intervals cannot explain are a data error (both files)."""
+    bad = panel["n_events"] > panel["n_pupils"] + 1e-9
+    if not bad.any():
+        return
+    first = panel[bad].iloc[0]
+    names = [Path((sources.files.get(k) or [k])[0]) for k in (events_key, pupils_key)]
+    raise DataError(
+        names[0],
+        f"{int(bad.sum())} school-year(s) have more events than pupils in {names[1].name}",
+        column="AANTAL_LEERLINGEN",
+        value=f"{first.iloc[0]} {int(first['school_year'])}: {first['n_events']:g} > {first['n_pupils']:g}",
+        expected="events ≤ pupils for the same school and year",
+    )
 
 
 def _vsv_counts(v: pd.DataFrame, place_column: str) -> pd.DataFrame:
     """Pupils, (estimated) early leavers and suppressed cells per place × year."""
+    pupils = v["n_pupils"].astype("Float64").fillna(0).astype(float)
+    estimate = _estimated(v["n_vsv"], v["n_vsv_suppressed"])
     v = v.assign(
-        n_events=_estimated(v["n_vsv"], v["n_vsv_suppressed"]),
-        n_pupils=v["n_pupils"].astype("Float64").fillna(0).astype(float),
+        # a <5 estimate (2.5) never exceeds a known small number of pupils; known counts stay
+        n_events=estimate.where(~(v["n_vsv_suppressed"] & (pupils > 0)), np.minimum(estimate, pupils)),
+        n_pupils=pupils,
         n_suppressed_cells=v["n_vsv_suppressed"].astype(int),
     )
     out = v.groupby([place_column, "school_year"], as_index=False)[
@@ -237,31 +291,36 @@ def aggregate(panel: pd.DataFrame, key: pd.Series, level_name: str) -> pd.DataFr
 
 # ----------------------------------------------------------------------------- panels
 def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
-    """All place × year panels, keyed by ``(target, level)``, each with place attributes."""
+    """Place × year panels keyed by ``(target, level)``, each with place attributes — for every
+    (target, level) whose outcome files are present (``sources.skipped`` says why others are not)."""
     schools = school_directory(sources)
     gem = gemeente_directory(sources)
     s_gm = schools.set_index("brin6")["gemeente_code"]
     s_pc4 = schools.set_index("brin6")["pc4"]
     panels: dict[tuple[str, str], pd.DataFrame] = {}
 
-    ua = under_advice_school_panel(sources)
-    ua_school = ua.assign(level="school", n_schools=1)
-    ua_school["n_funded_pupils"] = (
-        ua_school["place_id"].map(schools.set_index("brin6")["n_funded_pupils"]).fillna(0.0)
-    )
-    ua_school["sum_achterstand"] = (
-        ua_school["place_id"].map(schools.set_index("brin6")["achterstandsscore"]).fillna(0.0)
-    )
-    panels[("under_advice", "school")] = ua_school
-    panels[("under_advice", "pc4")] = aggregate(ua_school, ua_school["place_id"].map(s_pc4), "pc4")
-    panels[("under_advice", "gemeente")] = aggregate(ua_school, ua_school["place_id"].map(s_gm), "gemeente")
+    if sources.has("under_advice", "school"):
+        ua = under_advice_school_panel(sources)
+        ua_school = ua.assign(level="school", n_schools=1)
+        ua_school["n_funded_pupils"] = (
+            ua_school["place_id"].map(schools.set_index("brin6")["n_funded_pupils"]).fillna(0.0)
+        )
+        ua_school["sum_achterstand"] = (
+            ua_school["place_id"].map(schools.set_index("brin6")["achterstandsscore"]).fillna(0.0)
+        )
+        panels[("under_advice", "school")] = ua_school
+        panels[("under_advice", "pc4")] = aggregate(ua_school, ua_school["place_id"].map(s_pc4), "pc4")
+        panels[("under_advice", "gemeente")] = aggregate(
+            ua_school, ua_school["place_id"].map(s_gm), "gemeente"
+        )
 
-    do_school = dropout_school_panel(sources).assign(level="school", n_schools=1)
-    panels[("dropout", "school")] = do_school
-    do_gm = dropout_gemeente_panel(sources).assign(level="gemeente", n_schools=np.nan)
-    panels[("dropout", "gemeente")] = do_gm
-    rmc_of = gem.set_index("gemeente_code")["rmc_name"]
-    panels[("dropout", "rmc")] = aggregate(do_gm, do_gm["place_id"].map(rmc_of), "rmc")
+    if sources.has("dropout", "school"):
+        panels[("dropout", "school")] = dropout_school_panel(sources).assign(level="school", n_schools=1)
+    if sources.has("dropout", "gemeente"):
+        do_gm = dropout_gemeente_panel(sources).assign(level="gemeente", n_schools=np.nan)
+        panels[("dropout", "gemeente")] = do_gm
+        rmc_of = gem.set_index("gemeente_code")["rmc_name"]
+        panels[("dropout", "rmc")] = aggregate(do_gm, do_gm["place_id"].map(rmc_of), "rmc")
 
     return {key: attach_places(frame, key[1], schools, gem, sources) for key, frame in panels.items()}
 

@@ -330,9 +330,9 @@ def parse_year(path: Path, series: pd.Series, column: str, problems: Problems | 
     ok = head.str.fullmatch(r"(19|20)\d\d")
     if not ok.all():
         _fail(path, series, ~ok, column, "a school year such as 2019 or 2019-2020", problems)
-    years = pd.to_numeric(head.where(ok), errors="coerce")
-    check_school_year(path, years, column, series, problems)
-    return years.fillna(-1).astype(int) if problems is not None else years.astype(int)
+    years = head.where(ok, "-1").astype(int)
+    check_school_year(path, years.where(ok), column, series, problems)
+    return years
 
 
 def check_school_year(
