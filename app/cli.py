@@ -1,7 +1,8 @@
 """``kansenradar`` command line: every stage, and all of them at once.
 
 Exit codes: 0 ok · 1 usage error · 2 a data file is wrong (the message says which file, row
-and column) · 3 no champion model (run ``kansenradar train`` first) · 4 promotion refused.
+and column) · 3 no champion model (run ``kansenradar train`` first) · 4 promotion refused ·
+5 unexpected error (a short message; the traceback is in the log file it names).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ app = typer.Typer(
     help="kansenradar — early warning of unequal opportunity in Dutch education. "
     "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.",
     epilog="Exit codes: 0 ok · 1 usage · 2 a data file is wrong (file, row, column "
-    "named) · 3 no champion yet · 4 promotion refused by the fairness gate.",
+    "named) · 3 no champion yet · 4 promotion refused by the fairness gate · 5 unexpected "
+    "error (the traceback is written to a log file under outputs/logs).",
 )
 console = Console()
 if not console.is_terminal:  # logs and CI: do not squeeze tables into 80 columns
@@ -164,24 +166,32 @@ def _print_realism(out: Path) -> None:
 
 @app.command()
 def validate(data_dir: Path = DataDir) -> None:
-    """Read every recognised DUO/CBS file in a folder and report problems per file."""
+    """Check a folder of DUO/CBS files the way `run` reads it (a dry run up to the panels)."""
+    from features.dryrun import check_folder
 
     if not data_dir.is_dir():
         _fail(f"folder {data_dir} does not exist", 1)
-    checks = validate_folder(data_dir)
+    report = check_folder(data_dir)
     table = Table("source", "file", "rows", "status")
-    for c in checks:
+    for c in report.files:
         table.add_row(
             c.label,
             c.file,
             f"{c.rows:,}",
             "[green]ok[/]"
-            if c.ok and c.rows
+            if c.ok and c.rows and c.present
             else (f"[yellow]{c.message}[/]" if c.ok else f"[red]{c.message}[/]"),
         )
     console.print(table)
-    if any(c.present and not c.ok for c in checks):
-        raise typer.Exit(2)
+    for name in report.unrecognised:
+        console.print(f"[yellow]not recognised, not read:[/] {name}")
+    for (target, level), why in report.skipped.items():
+        console.print(f"[yellow]skipped {target} × {level}:[/] {why}")
+    for note in report.notes:
+        console.print(f"note: {note}")
+    if not report.ok:
+        _fail(str(report.error()), 2)
+    console.print("[green]✓[/] the folder can be used by `kansenradar run`")
 
 
 @app.command()
@@ -199,6 +209,7 @@ def features(
         built = build_features(load_sources(data_dir))
     except DataError as exc:
         _fail(str(exc), 2)
+    _say_skipped(data_dir)
     out.mkdir(parents=True, exist_ok=True)
     table = Table("target", "level", "places", "years", "features", "elevated share")
     for (target, level), (panel, feats) in built.items():
@@ -216,6 +227,16 @@ def features(
     console.print(f"[green]✓[/] written to {out} in {time.perf_counter() - t0:.1f} s")
 
 
+def _say_skipped(data_dir: Path) -> dict[tuple[str, str], str]:
+    """Print which (target, level) cannot be built from the folder and why; return them."""
+    from features.catalog import locate, skipped_targets
+
+    skipped = skipped_targets(locate(data_dir)) if data_dir.is_dir() else {}
+    for (target, level), why in skipped.items():
+        console.print(f"[yellow]skipped {target} × {level}:[/] {why} in {data_dir}")
+    return skipped
+
+
 def _run(
     data_dir: Path, only: list[str] | None, force: bool, reason: str | None, fail_on_refusal: bool = True
 ) -> None:
@@ -224,6 +245,10 @@ def _run(
     configs = [c for c in load_configs() if not only or c.name in only]
     if not configs:
         _fail(f"no experiment named {only}; see experiments/configs/", 1)
+    skipped = _say_skipped(data_dir)
+    configs = [c for c in configs if (c.target, c.level) not in skipped]
+    if not configs:
+        _fail("no experiment has its outcome files in " + str(data_dir), 2)
     with _stages(len(configs) + 3, "starting") as step:
         try:
             # MLflow prints registry chatter to stderr; keep the terminal for the summary
@@ -390,9 +415,12 @@ def score(
     except Exception:
         _fail(f"no champion for {name}: run `kansenradar train` first", 3)
     try:
-        panel, feats = build_features(load_sources(data_dir))[(target, level)]
+        built = build_features(load_sources(data_dir))
     except DataError as exc:
         _fail(str(exc), 2)
+    if (target, level) not in built:
+        _fail(f"{target} × {level}: {_say_skipped(data_dir).get((target, level), 'not built')}", 2)
+    panel, feats = built[(target, level)]
     year = year or int(feats["school_year"].max())
     if year not in set(feats["school_year"]):
         _fail(f"no data for year {year}; available {sorted(set(feats['school_year']))}", 1)
@@ -500,8 +528,18 @@ def serve(
 
 
 def main() -> None:
+    """Entry point: any error that is not a data error becomes a short message + log file (exit 5)."""
+    from app.unexpected import EXIT_UNEXPECTED, log_unexpected, short_message
+
     _quiet_libraries()
-    app()
+    try:
+        app()
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        path = log_unexpected(exc, "kansenradar " + " ".join(sys.argv[1:]))
+        err.print(f"[bold red]error:[/] {short_message(exc, path)}")
+        sys.exit(EXIT_UNEXPECTED)
 
 
 if __name__ == "__main__":

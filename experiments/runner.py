@@ -388,6 +388,10 @@ def run_all(
     sources = load_sources(data_dir)
     say("building panels and features")
     built = build_features(sources)
+    for s in specs:
+        if (s.target, s.level) not in built:  # its outcome files are not in the folder
+            say(f"skipped {s.name}: {sources.skipped.get((s.target, s.level))}")
+    specs = [s for s in specs if (s.target, s.level) in built]
     origin = data_origin(data_dir)
     inputs = {
         s.name: ExperimentInput(

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from features.catalog import validate_folder
+from app.unexpected import log_unexpected, short_message
+from features.dryrun import check_folder
 from models.lookback import lookback_sentence, lookback_summary
 from models.texts import LEVEL_PLURALS, labelled_columns, t
 
@@ -63,12 +64,28 @@ if folder:
     if not path.is_dir():
         st.error(("Map bestaat niet: " if lang == "nl" else "Folder does not exist: ") + folder)
     else:
-        checks = pd.DataFrame([c.__dict__ for c in validate_folder(path)])
+        try:
+            report = check_folder(path)
+        except Exception as exc:  # a bug, not the user's data: short message + log file
+            st.error(short_message(exc, log_unexpected(exc, f"validate folder {path}")))
+            st.stop()
+        checks = pd.DataFrame([c.__dict__ for c in report.files])
         bad = checks[checks["present"] & ~checks["ok"]]
-        missing = checks[~checks["present"] & ~checks["ok"]]
-        (st.error if len(bad) else st.success)(
+        missing = checks[~checks["present"] & (checks["rows"] == 0)]
+        (st.error if not report.ok else st.success)(
+            f"{len(report.errors)} {'probleem/problemen' if lang == 'nl' else 'problem(s)'}, "
             f"{len(bad)} {'bestand(en) met fouten' if lang == 'nl' else 'file(s) with errors'}"
         )
+        if not report.ok:
+            st.code(str(report.error()), language=None)
         if len(missing):
             st.warning(("Ontbreekt: " if lang == "nl" else "Missing: ") + ", ".join(missing["label"]))
+        for (target, level), why in report.skipped.items():
+            st.warning(f"{'Overgeslagen' if lang == 'nl' else 'Skipped'} {target} × {level}: {why}")
+        if report.unrecognised:
+            st.info(
+                ("Niet herkend: " if lang == "nl" else "Not recognised: ") + ", ".join(report.unrecognised)
+            )
+        for note in report.notes:
+            st.caption(note)
         st.dataframe(checks, hide_index=True, key="checks")
