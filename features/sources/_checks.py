@@ -25,6 +25,8 @@ MAX_VO_SCHOOL = 10_000
 """Pupils of one VO school location (the largest have about 4,000)."""
 MAX_GEMEENTE_PUPILS = 500_000
 """Pupils aged 12–23 in education living in one gemeente (Amsterdam: about 110,000)."""
+MAX_NATIONAL_PUPILS = 5_000_000
+"""Pupils aged 12–23 in education in the whole country or a province (about 1.4 million)."""
 MAX_POPULATION = 2_000_000
 """Inhabitants of one gemeente (Amsterdam: about 900,000)."""
 MAX_HOUSEHOLDS_PC4 = 100_000

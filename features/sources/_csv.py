@@ -45,11 +45,12 @@ def decode_text(path: Path, raw: bytes) -> str:
     are normalised, so old exports with CR-only line ends read like any other file.
     """
     if not raw.strip():
-        raise DataError(path, "the file is empty", expected="a header line and data rows")
+        raise DataError(path, "the file is empty", row=1, expected="a header line and data rows")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
         raise DataError(
             path,
             "the file is not text in a supported encoding (looks like UTF-16 or binary)",
+            row=1,
             expected="UTF-8 or cp1252/latin-1 text, as DUO and CBS publish",
         )
     bom = raw.startswith(b"\xef\xbb\xbf")
@@ -129,7 +130,10 @@ def read_published_csv(
     else:
         header, rows, line_numbers = _split_quoted(path, text, separator)
     names = [normalise_header(h) for h in header]
-    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, dtype=str)
+    if isinstance(rows, pd.DataFrame):
+        frame = rows
+    else:
+        frame = pd.DataFrame(rows, dtype=str) if rows else pd.DataFrame(columns=range(len(header)), dtype=str)
     frame.columns = names
     frame.index = pd.Index(line_numbers, name="line")
     if frame.empty and not allow_empty:
@@ -315,7 +319,12 @@ def parse_choice(
     ok = series.isin(allowed_set)
     if not ok.all():
         listed = ", ".join(sorted(allowed_set))
-        expected = f"one of {listed}" if len(listed) <= 160 or where is None else f"a code listed in {where}"
+        if where is None:
+            expected = f"one of {listed}"
+        elif len(listed) <= 100:
+            expected = f"one of {listed} (the list: {where})"
+        else:
+            expected = f"a code listed in {where}"
         _fail(path, series, ~ok, column, expected, problems, problem="unknown code")
     return series
 

@@ -32,12 +32,14 @@ def validated(
     """
     problems = problems if problems is not None else Problems(path)
     columns = columns or {}
+    lines = frame.index  # long frames built from wide files repeat a line: validate by position
     try:
-        frame = schema.validate(frame, lazy=True)
+        frame = schema.validate(frame.reset_index(drop=True), lazy=True)
+        frame.index = lines
     except SchemaErrors as exc:
         for case in exc.failure_cases.itertuples(index=False):
             index = getattr(case, "index", None)
-            row = int(index) if index is not None and pd.notna(index) else None
+            row = int(lines[int(index)]) if index is not None and pd.notna(index) else None
             if row is not None and problems.seen_row(row):
                 continue
             column = getattr(case, "column", None)

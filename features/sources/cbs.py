@@ -18,6 +18,7 @@ from features.errors import DataError
 from features.sources._checks import (
     MAX_GEMEENTE_PUPILS,
     MAX_HOUSEHOLDS_PC4,
+    MAX_NATIONAL_PUPILS,
     MAX_POPULATION,
     Problems,
     bounds,
@@ -229,6 +230,7 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
             )
             gm = out["region_code"].str.startswith("GM")
             check_counts(problems, out[name].where(gm), col, MAX_GEMEENTE_PUPILS)
+            check_counts(problems, out[name].where(~gm), col, MAX_NATIONAL_PUPILS)
     events_lo = bounds(out["n_vsv"], out["n_vsv_suppressed"])[0]
     pupils_hi = bounds(out["n_pupils"], out["n_pupils_suppressed"])[1]
     problems.flag(
@@ -239,11 +241,11 @@ def read_statline_vsv(path: str | Path, *, gemeenten_only: bool = True) -> pd.Da
         f"{cols['n_vsv']} no larger than {cols['n_pupils']}",
     )
     problems.raise_if_any()
-    if gemeenten_only:
-        out = out[out["region_code"].str.startswith("GM")]
     out = validated(
         out, STATLINE_VSV_SCHEMA, path, problems, {"region_code": "RegioS", "school_year": "Perioden"}
     )
+    if gemeenten_only:
+        out = out[out["region_code"].str.startswith("GM")]
     if out.empty:
         raise DataError(
             path,

@@ -233,17 +233,31 @@ def read_schooladviezen_wide(path: str | Path, school_year: int | None = None) -
         path, ["BRIN_NUMMER", "VESTIGINGSNUMMER", *ADVICE_CODES], aliases=_SCHOOL_ID_ALIASES
     )
     ids = brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER", problems)
-    parts = []
-    for code in ADVICE_CODES:
-        n, sup = parse_count(path, raw[code], code, problems=problems)
-        check_counts(problems, n, code, MAX_PO_COHORT)
-        parts.append(
-            pd.DataFrame(
-                {"brin6": ids, "school_year": school_year, "advice": code, "n_pupils": n, "suppressed": sup},
-                index=raw.index,
-            )
-        )
-    return validated(pd.concat(parts), ADVICE_LONG_SCHEMA, path, problems)
+    codes = list(ADVICE_CODES)
+    # one pass over all advice cells (stacked); only a file with bad cells is parsed per column,
+    # so that each problem names its own column
+    stacked = pd.concat([raw[c] for c in codes])
+    trial = Problems(path)
+    n, sup = parse_count(path, stacked, "advice", problems=trial)
+    if trial:
+        parsed = [parse_count(path, raw[c], c, problems=problems) for c in codes]
+        n = pd.concat([p[0] for p in parsed])
+        sup = pd.concat([p[1] for p in parsed])
+    too_many = n.astype("Float64").astype(float) > MAX_PO_COHORT
+    if too_many.any():
+        for c in codes:
+            check_counts(problems, pd.to_numeric(raw[c], errors="coerce"), c, MAX_PO_COHORT)
+    out = pd.DataFrame(
+        {
+            "brin6": pd.concat([ids] * len(codes)),
+            "school_year": school_year,
+            "advice": np.repeat(codes, len(raw)),
+            "n_pupils": n,
+            "suppressed": sup,
+        },
+        index=stacked.index,
+    )
+    return validated(out, ADVICE_LONG_SCHEMA, path, problems)
 
 
 # ------------------------------------------------------------------------------ long files
