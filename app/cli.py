@@ -538,7 +538,7 @@ def main() -> None:
         raise
     except Exception as exc:
         path = log_unexpected(exc, "kansenradar " + " ".join(sys.argv[1:]))
-        err.print(f"[bold red]error:[/] {short_message(exc, path)}")
+        err.print(f"[bold red]error:[/] {short_message(exc, path)}", soft_wrap=True)
         sys.exit(EXIT_UNEXPECTED)
 
 
