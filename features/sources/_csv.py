@@ -321,7 +321,7 @@ def parse_choice(
         listed = ", ".join(sorted(allowed_set))
         if where is None:
             expected = f"one of {listed}"
-        elif len(listed) <= 100:
+        elif len(listed) <= 200:
             expected = f"one of {listed} (the list: {where})"
         else:
             expected = f"a code listed in {where}"

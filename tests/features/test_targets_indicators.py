@@ -84,7 +84,8 @@ def _perturbed_sources(sources: Sources, year: int) -> Sources:
     tables = dict(sources.tables)
     her = tables["heroverweging"].copy()
     hit = (her["school_year"] == year) & (her["category"] == "eligible")
-    her.loc[hit, "n_pupils"] = her.loc[hit, "n_pupils"] * 3 + 7
+    # fewer eligible pupils: stays consistent with the tested counts (more would be a DataError)
+    her.loc[hit, "n_pupils"] = her.loc[hit, "n_pupils"] // 2
     tables["heroverweging"] = her
     eind = tables["eindscores"].copy()
     eind.loc[eind["school_year"] == year, "mean_score"] += 25.0
