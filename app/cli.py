@@ -27,7 +27,8 @@ from app.bundles import champion_bundle, champion_from_registry, registered_name
 from app.serving import serve_command, serve_env
 from experiments.config import load_configs, load_fairness_limits
 from experiments.runner import run_all
-from features.catalog import load_sources, validate_folder
+from features.catalog import load_sources, locate, skipped_targets
+from features.dryrun import check_folder
 from features.errors import DataError
 from features.indicators import feature_names
 from features.paths import APP_ENTRY, DEFAULT_DATA_DIR, REPO_ROOT, output_root
@@ -167,8 +168,6 @@ def _print_realism(out: Path) -> None:
 @app.command()
 def validate(data_dir: Path = DataDir) -> None:
     """Check a folder of DUO/CBS files the way `run` reads it (a dry run up to the panels)."""
-    from features.dryrun import check_folder
-
     if not data_dir.is_dir():
         _fail(f"folder {data_dir} does not exist", 1)
     report = check_folder(data_dir)
@@ -229,8 +228,6 @@ def features(
 
 def _say_skipped(data_dir: Path) -> dict[tuple[str, str], str]:
     """Print which (target, level) cannot be built from the folder and why; return them."""
-    from features.catalog import locate, skipped_targets
-
     skipped = skipped_targets(locate(data_dir)) if data_dir.is_dir() else {}
     for (target, level), why in skipped.items():
         console.print(f"[yellow]skipped {target} × {level}:[/] {why} in {data_dir}")

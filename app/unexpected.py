@@ -13,14 +13,9 @@ import os
 import traceback
 from pathlib import Path
 
+from features.paths import log_dir
+
 EXIT_UNEXPECTED = 5
-
-
-def log_dir() -> Path:
-    """``KANSENRADAR_LOG_DIR`` or ``outputs/logs`` in the repository."""
-    from features.catalog import REPO_ROOT
-
-    return Path(os.environ.get("KANSENRADAR_LOG_DIR", REPO_ROOT / "outputs" / "logs"))
 
 
 def log_unexpected(exc: BaseException, context: str = "") -> Path:

@@ -2,7 +2,8 @@
 
 Every location a user may move is read from an environment variable here and nowhere else:
 ``KANSENRADAR_OUTPUT_DIR`` (bundles and exports, default ``outputs/``) and
-``MLFLOW_TRACKING_URI`` (default: ``mlflow.db`` in the repository, a SQLite store).
+``MLFLOW_TRACKING_URI`` (default: ``mlflow.db`` in the repository, a SQLite store) and
+``KANSENRADAR_LOG_DIR`` (tracebacks of unexpected errors, default ``outputs/logs``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ APP_ENTRY = REPO_ROOT / "app" / "kansenradar.py"
 def output_root() -> Path:
     """Where bundles and exports go: ``KANSENRADAR_OUTPUT_DIR`` or ``outputs/`` in the repository."""
     return Path(os.environ.get("KANSENRADAR_OUTPUT_DIR", REPO_ROOT / "outputs"))
+
+
+def log_dir() -> Path:
+    """Where tracebacks of unexpected errors go: ``KANSENRADAR_LOG_DIR`` or ``<outputs>/logs``."""
+    return Path(os.environ.get("KANSENRADAR_LOG_DIR", output_root() / "logs"))
 
 
 def tracking_uri() -> str:

@@ -38,9 +38,7 @@ def test_a_reader_reports_every_problem_of_a_file_at_once(tmp_path: Path) -> Non
 
 def test_many_problems_are_capped_with_a_count_of_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "brin6_advies.csv"
-    path.write_text(
-        HEADER + "".join(f"{i:04d};00;BO;2022;HAVO;x{i}\n" for i in range(50)), encoding="utf-8"
-    )
+    path.write_text(HEADER + "".join(f"{i:04d};00;BO;2022;HAVO;x{i}\n" for i in range(50)), encoding="utf-8")
     with pytest.raises(DataError) as caught:
         src.read_brin6_advies(path)
     err = caught.value
