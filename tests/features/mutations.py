@@ -39,6 +39,7 @@ KERN = "nl_data.json"
 GEO = "gemeenten.json"
 ACH = "achterstandsscores-scholen-2019.xlsx"
 HIST = "gemeenten_corop_1981.xlsx"
+PC4 = "pc4_2023_v2.xlsx"
 
 CSV_FILES: dict[str, dict] = {
     # file: a column the reader requires, a count column, a school-year column (or None)
@@ -803,7 +804,52 @@ def _specific() -> list[Mutation]:
         Mutation("ses:pc4-garbage", SES, set_cell(SES, 2, "SES_PC4", "ABCD"), "error", ("row 2",)),
         Mutation("ses:absent-uses-embedded", SES, remove(SES), "accept"),
     ]
-    return m + _json_cases() + _xlsx_cases() + _folder_cases()
+    return m + _json_cases() + _xlsx_cases() + _pc4_cases() + _folder_cases()
+
+
+def _pc4_cases() -> list[Mutation]:
+    g = _grid(WORLD / PC4)
+    top = next(i for i, r in enumerate(g) if str(r[0]).startswith("Postcode-4"))
+    first = top + 2
+
+    def col(needle: str) -> int:
+        return next(j for j in range(1, len(g[top])) if any(needle in str(g[r][j]) for r in (top - 1, top)))
+
+    pop, urb = col("Totaal"), col("Stedelijkheid")
+    sheet = "Sheet1"
+    return [
+        Mutation("pc4:not-xlsx", PC4, write_bytes(PC4, b"garbage\x00"), "error", ("Excel",)),
+        Mutation(
+            "pc4:no-header",
+            PC4,
+            edit_grid(PC4, lambda r: [x for x in r if not str(x[0]).startswith("Postcode-4")], sheet),
+            "error",
+            ("Postcode-4",),
+        ),
+        Mutation(
+            "pc4:no-rows", PC4, edit_grid(PC4, lambda r: r[:first], sheet), "error", ("no postcode rows",)
+        ),
+        Mutation(
+            "pc4:negative-population",
+            PC4,
+            edit_grid(PC4, lambda r: _cell_set(r, first, pop, -50), sheet),
+            "error",
+            (f"row {first + 1}", "population"),
+        ),
+        Mutation(
+            "pc4:urbanity-9",
+            PC4,
+            edit_grid(PC4, lambda r: _cell_set(r, first, urb, 9), sheet),
+            "error",
+            (f"row {first + 1}", "urbanity"),
+        ),
+        Mutation(
+            "pc4:secret-marker",
+            PC4,
+            edit_grid(PC4, lambda r: _cell_set(r, first, pop, -99997), sheet),
+            "accept",
+        ),
+    ]
 
 
 def _rows_by_eligible() -> tuple[int, int]:
