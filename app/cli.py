@@ -30,8 +30,9 @@ from experiments.runner import run_all
 from features.catalog import load_sources, locate, skipped_targets
 from features.dryrun import check_folder
 from features.errors import DataError
+from features.export import write_table
 from features.indicators import feature_names
-from features.paths import APP_ENTRY, DEFAULT_DATA_DIR, REPO_ROOT, output_root
+from features.paths import APP_ENTRY, DATA_ROOT_ENV, DEFAULT_DATA_DIR, REPO_ROOT, output_root
 from features.pipeline import build_features
 from features.provenance import data_origin
 from features.synthetic import generate as generate_default
@@ -82,6 +83,22 @@ Level = typer.Option("gemeente", "--level", "-l", help="school, pc4, gemeente or
 def _fail(message: str, code: int) -> None:
     err.print(f"[bold red]error:[/] {message}", soft_wrap=True)  # a path is never broken in two
     raise typer.Exit(code)
+
+
+def _check_place_kind(target: str, level: str) -> None:
+    """Unknown target or level: a usage error (exit 1) before any data is read or trained."""
+    from features.panel import LEVELS
+
+    if target not in LEVELS:
+        _fail(f"unknown target {target!r}; choose one of {', '.join(LEVELS)}", 1)
+    if level not in LEVELS[target]:
+        _fail(f"unknown level {level!r} for {target}; choose one of {', '.join(LEVELS[target])}", 1)
+
+
+def _check_reason(force: bool, reason: str | None, flag: str) -> None:
+    """An override needs a written reason: blank or whitespace is a usage error (exit 1)."""
+    if force and not (reason and reason.strip()):
+        _fail(f"{flag} needs --reason '...' with words in it (the override is recorded in MLflow)", 1)
 
 
 @contextlib.contextmanager
@@ -301,8 +318,7 @@ def train(
     reason: str = typer.Option(None, help="Required with --force-promote; recorded."),
 ) -> None:
     """Train, validate, log to MLflow, audit, and promote through the fairness gate."""
-    if force_promote and not reason:
-        _fail("--force-promote needs --reason '...' (the override is recorded in MLflow)", 1)
+    _check_reason(force_promote, reason, "--force-promote")
     _run(data_dir, only, force_promote, reason)
 
 
@@ -317,6 +333,7 @@ def run(data_dir: Path = DataDir) -> None:
 
 
 def _bundle(target: str, level: str) -> Bundle:
+    _check_place_kind(target, level)
     try:
         name = registered_name(target, level)
     except KeyError as exc:
@@ -372,8 +389,8 @@ def promote(
 ) -> None:
     """Promote a version to champion through the fairness gate (the registry's record decides)."""
 
-    if force and not (reason and reason.strip()):
-        _fail("--force needs a written --reason (it is recorded in MLflow)", 1)
+    _check_place_kind(target, level)
+    _check_reason(force, reason, "--force")
     try:
         name = registered_name(target, level)
     except KeyError as exc:
@@ -405,6 +422,7 @@ def score(
 ) -> None:
     """Batch-score places with the champion (risk, interval, flag, drivers); suppressed."""
 
+    _check_place_kind(target, level)
     ensure_default_data(data_dir)
     name = registered_name(target, level)
     try:
@@ -427,10 +445,7 @@ def score(
     )
     out = out or output_root() / f"scores_{target}_{level}_{year + 1}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix == ".parquet":
-        public.to_parquet(out)
-    else:
-        public.to_csv(out, index=False)
+    write_table(public, out)  # Parquet as is; CSV text cells neutralised against formula injection
     console.print(
         f"[green]✓[/] {len(public):,} places ({int(public['flag'].sum())} flagged, "
         f"{int(public['suppressed'].sum())} suppressed) → {out}"
@@ -494,8 +509,16 @@ def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (R
 def app_command(
     port: int = typer.Option(8501, help="Port on localhost."),
     headless: bool = typer.Option(True, help="Do not try to open a browser."),
+    data_root: Path = typer.Option(
+        None, help="The only folder tree the app's folder validator may read (default: data/)."
+    ),
 ) -> None:
     """Start the Streamlit front end on http://localhost:PORT."""
+    env = dict(os.environ)
+    if data_root is not None:
+        if not data_root.is_dir():
+            _fail(f"data root {data_root} does not exist", 1)
+        env[DATA_ROOT_ENV] = str(data_root.resolve())
     cmd = [
         sys.executable,
         "-m",
@@ -510,7 +533,7 @@ def app_command(
         "false",
     ]
     console.print(f"kansenradar on http://localhost:{port}  (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT))
+    raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT, env=env))
 
 
 @app.command()
@@ -518,7 +541,7 @@ def serve(
     target: str = Target, level: str = Level, port: int = typer.Option(5001, help="Port on 127.0.0.1.")
 ) -> None:
     """Serve the champion over REST (MLflow scoring server: POST /invocations)."""
-
+    _check_place_kind(target, level)
     name = registered_name(target, level)
     console.print(f"serving models:/{name}@champion on http://127.0.0.1:{port}/invocations")
     raise typer.Exit(subprocess.call(serve_command(name, port), cwd=REPO_ROOT, env=serve_env()))

@@ -13,7 +13,7 @@ from app.bundles import available_levels, champion_bundle, champion_from_registr
 from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.paths import output_root
 from features.provenance import DataOrigin
-from features.suppression import MIN_PUPILS
+from features.suppression import SHOWN, hidden_label, status_of
 from models.bundle import Bundle, read_bundle, read_provenance
 from models.texts import band_word, format_risk, gate_reason, gate_summary, t
 
@@ -141,9 +141,9 @@ def load_bundle(target: str, level: str) -> Bundle | None:
 
 
 @st.cache_data(show_spinner=False)
-def scores(path: str, group_column: str | None = None) -> pd.DataFrame:
-    """Suppressed scores of a bundle (cached per bundle path)."""
-    return _bundle_at(path).scores(group_column)
+def scores(path: str) -> pd.DataFrame:
+    """Publishable scores of a bundle (cached per bundle path)."""
+    return _bundle_at(path).scores()
 
 
 @st.cache_data(show_spinner=False)
@@ -166,9 +166,10 @@ def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) 
         {
             t("place", lang): frame["place_name"].fillna(frame["place_id"]),
             **{t(c, lang): frame[c] for c in extra if c in frame},
-            t("pupils", lang): frame["n_pupils"].map(
-                lambda v: f"<{MIN_PUPILS}" if pd.isna(v) else f"{v:.0f}"
-            ),
+            t("pupils", lang): [  # "<10" or "verborgen": the label a hidden row truly has
+                f"{v:.0f}" if s == SHOWN else hidden_label(s, lang)
+                for v, s in zip(frame["n_pupils"], status_of(frame), strict=True)
+            ],
             t("risk", lang): frame["risk"].map(format_risk),
             t("risk_band", lang): frame["risk"].map(lambda v: band_word(v, lang)),
             t("interval", lang): [

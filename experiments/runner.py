@@ -26,9 +26,11 @@ import pandas as pd
 
 from experiments.config import load_configs, load_fairness_limits
 from features.catalog import load_sources
+from features.export import to_csv
 from features.paths import DEFAULT_DATA_DIR, output_root
 from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
+from features.suppression import publishable_indicators
 from models.audit import Audit, GateDecision, audit_predictions, gate
 from models.bundle import BundleMeta, write_bundle, write_provenance
 from models.groups import joint_group
@@ -225,7 +227,7 @@ def bundle_step(
             **tables,
             "scores": scores,
             "contributions": contributions,
-            "features_latest": latest,
+            "features_latest": publishable_indicators(latest, data.panel),  # what a page may show
             "history": history_table(data.panel),
             "explanations": explain_year(logged.model, data.features, meta.feature_year),
         },
@@ -418,4 +420,4 @@ def write_run_outputs(
     if geojson is not None:
         (output_dir / "gemeenten.geojson").write_text(json.dumps(geojson))
     table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment", "model"])
-    table.to_csv(output_dir / "comparison.csv")
+    to_csv(table, output_dir / "comparison.csv")  # text cells neutralised (features.export)

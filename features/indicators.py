@@ -49,6 +49,9 @@ class Indicator:
     levels: tuple[str, ...] = ALL_LEVELS
     description: str = ""
     snapshots: tuple[int, ...] = ()  # reference years of the context files (context kind only)
+    years: tuple[int, ...] = (0,)
+    denominator: str = "n_pupils"
+    valid_range: tuple[float, float] = (-np.inf, np.inf)
 
     def label(self, lang: str = "nl") -> str:
         return self.label_nl if lang == "nl" else self.label_en
@@ -63,6 +66,21 @@ class Indicator:
 
 
 REGISTRY: dict[str, Indicator] = {}
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    "%": (0.0, 100.0),
+    "%-point": (-100.0, 100.0),
+    "%-point per year": (-100.0, 100.0),
+    "years": (0.0, 3.0),
+    "0/1": (0.0, 1.0),
+    "SD": (-20.0, 20.0),
+    "level (0–10)": (0.0, 10.0),
+    "log(pupils)": (0.0, 16.0),
+    "class": (1.0, 5.0),
+    "k€ per inhabitant": (0.0, 1000.0),
+    "score": (-50.0, 50.0),
+}
+"""What a value of each unit can be: REST serving refuses anything outside (a 4xx naming the
+column); missing values stay legitimate (lags before the first year, unknown context)."""
 
 
 def indicator(
@@ -76,8 +94,19 @@ def indicator(
     targets: tuple[str, ...] = BOTH,
     levels: tuple[str, ...] = ALL_LEVELS,
     snapshots: tuple[int, ...] = (),
+    *,
+    years: tuple[int, ...] | None = None,
+    denominator: str = "n_pupils",
+    valid_range: tuple[float, float] | None = None,
 ) -> Callable[[Callable[[pd.DataFrame], pd.Series]], Callable]:
-    """Register a feature function under ``name`` with its documentation."""
+    """Register a feature function under ``name`` with its documentation.
+
+    ``years`` are the school years (offsets from t) whose pupils the value rests on — by
+    default t for outcome and size indicators and none for context and regime — and
+    ``denominator`` the panel count it divides by: :func:`features.suppression.publishable_indicators`
+    shows a value only when every such year is published and rests on at least 10 of them.
+    ``valid_range`` is what a value can be (REST input checks); default by unit.
+    """
 
     def register(func: Callable[[pd.DataFrame], pd.Series]) -> Callable:
         if name in REGISTRY:
@@ -95,6 +124,9 @@ def indicator(
             levels,
             (func.__doc__ or "").strip(),
             snapshots,
+            years if years is not None else ((0,) if kind in ("history", "size") else ()),
+            denominator,
+            valid_range if valid_range is not None else UNIT_RANGES.get(unit, (-np.inf, np.inf)),
         )
         return func
 
@@ -118,13 +150,15 @@ def rate_now(panel: pd.DataFrame) -> pd.Series:
     return panel["rate"] * 100
 
 
-@indicator("rate_lag1", "Percentage vorig jaar", "Rate last year", "%", OUTCOME, 2015, "history")
+@indicator("rate_lag1", "Percentage vorig jaar", "Rate last year", "%", OUTCOME, 2015, "history", years=(1,))
 def rate_lag1(panel: pd.DataFrame) -> pd.Series:
     """Raw rate in year t-1."""
     return lag(panel, "rate", 1) * 100
 
 
-@indicator("rate_lag2", "Percentage twee jaar terug", "Rate two years ago", "%", OUTCOME, 2016, "history")
+@indicator(
+    "rate_lag2", "Percentage twee jaar terug", "Rate two years ago", "%", OUTCOME, 2016, "history", years=(2,)
+)
 def rate_lag2(panel: pd.DataFrame) -> pd.Series:
     """Raw rate in year t-2."""
     return lag(panel, "rate", 2) * 100
@@ -145,7 +179,14 @@ def gap_to_national(panel: pd.DataFrame) -> pd.Series:
 
 
 @indicator(
-    "trend_3y", "Trend over drie jaar", "Three-year trend", "%-point per year", OUTCOME, 2016, "history"
+    "trend_3y",
+    "Trend over drie jaar",
+    "Three-year trend",
+    "%-point per year",
+    OUTCOME,
+    2016,
+    "history",
+    years=(0, 2),
 )
 def trend_3y(panel: pd.DataFrame) -> pd.Series:
     """Change of the gap to national per year over t-2 … t (rising = worsening)."""
@@ -162,6 +203,7 @@ def trend_3y(panel: pd.DataFrame) -> pd.Series:
     OUTCOME,
     2015,
     "history",
+    years=(0, 1),
 )
 def gap_change_1y(panel: pd.DataFrame) -> pd.Series:
     """Change of the gap to national since t-1: the first sign of an emerging hot spot."""
@@ -170,7 +212,15 @@ def gap_change_1y(panel: pd.DataFrame) -> pd.Series:
 
 
 @indicator(
-    "rises_in_a_row", "Jaren op rij gestegen", "Years rising in a row", "years", OUTCOME, 2016, "history"
+    "rises_in_a_row",
+    "Jaren op rij gestegen",
+    "Years rising in a row",
+    "years",
+    OUTCOME,
+    2016,
+    "history",
+    years=(0, 1, 2),
+    valid_range=(0.0, 2.0),
 )
 def rises_in_a_row(panel: pd.DataFrame) -> pd.Series:
     """How many of the last two year-on-year changes of the gap were increases (0–2)."""
@@ -195,7 +245,14 @@ def interval_width(panel: pd.DataFrame) -> pd.Series:
 
 
 @indicator(
-    "elevated_years_3", "Jaren verhoogd (van 3)", "Years elevated (of 3)", "years", OUTCOME, 2014, "history"
+    "elevated_years_3",
+    "Jaren verhoogd (van 3)",
+    "Years elevated (of 3)",
+    "years",
+    OUTCOME,
+    2014,
+    "history",
+    years=(0, 1, 2),
 )
 def elevated_years_3(panel: pd.DataFrame) -> pd.Series:
     """In how many of t-2, t-1, t the place was elevated (missing years count as not)."""
@@ -226,6 +283,7 @@ def unresolved_rate(panel: pd.DataFrame) -> pd.Series:
     2014,
     "history",
     targets=("under_advice",),
+    denominator="n_events",
 )
 def revision_rate(panel: pd.DataFrame) -> pd.Series:
     """Of the pupils eligible for reconsideration, the share whose advice was raised."""
@@ -274,6 +332,7 @@ def test_score_spread(panel: pd.DataFrame) -> pd.Series:
     2014,
     "history",
     targets=("under_advice",),
+    denominator="n_advice",
 )
 def advice_level_mean(panel: pd.DataFrame) -> pd.Series:
     """Mean final advice on the ladder VSO (0) … VWO (10)."""
@@ -307,6 +366,7 @@ def advice_vs_test_gap(panel: pd.DataFrame) -> pd.Series:
     2014,
     "history",
     targets=("under_advice",),
+    denominator="n_advice",
 )
 def share_havo_plus(panel: pd.DataFrame) -> pd.Series:
     """Final advices at havo, havo/vwo or vwo, per pupil with an advice."""
@@ -505,6 +565,7 @@ def feature_names(target: str, level: str, kinds: tuple[str, ...] | None = None)
 def compute_features(panel: pd.DataFrame, target: str, level: str) -> pd.DataFrame:
     """All applicable indicators for a panel that carries targets; keeps keys and labels."""
     keep = ["place_id", "school_year", "n_pupils", *TARGET_COLUMNS, "elevated_next", "rate_next"]
+    keep += ["n_events", "n_advice", "disclosure"]  # denominators and what may be shown (suppression)
     out = panel[[c for c in keep if c in panel]].copy()
     for name in feature_names(target, level):
         out[name] = np.asarray(REGISTRY[name].func(panel), dtype=float)

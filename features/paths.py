@@ -31,3 +31,12 @@ def log_dir() -> Path:
 def tracking_uri() -> str:
     """``MLFLOW_TRACKING_URI`` or the repository's SQLite database."""
     return os.environ.get("MLFLOW_TRACKING_URI", f"sqlite:///{DEFAULT_MLFLOW_DB}")
+
+
+DATA_ROOT_ENV = "KANSENRADAR_DATA_ROOT"
+
+
+def data_root() -> Path:
+    """The only folder tree the app's folder validator may read (``kansenradar app --data-root``
+    sets ``KANSENRADAR_DATA_ROOT``; default the repository's ``data/``)."""
+    return Path(os.environ.get(DATA_ROOT_ENV) or REPO_ROOT / "data").resolve()

@@ -8,15 +8,27 @@ import pandas as pd
 from features.catalog import Sources
 from features.indicators import compute_features
 from features.panel import PLACE_ATTRIBUTES, build_panels
+from features.suppression import STATUS_COLUMN, protect_panels
 from features.targets import TARGET_COLUMNS, add_targets
 
-HISTORY_COLUMNS = ("place_id", "school_year", "n_pupils", "n_events", *TARGET_COLUMNS, *PLACE_ATTRIBUTES)
+HISTORY_COLUMNS = (
+    "place_id",
+    "school_year",
+    "n_pupils",
+    "n_events",
+    *TARGET_COLUMNS,
+    STATUS_COLUMN,
+    *PLACE_ATTRIBUTES,
+)
 
 
 def build_features(sources: Sources) -> dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]]:
-    """``(panel with targets, features)`` per (target, level)."""
+    """``(panel with targets, features)`` per (target, level).
+
+    Every panel carries its disclosure status (:func:`features.suppression.protect_panels`),
+    decided for all levels of a target together, before anything can leave the core."""
     out = {}
-    for key, panel in build_panels(sources).items():
+    for key, panel in protect_panels(build_panels(sources)).items():
         with_targets = add_targets(panel)
         out[key] = (with_targets, compute_features(with_targets, *key))
     return out
@@ -28,5 +40,6 @@ def place_attributes(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def history_table(panel: pd.DataFrame) -> pd.DataFrame:
-    """The rate history a place page shows (unsuppressed; the bundle suppresses on reading)."""
+    """The rate history a place page shows, with each place-year's disclosure status (the
+    bundle publishes it through :func:`models.scoring.published_history` on reading)."""
     return panel[[c for c in HISTORY_COLUMNS if c in panel]]

@@ -19,8 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from features.provenance import DataOrigin
-from features.suppression import suppress_small_cells
-from models.scoring import suppressed_scores
+from models.scoring import published_history, suppressed_scores
 
 BUNDLE_FORMAT = 2  # bump when the layout changes; older bundles are refused with a clear message
 META_FILE = "meta.json"
@@ -113,20 +112,13 @@ class Bundle:
             raise KeyError(f"unknown bundle table {name!r}; known: {', '.join(TABLES)}")
         return pd.read_parquet(self.path / f"{name}.parquet")
 
-    def scores(self, group_column: str | None = None) -> pd.DataFrame:
-        """Suppressed scores for display and export."""
-        return suppressed_scores(self.table("scores"), group_column=group_column)
+    def scores(self) -> pd.DataFrame:
+        """Publishable scores for display and export (:mod:`features.suppression` rules)."""
+        return suppressed_scores(self.table("scores"))
 
     def history(self) -> pd.DataFrame:
-        """Suppressed rate history in percent (years resting on too few pupils hidden)."""
-        h = self.table("history").copy()
-        for col in ("rate", "shrunk_rate", "rate_lower", "rate_upper"):
-            h[col] = h[col] * 100
-        return suppress_small_cells(
-            h,
-            ["rate", "shrunk_rate", "rate_lower", "rate_upper", "elevated"],
-            event_count_columns=["n_events"],
-        )
+        """Publishable rate history in percent: hidden place-years keep only their label."""
+        return published_history(self.table("history"))
 
 
 def bundle_dir(root: Path, name: str, version: str) -> Path:

@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from features.export import to_csv
 from features.paths import tracking_uri
+from features.suppression import SHOWN, STATUS_COLUMN, publishable_indicators
 from models.audit import GateDecision
 from models.risk_model import RiskModel
 from models.spec import ExperimentSpec
@@ -129,6 +131,16 @@ def _plots(result: ModelResult, out: Path) -> list[Path]:
     return paths
 
 
+def input_example(features: pd.DataFrame, columns: list[str], n: int = 5) -> pd.DataFrame:
+    """Rows for the MLflow input example that pass the disclosure rules: shown in their own
+    year and in every year their indicators rest on (the example is stored with the model)."""
+    shown = publishable_indicators(features, features)
+    ok = (shown[STATUS_COLUMN] == SHOWN).to_numpy() & shown[columns].notna().all(axis=1).to_numpy()
+    if not ok.any():  # no complete row: at least the own year shown
+        ok = (shown[STATUS_COLUMN] == SHOWN).to_numpy()
+    return features.loc[ok, columns].tail(n)
+
+
 def log_experiment(
     config: ExperimentSpec,
     results: dict[str, ModelResult],
@@ -177,7 +189,7 @@ def log_experiment(
             with tempfile.TemporaryDirectory() as tmp:
                 tmpdir = Path(tmp)
                 (tmpdir / "features.json").write_text(json.dumps(result.features, indent=1))
-                result.fold_metrics.to_csv(tmpdir / "fold_metrics.csv", index=False)
+                to_csv(result.fold_metrics, tmpdir / "fold_metrics.csv", index=False)
                 for p in [tmpdir / "features.json", tmpdir / "fold_metrics.csv", *_plots(result, tmpdir)]:
                     mlflow.log_artifact(str(p))
             if candidate:
@@ -185,7 +197,7 @@ def log_experiment(
                 mlflow.log_params(
                     {"calibration": result.calibrator.method, "threshold": round(result.threshold, 4)}
                 )
-                example = features[result.features].dropna(how="all").head(5)
+                example = input_example(features, result.features)
                 signature = infer_signature(example, model.score(example).reset_index(drop=True))
                 info = mlflow.pyfunc.log_model(
                     name="model",

@@ -8,17 +8,20 @@ mitigation trade-offs, limitations. Plots are embedded as PNG, so the file opens
 from __future__ import annotations
 
 import base64
-import html
 import io
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from features.panel import LEVEL_LABELS, TARGET_LABELS
 from models.audit import Audit, GateDecision
 from models.groups import grouping_label
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#1b1b1b;line-height:1.45}
@@ -40,11 +43,12 @@ def _png(fig: object) -> str:
     return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
-def _table(frame: pd.DataFrame, digits: int = 3) -> str:
+def _table(frame: pd.DataFrame, digits: int = 3) -> Markup:
+    """A table as HTML; pandas escapes every cell and header (``escape=True``)."""
     html_table = frame.to_html(
         index=False, float_format=lambda v: f"{v:.{digits}f}", na_rep="–", border=0, escape=True
     )
-    return f"<div class='scroll'>{html_table}</div>"
+    return Markup(f"<div class='scroll'>{html_table}</div>")
 
 
 def fairness_plot(audit: Audit, grouping: str) -> str:
@@ -142,8 +146,13 @@ def render_report(
     features: list[str],
     data_note: str,
 ) -> str:
-    """The full HTML document."""
-    esc = html.escape
+    """The full HTML document, rendered by Jinja2 with autoescaping.
+
+    Every text that can come from data, configuration or the command line (names, reasons,
+    the data note with the folder's name) is escaped by the template engine; only the tables
+    pandas escaped itself and the embedded PNGs are marked safe. The data folder appears by its
+    *name* only (:func:`features.provenance.data_origin`) — never a server path.
+    """
     tnl, ten = TARGET_LABELS[target]
     lnl, len_ = LEVEL_LABELS[level]
     comp = comparison.reset_index().rename(columns={"index": "model"})
@@ -159,131 +168,71 @@ def render_report(
     ]
     if "planted_recall" in comp:
         keep.append("planted_recall")
-    sizes = audit.groups.copy()
-    sizes["grouping"] = sizes["grouping"].map(lambda g: grouping_label(g, "en"))
-    sizes["status"] = np.where(
-        sizes["audited"], "audited", f"too small (< {audit.thresholds.min_group_size} places)"
-    )
-    parts = [
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>kansenradar — "
-        f"{esc(name)} v{esc(version)}</title><style>{CSS}</style></head><body>",
-        f"<h1>kansenradar model card and fairness audit<br><small>{esc(name)} "
-        f"version {esc(version)} — {esc(ten)} ({esc(tnl)}) per {esc(len_.lower())} "
-        f"({esc(lnl)})</small></h1>",
-        f"<p><small>MLflow run {esc(run_id)} · generated "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}</small></p>",
-    ]
-    klass = "ok" if decision.allowed else "refused"
-    verdict = (
-        "The fairness gate allows promotion."
-        if decision.allowed
-        else "The fairness gate refuses promotion to champion."
-    )
-    parts.append(
-        f"<div class='note {klass}'><b>{verdict}</b> {esc(decision.summary)}"
-        + (
-            "<ul>" + "".join(f"<li>{esc(r)}</li>" for r in decision.reasons) + "</ul>"
-            if decision.reasons
-            else ""
-        )
-        + "</div>"
-    )
-    parts.append("""<h2>1. Purpose and intended use</h2>
-<p>kansenradar estimates, for each <b>place</b> (school, postcode-4 area, gemeente or RMC region),
-the probability that its rate of under-advice (pupils whose school advice is below their test
-advice) or of early school leaving will be <b>elevated next school year</b>. It is an early-warning
-signal for municipal analysts, school boards and policy teams to decide where to look first.
-<b>It flags places, never persons</b>: no pupil-level data enter or leave the model, and no output
-shows a figure based on fewer than 10 pupils.</p>
-<p>Not intended for: judging individual teachers or pupils, allocating or withholding funding
-automatically, ranking schools publicly. A flag is a reason to look, not a verdict.</p>""")
-    parts.append(f"""<h2>2. Data and its limits</h2><p>{data_note}</p>
-<p>Label: <i>elevated</i> = the lower bound of the empirical-Bayes 90 % interval of the place's rate
-lies above that year's national rate. Features for year t use only data published for years ≤ t.
-Validation is rolling-origin: train on years ≤ t−1, test on t.</p>
-<p>Features ({len(features)}): {esc(", ".join(features))}.</p>""")
-    parts.append("<h2>3. Accuracy against baselines (held-out years, mean over folds)</h2>")
-    parts.append(_table(comp[[c for c in keep if c in comp]]))
-    parts.append(
-        f"<p>Calibration: {esc(calibration_method)} (chosen on held-out years). Operating "
-        f"point: flag when calibrated risk ≥ {threshold:.3f} (best F1 out of fold).</p>"
-    )
-    parts.append("<h3>Per held-out year (candidate, calibrated)</h3>")
-    parts.append(_table(fold_metrics))
-    parts.append("<h2>4. Fairness across kinds of places</h2>")
     th = audit.thresholds
-    parts.append(
-        f"<p>Audited on {audit.n_rows:,} held-out place-years at the operating point. "
-        f"Intervals: {int(th.confidence * 100)} % bootstrap ({th.n_boot:,} resamples of "
-        f"places within each group). Gated groupings: {', '.join(th.gated_groupings)}; "
-        f"limits — recall difference {th.max_recall_difference}, false-positive-rate "
-        f"difference {th.max_fpr_difference}, absolute calibration gap "
-        f"{th.max_calibration_gap}. A limit counts as exceeded only when the whole "
-        "interval lies beyond it.</p>"
-    )
-    parts.append(
-        "<h3>Group sizes</h3>" + _table(sizes[["grouping", "group", "n_places", "n_rows", "status"]])
-    )
+    sizes = audit.groups.copy()
+    if not sizes.empty:
+        sizes["grouping"] = sizes["grouping"].map(lambda g: grouping_label(g, "en"))
+        sizes["status"] = np.where(sizes["audited"], "audited", f"too small (< {th.min_group_size} places)")
+        sizes = sizes[["grouping", "group", "n_places", "n_rows", "status"]]
+    groupings = []
     for grouping in audit.table["grouping"].unique() if not audit.table.empty else []:
         t = audit.table[audit.table["grouping"] == grouping]
-        parts.append(f"<h3>{esc(grouping_label(grouping, 'en'))}</h3>")
-        if "×" not in grouping:
-            parts.append(fairness_plot(audit, grouping) + calibration_plot(audit, grouping))
+        plots = (
+            fairness_plot(audit, grouping) + calibration_plot(audit, grouping) if "×" not in grouping else ""
+        )
         show = t[
             t["metric"].isin(
                 ["selection_rate", "recall", "false_positive_rate", "precision_at_top", "calibration_gap"]
             )
         ]
-        parts.append(
-            _table(
-                show[
-                    [
-                        "group",
-                        "metric",
-                        "value",
-                        "ci_low",
-                        "ci_high",
-                        "reference",
-                        "difference",
-                        "diff_low",
-                        "diff_high",
-                        "ratio",
-                        "n_places",
-                        "exceeds",
-                    ]
-                ]
-            )
+        cols = ["group", "metric", "value", "ci_low", "ci_high", "reference", "difference"]
+        cols += ["diff_low", "diff_high", "ratio", "n_places", "exceeds"]
+        groupings.append(
+            {"label": grouping_label(grouping, "en"), "plots": Markup(plots), "table": _table(show[cols])}
         )
-    parts.append("<h2>5. Mitigation compared</h2>")
-    if mitigation is not None and not mitigation.empty:
-        parts.append(
-            f"<p>Grouping: {esc(grouping_label(mitigation['grouping'].iloc[0], 'en'))}; "
-            f"evaluated on held-out year {int(mitigation['test_year'].iloc[0])}.</p>"
-        )
-        parts.append(_table(mitigation.drop(columns=["grouping", "test_year"])))
-        parts.append(mitigation_plot(mitigation))
-    parts.append("""<h2>6. Known limitations</h2><ul>
-<li>Context indicators are single CBS snapshots (kerncijfers 2021, achterstandsscores 2019, SES 2021–22)
-applied to all years: they vary slowly, but are not what was known in 2015.</li>
-<li>Suppressed published cells (&lt;5) are estimated as 2.5 pupils; small schools' rates are
-therefore uncertain, which the empirical-Bayes interval reflects.</li>
-<li>The 2023-24 regime change (doorstroomtoets, mandatory revision) gives only two years of the new
-regime; models see it as an explicit indicator.</li>
-<li>Fairness is audited for kinds of places, not for pupils; place-level parity does not prove
-pupil-level fairness.</li></ul>""")
-    parts.append(f"""<h2>7. Register entry (DPIA / EU AI Act)</h2><dl>
-<dt>Intended purpose</dt><dd>Early warning of elevated under-advice / early school leaving per place,
-for prioritising attention and support.</dd>
-<dt>Risk classification note</dt><dd>Does not determine access, admission or assessment of natural
-persons; outputs concern places. A DPIA is still advised because inputs describe small groups.</dd>
-<dt>Human oversight</dt><dd>Analysts review each flag with its explanation, history and interval before
-acting; promotion of a model requires the fairness gate or a recorded, reasoned override.</dd>
-<dt>Data governance</dt><dd>Public aggregated DUO/CBS open data only; small-cell suppression (&lt; 10
-pupils) on every output; data fingerprint logged with each run.</dd>
-<dt>Accuracy</dt><dd>See section 3 (held-out years, compared with persistence, context-only and
-logistic baselines).</dd>
-<dt>Robustness</dt><dd>Rolling-origin validation over {len(fold_metrics)} years; calibration checked
-per group (section 4); input validation with located errors; deterministic training.</dd>
-<dt>Model</dt><dd>{esc(name)} v{esc(version)}, MLflow run {esc(run_id)}.</dd></dl>""")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    has_mitigation = mitigation is not None and not mitigation.empty
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+    return env.get_template("model_card.html.j2").render(
+        css=Markup(CSS),
+        name=name,
+        version=version,
+        run_id=run_id,
+        target_en=ten,
+        target_nl=tnl,
+        level_en=len_.lower(),
+        level_nl=lnl,
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        allowed=decision.allowed,
+        verdict="The fairness gate allows promotion."
+        if decision.allowed
+        else "The fairness gate refuses promotion to champion.",
+        summary=decision.summary,
+        reasons=list(decision.reasons),
+        not_auditable=getattr(decision, "not_auditable", ""),
+        data_note=data_note,
+        features=list(features),
+        comparison_table=_table(comp[[c for c in keep if c in comp]]),
+        calibration_method=calibration_method,
+        threshold=threshold,
+        fold_table=_table(fold_metrics),
+        n_rows=audit.n_rows,
+        confidence=int(th.confidence * 100),
+        n_boot=th.n_boot,
+        gated=list(th.gated_groupings),
+        max_recall=th.max_recall_difference,
+        max_fpr=th.max_fpr_difference,
+        max_calib=th.max_calibration_gap,
+        min_group=th.min_group_size,
+        sizes_table=_table(sizes) if not sizes.empty else Markup("<p>No groups.</p>"),
+        groupings=groupings,
+        mitigation_table=_table(mitigation.drop(columns=["grouping", "test_year"]))
+        if has_mitigation
+        else None,
+        mitigation_grouping=grouping_label(mitigation["grouping"].iloc[0], "en") if has_mitigation else "",
+        mitigation_year=int(mitigation["test_year"].iloc[0]) if has_mitigation else "",
+        mitigation_plot=Markup(mitigation_plot(mitigation)) if has_mitigation else "",
+        n_folds=len(fold_metrics),
+    )

@@ -1,7 +1,7 @@
 """Score places for a year with a risk model: risk, interval, flag, drivers — suppressed.
 
 Every table that leaves kansenradar (app, CSV/Parquet export, API) passes through
-:func:`features.suppression.suppress_small_cells` here or in the caller.
+:func:`features.suppression.publish` here or in the caller.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pandas as pd
 
 from features.panel import PLACE_ATTRIBUTES
 from features.provenance import DataOrigin
-from features.suppression import suppress_small_cells
+from features.suppression import STATUS_COLUMN, publish
 from features.years import format_school_year
 from models.explain import grouped_contributions, reference_place, top_drivers
 from models.risk_model import RiskModel
@@ -53,6 +53,8 @@ def score_year(
     out["rate_lower_pct"] = rows["rate_lower"].to_numpy() * 100
     out["rate_upper_pct"] = rows["rate_upper"].to_numpy() * 100
     out["gap_to_national"] = rows["gap_to_national"].to_numpy()
+    if STATUS_COLUMN in rows:
+        out[STATUS_COLUMN] = rows[STATUS_COLUMN].to_numpy()
     out = out.join(scored)
     out["drivers_nl"] = top_drivers(contrib, lang="nl")
     out["drivers_en"] = top_drivers(contrib, lang="en")
@@ -88,8 +90,18 @@ def export_frame(public: pd.DataFrame, origin: DataOrigin | None) -> pd.DataFram
     return out
 
 
-def suppressed_scores(scores: pd.DataFrame, group_column: str | None = None) -> pd.DataFrame:
-    """The publishable version: figures of places with fewer than 10 pupils hidden."""
-    out = suppress_small_cells(scores, [*FIGURES, "flag", "rank"], group_column=group_column)
-    out.loc[out["suppressed"], ["drivers_nl", "drivers_en"]] = None
-    return out
+HISTORY_FIGURES = ("rate", "shrunk_rate", "rate_lower", "rate_upper", "elevated")
+
+
+def published_history(history: pd.DataFrame) -> pd.DataFrame:
+    """The publishable rate history (rates in %): hidden place-years keep only their label."""
+    h = history.copy()
+    for col in ("rate", "shrunk_rate", "rate_lower", "rate_upper"):
+        h[col] = h[col] * 100
+    return publish(h, HISTORY_FIGURES)
+
+
+def suppressed_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """The publishable version: every figure of a hidden place (< 10 pupils, or hidden so that
+    no subtraction recovers one) removed, its label kept (:func:`features.suppression.publish`)."""
+    return publish(scores, [*FIGURES, "flag", "rank"], text_columns=["drivers_nl", "drivers_en"])

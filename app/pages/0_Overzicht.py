@@ -118,7 +118,7 @@ def drill_down() -> None:
         b = ui.bundle(target, level, ui.champion(ui.registered_name(target, level)))
         if b is None:
             continue
-        within = ui.scores(str(b.path), "gemeente_code")
+        within = ui.scores(str(b.path))
         within = within[within["gemeente_code"] == choice]
         st.subheader(
             ("Postcodegebieden" if lang == "nl" else "Postcode areas")

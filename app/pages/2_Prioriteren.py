@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
+from features.export import to_csv
 from models.groups import grouping_label
 from models.prioritise import prioritise, spread_over_groups
 from models.scoring import export_frame
@@ -41,7 +42,7 @@ c3.metric(t("expected_hits", lang), f"{chosen['risk'].sum():.1f}")
 st.dataframe(ui.display_scores(chosen, lang, extra=("gemeente_name",)), hide_index=True, key="priority_table")
 st.download_button(
     t("download", lang),
-    export_frame(chosen.drop(columns=["suppressed"]), ui.provenance()).to_csv(index=False),
+    to_csv(export_frame(chosen.drop(columns=["suppressed"]), ui.provenance()), index=False),
     file_name=f"kansenradar_{target}_{level}_top{len(chosen)}.csv",
     mime="text/csv",
     key="download",

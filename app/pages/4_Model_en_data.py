@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from app import ui
+from app.folders import FolderRefused, data_root, inside_root, refused_files
 from app.unexpected import log_unexpected, short_message
 from features.dryrun import check_folder
+from features.export import csv_safe
 from models.lookback import lookback_sentence, lookback_summary
 from models.texts import LEVEL_PLURALS, labelled_columns, t
 
@@ -58,12 +58,23 @@ st.markdown(
 )
 
 st.subheader(t("validate_folder", lang))
+root = data_root()
+st.caption(
+    f"Alleen mappen binnen de datamap '{root.name}' (pad relatief daaraan)."
+    if lang == "nl"
+    else f"Only folders inside the data root '{root.name}' (path relative to it)."
+)
 folder = st.text_input(t("folder", lang), key="folder")
 if folder:
-    path = Path(folder).expanduser()
-    if not path.is_dir():
-        st.error(("Map bestaat niet: " if lang == "nl" else "Folder does not exist: ") + folder)
+    try:  # only inside the data root; no symlink out of it, no oversized files (app/folders.py)
+        path = inside_root(folder, root)
+        refused = refused_files(path, root)
+    except FolderRefused as exc:
+        st.error(("Map geweigerd: " if lang == "nl" else "Folder refused: ") + str(exc))
     else:
+        if refused:
+            st.error(("Map geweigerd: " if lang == "nl" else "Folder refused: ") + "; ".join(refused))
+            st.stop()
         try:
             report = check_folder(path)
         except Exception as exc:  # a bug, not the user's data: short message + log file
@@ -88,4 +99,4 @@ if folder:
             )
         for note in report.notes:
             st.caption(note)
-        st.dataframe(checks, hide_index=True, key="checks")
+        st.dataframe(csv_safe(checks), hide_index=True, key="checks")

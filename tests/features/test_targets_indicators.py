@@ -10,6 +10,7 @@ from features.catalog import Sources
 from features.context import CONTEXT_KNOWN_LATER, as_known
 from features.indicators import REGISTRY, compute_features, feature_names, lag
 from features.panel import build_panels
+from features.suppression import protect_panels
 from features.targets import add_targets, beta_prior, shrink
 
 LABELS = ("elevated_next", "rate_next")
@@ -100,7 +101,7 @@ def _perturbed_sources(sources: Sources, year: int) -> Sources:
 @pytest.mark.parametrize("year", [2019, 2022])
 def test_no_leakage_features_of_t_ignore_data_of_later_years(sources, built, year: int) -> None:
     """Perturb every outcome published for ``year``; features of earlier years must not move."""
-    changed = build_panels(_perturbed_sources(sources, year))
+    changed = protect_panels(build_panels(_perturbed_sources(sources, year)))
     for key, panel in changed.items():
         feats = compute_features(add_targets(panel), *key)
         _, original = built[key]
