@@ -479,16 +479,14 @@ def hidden_label(status: str, lang: str = "nl") -> str | None:
 
 
 def status_of(frame: pd.DataFrame, min_pupils: int = MIN_PUPILS) -> pd.Series:
-    """The disclosure status of each row; rows without one fall back to the threshold rule."""
-    if STATUS_COLUMN in frame:
-        s = frame[STATUS_COLUMN].astype(object)
-        fallback = np.where(frame["n_pupils"].astype(float) >= min_pupils, SHOWN, PRIMARY)
-        return s.where(s.notna(), pd.Series(fallback, index=frame.index))
-    return pd.Series(
-        np.where(frame["n_pupils"].astype(float) >= min_pupils, SHOWN, PRIMARY),
-        index=frame.index,
-        dtype=object,
-    )
+    """The disclosure status of each row: :data:`STATUS_COLUMN` where present, and never
+    ``"shown"`` for a row on fewer than ``min_pupils`` pupils (the threshold rule as a backstop)."""
+    n = frame["n_pupils"].astype(float).to_numpy()
+    own = np.where(n >= min_pupils, SHOWN, PRIMARY).astype(object)  # unknown pupils: "<10"
+    if STATUS_COLUMN in frame:  # a published frame has no pupils for hidden rows: keep its label
+        given = frame[STATUS_COLUMN].astype(object).to_numpy()
+        own = np.where(n < min_pupils, PRIMARY, np.where(pd.isna(given), own, given))
+    return pd.Series(own, index=frame.index, dtype=object)
 
 
 def publish(

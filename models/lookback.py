@@ -3,8 +3,9 @@
 Before acting on a new list, an analyst asks how the model's past lists fared. The rolling-origin
 folds answer that honestly: for each held-out feature year t the model was trained on years ≤ t−1
 only, so its out-of-fold flag for t is the flag it *would* have issued then; the label says whether
-the place was really elevated in t + 1. Places resting on too few pupils in the outcome year are
-left out of the per-place table (suppression); the yearly summary counts places, not pupils.
+the place was really elevated in t + 1. A place-year hidden by disclosure control (features.suppression)
+in the feature year or the outcome year is left out of the per-place table; the yearly summary
+counts places, not pupils.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.suppression import MIN_PUPILS
+from features.suppression import SHOWN, status_of
 from features.years import format_school_year
 
 
@@ -32,11 +33,17 @@ def lookback_table(oof: pd.DataFrame, thresholds: np.ndarray, panel: pd.DataFram
         }
     )
     out["target_year"] = out["feature_year"] + 1
-    pupils = panel[["place_id", "school_year", "n_pupils"]].rename(
-        columns={"school_year": "target_year", "n_pupils": "n_pupils_target"}
-    )
-    out = out.merge(pupils, on=["place_id", "target_year"], how="left")
-    return out[out["n_pupils_target"].fillna(0) >= MIN_PUPILS].reset_index(drop=True)
+    shown = panel[["place_id", "school_year"]].assign(_shown=(status_of(panel) == SHOWN).to_numpy())
+    for year_column in ("target_year", "feature_year"):  # both years must be published
+        out = out.merge(
+            shown.rename(columns={"school_year": year_column, "_shown": f"_shown_{year_column}"}),
+            on=["place_id", year_column],
+            how="left",
+        )
+    keep = out["_shown_target_year"].fillna(False).astype(bool) & out["_shown_feature_year"].fillna(
+        False
+    ).astype(bool)
+    return out[keep].drop(columns=["_shown_target_year", "_shown_feature_year"]).reset_index(drop=True)
 
 
 def lookback_summary(table: pd.DataFrame) -> pd.DataFrame:

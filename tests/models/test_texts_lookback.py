@@ -37,9 +37,17 @@ def test_lookback_counts_hits_and_misses_by_hand() -> None:
             "prob": [0.9, 0.8, 0.2, 0.7, 0.1],
         }
     )
-    panel = pd.DataFrame({"place_id": list("abcde"), "school_year": 2023, "n_pupils": [50, 50, 50, 50, 5]})
+    panel = pd.DataFrame(
+        {
+            "place_id": list("abcde") * 2,
+            "school_year": [2022] * 5 + [2023] * 5,
+            "n_pupils": [50, 50, 50, 50, 50] + [50, 50, 50, 50, 5],
+        }
+    )
     table = lookback_table(oof, np.full(5, 0.5), panel)
     assert list(table["place_id"]) == ["a", "b", "c", "d"]  # e rests on 5 pupils: left out
+    hidden_then = panel.assign(disclosure=["secondary"] + ["shown"] * 9)  # a hidden in 2022
+    assert list(lookback_table(oof, np.full(5, 0.5), hidden_then)["place_id"]) == ["b", "c", "d"]
     row = lookback_summary(table).iloc[0]
     assert (row.flagged, row.flagged_elevated, row.missed, row.elevated) == (3, 2, 1, 3)
     assert lookback_sentence(row, LEVEL_PLURALS["gemeente"], "nl") == (
