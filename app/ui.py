@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app.bundles import available_levels, champion_bundle, champion_from_registry, refusal, registered_name
+from features.export import csv_safe
 from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.paths import output_root
 from features.provenance import DataOrigin
@@ -183,4 +184,5 @@ def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) 
             t("data_origin", lang): origin_label(provenance(), lang),
         }
     )
-    return out.reset_index(drop=True)
+    # Streamlit offers every shown table as a CSV download: names from the data are neutralised
+    return csv_safe(out.reset_index(drop=True))

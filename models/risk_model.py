@@ -13,10 +13,40 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from features.suppression import MIN_PUPILS
+
 try:  # mlflow is heavy (≈1.4 s import); only needed when logging or serving
     from mlflow.pyfunc import PythonModel
 except ImportError:  # pragma: no cover
     PythonModel = object  # type: ignore[misc,assignment]
+
+MAX_ROWS = 10_000
+"""Rows per REST request (the whole country is ≈6,600 schools): larger payloads are refused."""
+PUPILS_FEATURE = "log_pupils"  # log(1 + pupils): the pupil count a row rests on
+
+
+def input_problem(X: pd.DataFrame, features: list[str]) -> str | None:
+    """Why a scoring payload is refused, in words naming the column; None when it is fine."""
+    from features.indicators import REGISTRY
+
+    if len(X) > MAX_ROWS:
+        return f"{len(X):,} rows in one request; at most {MAX_ROWS:,} (send the rest in more requests)"
+    for col in features:
+        if col not in X:
+            continue
+        values = pd.to_numeric(X[col], errors="coerce").to_numpy(dtype=float)
+        if np.isinf(values).any():
+            return f"column '{col}': infinite value in row {int(np.flatnonzero(np.isinf(values))[0])}"
+        lo, hi = REGISTRY[col].valid_range if col in REGISTRY else (-np.inf, np.inf)
+        outside = np.isfinite(values) & ((values < lo) | (values > hi))
+        if outside.any():
+            row = int(np.flatnonzero(outside)[0])
+            return f"column '{col}': {values[row]:g} in row {row} is outside its range {lo:g} … {hi:g}"
+    if PUPILS_FEATURE in features and PUPILS_FEATURE in X and X[PUPILS_FEATURE].isna().any():
+        row = int(np.flatnonzero(X[PUPILS_FEATURE].isna().to_numpy())[0])
+        return f"column '{PUPILS_FEATURE}': missing in row {row}; the pupil count decides what may be shown"
+    return None
+
 
 NEIGHBOURHOOD = 0.05
 MIN_EVIDENCE = 5
@@ -94,8 +124,26 @@ class RiskModel(PythonModel):
         )
 
     def predict(self, context: object, model_input: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
-        """MLflow pyfunc entry point (REST serving, batch scoring)."""
-        return self.score(pd.DataFrame(model_input)).reset_index(drop=True)
+        """MLflow pyfunc entry point (REST serving): the same rules as every other output.
+
+        A payload of more than :data:`MAX_ROWS` rows, an infinite value or a value outside the
+        indicator's range (:attr:`features.indicators.Indicator.valid_range`), or a row without
+        its pupil count is refused before anything is computed (HTTP 400, naming the column).
+        Missing values are otherwise legitimate (lags before a place's first year). A row that
+        rests on fewer than 10 pupils gets no risk and no flag (all four outputs empty).
+        """
+        X = pd.DataFrame(model_input)
+        problem = input_problem(X, self.features)
+        if problem is not None:
+            from mlflow.exceptions import MlflowException
+
+            raise MlflowException.invalid_parameter_value(problem)
+        out = self.score(X).reset_index(drop=True)
+        if PUPILS_FEATURE in X:
+            small = ~(np.expm1(X[PUPILS_FEATURE].to_numpy(dtype=float)) >= MIN_PUPILS - 1e-9)
+            out = out.astype({"flag": float})
+            out.loc[small, ["risk", "risk_low", "risk_high", "flag"]] = np.nan
+        return out
 
     def raw_score(self, X: pd.DataFrame) -> np.ndarray:
         """The estimator's uncalibrated log-odds (the scale explanations are measured on)."""

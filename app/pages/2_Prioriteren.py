@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from features.export import to_csv
+from features.export import csv_safe, to_csv
 from models.groups import grouping_label
 from models.prioritise import prioritise, spread_over_groups
 from models.scoring import export_frame
@@ -51,15 +51,17 @@ st.download_button(
 st.subheader(t("spread_groups", lang))
 spread = spread_over_groups(scores, chosen.index)
 st.dataframe(
-    pd.DataFrame(
-        {
-            t("grouping", lang): spread["grouping"].map(lambda g: grouping_label(g, lang)),
-            ("groep" if lang == "nl" else "group"): spread["group"],
-            ("in lijst" if lang == "nl" else "in list"): spread["share_in_list"].map("{:.0%}".format),
-            ("alle plaatsen" if lang == "nl" else "all places"): spread["share_all_places"].map(
-                "{:.0%}".format
-            ),
-        }
+    csv_safe(
+        pd.DataFrame(
+            {
+                t("grouping", lang): spread["grouping"].map(lambda g: grouping_label(g, lang)),
+                ("groep" if lang == "nl" else "group"): spread["group"],
+                ("in lijst" if lang == "nl" else "in list"): spread["share_in_list"].map("{:.0%}".format),
+                ("alle plaatsen" if lang == "nl" else "all places"): spread["share_all_places"].map(
+                    "{:.0%}".format
+                ),
+            }
+        )
     ),
     hide_index=True,
     key="spread",

@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import ui
 from experiments.config import load_fairness_limits
+from features.export import csv_safe
 from models.groups import grouping_label
 from models.texts import column_label, gate_reason, gate_summary, labelled_columns, t
 
@@ -32,7 +33,7 @@ grouping = st.selectbox(
     t("grouping", lang), groupings, key="grouping", format_func=lambda g: grouping_label(g, lang)
 )
 st.dataframe(
-    labelled_columns(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), lang),
+    csv_safe(labelled_columns(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), lang)),
     hide_index=True,
     key="sizes",
 )
@@ -74,7 +75,7 @@ else:
     )
     st.plotly_chart(fig, width="stretch", key="audit_plot")
     st.dataframe(
-        m[
+        csv_safe(m)[
             [
                 "group",
                 "value",
@@ -99,7 +100,7 @@ else:
         index="group", columns="metric", values="value"
     )
     st.subheader("Kalibratie per groep" if lang == "nl" else "Calibration by group")
-    st.dataframe(labelled_columns(calib.round(3), lang), key="calibration")
+    st.dataframe(csv_safe(labelled_columns(calib.round(3), lang)), key="calibration")
 
 st.subheader("Mitigatie" if lang == "nl" else "Mitigation")
 st.dataframe(

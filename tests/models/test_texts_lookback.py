@@ -41,7 +41,7 @@ def test_lookback_counts_hits_and_misses_by_hand() -> None:
         {
             "place_id": list("abcde") * 2,
             "school_year": [2022] * 5 + [2023] * 5,
-            "n_pupils": [50, 50, 50, 50, 50] + [50, 50, 50, 50, 5],
+            "n_pupils": [50, 50, 50, 50, 50, 50, 50, 50, 50, 5],  # 2022, then 2023
         }
     )
     table = lookback_table(oof, np.full(5, 0.5), panel)
