@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from app.cli import app
@@ -94,3 +96,83 @@ def test_audit_and_report_commands_point_at_the_champion(pipeline_run) -> None:
 def test_missing_champion_exits_with_code_3(pipeline_run) -> None:
     result = runner.invoke(app, ["audit", "--target", "dropout", "--level", "rmc"])
     assert result.exit_code == 3 and "no champion" in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["train", "--force-promote", "--reason", "   "],
+        ["promote", "-t", "dropout", "-l", "gemeente", "--version", "1", "--force", "--reason", " \t "],
+        ["score", "-t", "drop_out", "-l", "school"],
+        ["score", "-t", "dropout", "-l", "pc4"],
+        ["audit", "-t", "under_advice", "-l", "village"],
+        ["promote", "-t", "nonsense", "-l", "gemeente", "--version", "1"],
+        ["serve", "-t", "under_advice", "-l", "rmc"],
+    ],
+)
+def test_blank_reasons_and_unknown_places_are_usage_errors_before_any_work(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "reason" in result.output or "unknown" in result.output
+
+
+def test_editing_a_bundle_cannot_promote_a_refused_version(pipeline_run, monkeypatch) -> None:
+    """The tamper test (issue 11.4): the registry decides, not outputs/<name>/v<N>/meta.json."""
+    import mlflow
+
+    from features.paths import tracking_uri
+
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri(), registry_uri=tracking_uri())
+    refused = None
+    for outcome in pipeline_run["outcomes"]:
+        name = outcome.config.registered_name
+        for mv in client.search_model_versions(f"name='{name}'"):
+            if mv.tags.get("fairness_gate") == "refused":
+                refused = (outcome.config, mv)
+                break
+        if refused:
+            break
+    assert refused is not None, "the default world has refused first candidates (README)"
+    spec, mv = refused
+    meta_file = pipeline_run["outputs"] / spec.registered_name / f"v{mv.version}" / "meta.json"
+    meta = json.loads(meta_file.read_text())
+    meta.update(gate_allowed=True, promoted=True, gate_reasons=[], gate_codes=[])
+    meta_file.write_text(json.dumps(meta))
+    champion_before = client.get_model_version_by_alias(spec.registered_name, "champion").version
+    result = runner.invoke(
+        app, ["promote", "-t", spec.target, "-l", spec.level, "--version", str(mv.version)]
+    )
+    assert result.exit_code == 4, result.output
+    assert client.get_model_version_by_alias(spec.registered_name, "champion").version == champion_before
+    tags = client.get_model_version(spec.registered_name, mv.version).tags
+    assert tags["fairness_gate"] == "refused" and "override" not in tags
+
+
+def test_score_csv_neutralises_formula_cells(pipeline_run, tmp_path: Path, monkeypatch) -> None:
+    """Names come from the data folder: a '=HYPERLINK(…)' school name must not run in Excel."""
+    import app.cli as cli
+
+    real = cli.score_year
+
+    def planted(*args, **kwargs):
+        scores, contrib = real(*args, **kwargs)
+        names = ['=HYPERLINK("http://x")', "+31 school", "-minus", "@SUM(A1)", "\tTab", "\rCR"]
+        scores.loc[scores.index[: len(names)], "place_name"] = names
+        return scores, contrib
+
+    monkeypatch.setattr(cli, "score_year", planted)
+    out = tmp_path / "scores.csv"
+    args = ["score", "-t", "under_advice", "-l", "gemeente", "--data-dir", str(pipeline_run["data_dir"])]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    for cell in ("'=HYPERLINK", "'+31 school", "'-minus", "'@SUM(A1)", "'\tTab"):
+        assert cell in text
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    starts = frame.apply(lambda col: col.str.match(r"^[=+\-@\t\r]")).to_numpy()
+    numeric = frame.apply(lambda col: col.str.fullmatch(r"-?[\d.]+(e-?\d+)?")).to_numpy()
+    assert not (starts & ~numeric).any()
+    parquet = tmp_path / "scores.parquet"
+    assert runner.invoke(app, [*args, "--out", str(parquet)]).exit_code == 0
+    assert pd.read_parquet(parquet)["place_name"].iloc[0] == '=HYPERLINK("http://x")'  # data as they are

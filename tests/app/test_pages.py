@@ -26,8 +26,8 @@ def test_overview_shows_map_ranked_flags_and_drilldown(run) -> None:
     flagged = at.dataframe[0].value
     assert len(flagged) > 0 and (flagged["Signaal"] == "verhoogd").all()
     schools = at.dataframe[-1].value
-    small = schools[schools["Leerlingen"] == "<10"]
-    assert (small["Risico"] == "–").all()  # suppressed: no figure for < 10 pupils
+    small = schools[schools["Leerlingen"].isin(["<10", "verborgen"])]
+    assert (small["Risico"] == "–").all()  # hidden: no figure, only its true label
     assert "kansenradar" in at.title[0].value
 
 
@@ -86,7 +86,10 @@ def test_fairness_page_shows_the_champions_audit(run) -> None:
     assert len(at.get("download_button")) == 1
 
 
-def test_model_page_validates_a_users_folder_without_traceback(run, tmp_path: Path) -> None:
+def test_model_page_validates_a_users_folder_without_traceback(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KANSENRADAR_DATA_ROOT", str(tmp_path.parent))  # only folders inside it
     (tmp_path / "brin6_advies.csv").write_text(
         "INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;ADVIES;AANTAL_LEERLINGEN\n"
         "00AP;00;BO;2022;HAVO;twaalf\n",
@@ -95,12 +98,15 @@ def test_model_page_validates_a_users_folder_without_traceback(run, tmp_path: Pa
     at = page("pages/4_Model_en_data.py").run()
     assert not at.exception
     assert len(at.dataframe) >= 1  # comparison with baselines
-    at.text_input(key="folder").input(str(tmp_path)).run()
+    at.text_input(key="folder").input(tmp_path.name).run()
     assert not at.exception
     assert at.error and "1" in at.error[0].value
     checks = at.dataframe[-1].value
     message = checks.loc[checks["file"] == "brin6_advies.csv", "message"].iloc[0]
     assert "row 2" in message and "AANTAL_LEERLINGEN" in message
+    assert "twaalf" not in message  # no file contents echoed
+    at.text_input(key="folder").input("/etc").run()
+    assert not at.exception and "geweigerd" in at.error[0].value
 
 
 def test_overview_without_an_approved_model_shows_data_and_the_refusal(
@@ -175,3 +181,21 @@ def test_choices_survive_a_language_switch(run) -> None:
     assert at.sidebar.radio(key="target_en").value == "dropout"
     assert at.sidebar.selectbox(key="level_dropout_en").value == "school"
     assert any("Demonstration data" in w.value for w in at.warning)  # the notice follows the language
+
+
+def test_place_page_data_show_no_lag_resting_on_a_hidden_year(run) -> None:
+    """Issue 11.1: 'Percentage vorig jaar' on 8 pupils. The page reads features_latest."""
+    from app.bundles import champion_bundle
+
+    bundle = champion_bundle("under_advice", "school")
+    feats = bundle.table("features_latest")
+    hist = bundle.table("history")
+    year = int(feats["school_year"].iloc[0])
+    last = hist[hist["school_year"] == year - 1].set_index("place_id")
+    prior = last.reindex(feats["place_id"])
+    hidden_then = (prior["disclosure"] != "shown").to_numpy()
+    assert hidden_then.sum() > 100  # plenty of schools were hidden last year …
+    assert feats.loc[hidden_then, "rate_lag1"].isna().all()  # … and none shows last year's rate
+    assert feats.loc[feats["disclosure"] != "shown", ["rate_now", "log_pupils"]].isna().all().all()
+    shown_then = ~hidden_then & prior["n_pupils"].ge(10).to_numpy()
+    assert feats.loc[shown_then & feats["rate_lag1"].notna().to_numpy()].shape[0] > 1000

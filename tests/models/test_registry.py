@@ -96,3 +96,38 @@ def test_gate_refusal_is_recorded_and_an_override_needs_a_reason(store: Path, tr
     tags = client.get_model_version(second.name, second.version).tags
     assert tags["override"] == "true" and tags["override_reason"] == "reviewed by the audit board"
     assert champion_version(second.name) == second.version
+
+
+def test_the_pyfunc_follows_the_ten_pupil_rule_and_refuses_impossible_values(trained) -> None:
+    """What REST serving runs (issue 11.3), without starting a server."""
+    from mlflow.exceptions import MlflowException
+
+    from models.registry import build_risk_model
+    from models.risk_model import MAX_ROWS
+
+    config, results, chosen, feats = trained
+    model = build_risk_model(results[chosen], config)
+    rows = feats[feats["school_year"] == 2024][model.features].head(3).reset_index(drop=True)
+    rows.loc[0, "log_pupils"] = np.log1p(9.0)
+    out = model.predict(None, rows)
+    assert out.loc[0, ["risk", "risk_low", "risk_high", "flag"]].isna().all()
+    assert out.loc[1:, "risk"].notna().all() and set(out.loc[1:, "flag"]) <= {0.0, 1.0}
+    early = rows.assign(rate_lag2=np.nan, trend_3y=np.nan)  # missing lags stay legitimate
+    assert model.predict(None, early)["risk"].iloc[1:].notna().all()
+    for column, bad in (("rate_now", np.inf), ("rate_now", 1e308), ("urbanity", 7.0), ("log_pupils", np.nan)):
+        with pytest.raises(MlflowException, match=f"column '{column}'"):
+            model.predict(None, rows.assign(**{column: bad}))
+    with pytest.raises(MlflowException, match="at most"):
+        model.predict(None, rows.loc[[0] * (MAX_ROWS + 1)])
+
+
+def test_the_input_example_passes_the_disclosure_rules(built) -> None:
+    from features.suppression import publishable_indicators
+    from models.registry import input_example
+
+    _, feats = built[("under_advice", "school")]
+    columns = ["log_pupils", "rate_now", "rate_lag1", "rate_lag2", "revision_rate"]
+    example = input_example(feats, columns)
+    assert len(example) == 5
+    shown = publishable_indicators(feats, feats).loc[example.index]
+    assert (shown["disclosure"] == "shown").all() and shown[columns].notna().all().all()
