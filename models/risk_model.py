@@ -141,8 +141,9 @@ class RiskModel(PythonModel):
         out = self.score(X).reset_index(drop=True)
         if PUPILS_FEATURE in X:
             small = ~(np.expm1(X[PUPILS_FEATURE].to_numpy(dtype=float)) >= MIN_PUPILS - 1e-9)
-            out = out.astype({"flag": float})
-            out.loc[small, ["risk", "risk_low", "risk_high", "flag"]] = np.nan
+            if small.any():  # JSON null, not NaN: "no figure", readable by every client
+                out = out.astype(object)
+                out.loc[small, ["risk", "risk_low", "risk_high", "flag"]] = None
         return out
 
     def raw_score(self, X: pd.DataFrame) -> np.ndarray:

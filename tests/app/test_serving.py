@@ -73,7 +73,7 @@ def test_rest_server_scores_feature_rows_and_rejects_malformed_input(pipeline_ru
         # issue 11.3: the 10-pupil rule, value checks naming the column, a row limit
         small = rows.head(1).assign(log_pupils=np.log1p(7.0))
         status, body = post(port, split(small))
-        assert status == 200 and body["predictions"][0]["risk"] is None
+        assert status == 200 and body["predictions"][0]["risk"] is None  # JSON null
         assert body["predictions"][0]["flag"] is None
         for bad in (np.inf, 1e308):
             status, body = post(port, split(rows.head(1).assign(rate_now=bad)))
