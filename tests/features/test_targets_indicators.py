@@ -160,7 +160,7 @@ def test_no_leakage_context_of_t_ignores_later_snapshots(
     sources, built, table: str, year_column: str, column: str, feature: str, snapshot: int, first: int
 ) -> None:
     """From the first snapshot on, a feature of year t never sees a snapshot published after t."""
-    changed = build_panels(_perturbed_context(sources, table, year_column, column, snapshot))
+    changed = protect_panels(build_panels(_perturbed_context(sources, table, year_column, column, snapshot)))
     for key in (("under_advice", "school"), ("under_advice", "pc4")):
         feats = compute_features(add_targets(changed[key]), *key)
         _, original = built[key]
