@@ -1,0 +1,460 @@
+"""Emerging hot spots: is a place *higher than expected given its own past*? (opkomend)
+
+The level models answer "will this place be elevated next year?". That question is dominated by
+places that have been high for years. Public-health surveillance (Farrington, Noufaily, the
+CUSUM chart; R package ``surveillance``) asks a different one: *is this year's count more than
+the place's own history leads us to expect?* This module answers that question for every
+place-year of a panel (:func:`features.panel.build_panels` + :func:`features.targets.add_targets`),
+with pure functions and no model fitting on any label — so it works on a user's own downloads,
+where nobody knows which places truly changed.
+
+How the score for place *i* in year *t* is made (data of years ≤ t only):
+
+1. **Signals.** Every published figure that moves when under-advice rises is one signal, on a
+   scale where *higher = more of the problem*: the eligible share (pupils eligible for
+   reconsideration per tested pupil, logit scale), the advice gap (mean school advice level below
+   what the school's mean test score predicts nationally that year) and the HAVO+ gap (share of
+   HAVO-or-higher advices below what the test predicts). Dropout has one signal, the leaver share.
+2. **Baseline from the place's own past, with a guard band.** The place's years ≤ t − 1 − g
+   (``guard_band`` g = 1: the year just before t is left out, so a rise that started last year
+   does not pollute its own baseline), as deviations from that year's national level, averaged
+   with precision weights. Years that alarmed are **down-weighted** (weight (c/z)² for z > c, as
+   Farrington does), so a past outbreak does not raise the bar for ever.
+3. **Borrowing strength for small places.** The baseline is shrunk toward the national middle by
+   its reliability (empirical Bayes; a school with 20 tested pupils a year has a noisy past).
+4. **National change and the regime break.** This year's deviations of all places are regressed
+   on their shrunken baselines (robustly, outliers trimmed): the intercept is the national change
+   of year t, the slope absorbs the 2023-24 doorstroomtoets break (when the spread between places
+   changed, not only the level).
+5. **Over-dispersed variance.** Residual variance = φ · sampling variance (quasi-binomial) + τ²
+   (true year-to-year wobble of a place) + the baseline's own uncertainty. φ and τ² are estimated
+   each year from the bulk of places (the largest 5 % of squared residuals — the likely alarms —
+   trimmed), so the score is a z-like exceedance.
+6. **One score from several signals.** The signals' z-scores are combined as wᵀz / √(wᵀRw) with
+   w = R⁻¹1 and R their correlation across places that year (multivariate surveillance: a shift
+   seen by several correlated figures counts once, an independent confirmation counts more).
+7. **Accumulation over years.** A ramp is caught before any single year is extreme: windowed sums
+   of the last 1, 2 and 3 years' z (a GLR/scan over recent change points), each standardised on
+   its empirical null (Efron: median and inter-quartile range across places, which the few
+   changed places barely move); the score is their maximum.
+8. **Threshold from a false-alarm rate, not from any truth.** The alarm line of year t is the
+   (1 − α) quantile of the maximum of those windows under their joint null (normal with the
+   windows' correlation across places), α = ``false_alarm_rate`` (default 5 %). Suppressed
+   source cells (``<5``) enter as intervals: the alarm uses the *lowest* count consistent with the
+   published cell (``n_events_min``), so an estimate can never raise an alarm on its own.
+
+Places with fewer than ``min_baseline_years`` usable years before the guard band are in state
+``insufficient_history`` (new or merged schools). With data from 2014-15 the first year the
+detector can alarm is 2014 + 3 + 1 = **2018-19** (:func:`first_alarm_year`).
+
+**Worked example.** School X had 20 % eligible pupils in 2019-20 … 2021-22 (≈ 30 tested pupils a
+year); the national share rose from 24 % to 25 % in 2023-24. For 2023-24 (guard band: 2022-23 left
+out) the expected share is about 21 % (national change added, past shrunk slightly to the
+middle), with a 90 % range for the observed share of 11–35 %. X observes 36 %: single-year z
+≈ 1.7, not an alarm at 5 %. But 2022-23 was already 31 % (z ≈ 1.3), so the two-year window gives
+(1.7 + 1.3)/√2 ≈ 2.1, above the 2023-24 line of about 2.0: *opkomend*, "above expectation two
+years in a row".
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+STATES = ("alarm", "no_alarm", "insufficient_history")
+SIGNALS: dict[str, tuple[str, ...]] = {
+    "under_advice": ("eligible_share", "advice_gap", "havo_plus_gap"),
+    "dropout": ("event_share",),
+}
+"""Signals per target; the first is the primary one (its rate is what pages show)."""
+SIGNAL_LABELS = {
+    "eligible_share": ("aandeel in aanmerking voor heroverweging", "share eligible for reconsideration"),
+    "advice_gap": ("advies lager dan toets voorspelt", "advice below what the test predicts"),
+    "havo_plus_gap": ("minder havo/vwo-adviezen dan toets voorspelt", "fewer HAVO/VWO advices than the test predicts"),
+    "event_share": ("aandeel voortijdig schoolverlaters", "share of early school leavers"),
+}
+MEDIAN_CHI2_1 = stats.chi2.ppf(0.5, 1)
+IQR_TO_SD = 2 * stats.norm.ppf(0.75)
+
+
+@dataclass(frozen=True)
+class EmergingParams:
+    """Everything that shapes the detector (logged with the registered version)."""
+
+    false_alarm_rate: float = 0.05
+    guard_band: int = 1
+    min_baseline_years: int = 3
+    downweight_above: float = 2.0
+    windows: tuple[int, ...] = (1, 2)
+    signals: tuple[str, ...] | None = None  # None = all of the target's :data:`SIGNALS`
+    secondary_shift: float = 0.5  # expected shift of a secondary signal, in SEs per primary SE
+    interval: float = 0.90
+    trim_share: float = 0.05
+    null_draws: int = 20_000
+    seed: int = 0
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class EmergingResult:
+    """Per place-year output (``frame``) and per-year calibration (``years``)."""
+
+    frame: pd.DataFrame
+    years: pd.DataFrame
+    params: EmergingParams
+    signals: tuple[str, ...]
+    first_alarm_year: int | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def first_alarm_year(first_data_year: int, params: EmergingParams) -> int:
+    """The first school year in which a place with complete history can alarm."""
+    return first_data_year + params.min_baseline_years + params.guard_band
+
+
+# --------------------------------------------------------------------------- signals
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@dataclass
+class _Signal:
+    name: str
+    x: np.ndarray  # places × years, higher = more of the problem
+    x_low: np.ndarray  # lowest value consistent with suppressed cells
+    unit_var: np.ndarray  # sampling variance up to the dispersion factor φ
+    centre: np.ndarray  # national level per year (same scale as x)
+
+
+def _wide(panel: pd.DataFrame, column: str, places: pd.Index, years: np.ndarray) -> np.ndarray:
+    if column not in panel:
+        return np.full((len(places), len(years)), np.nan)
+    table = panel.pivot_table(index="place_id", columns="school_year", values=column, aggfunc="sum")
+    return table.reindex(index=places, columns=years).to_numpy(dtype=float)
+
+
+def _arcsine(k: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Anscombe's variance-stabilising transform of a binomial share (fine for 0 of 12 or 3 of 900)."""
+    return np.arcsin(np.sqrt((k + 3 / 8) / (n + 3 / 4)))
+
+
+def _from_arcsine(x: np.ndarray) -> np.ndarray:
+    return np.sin(np.clip(x, 0, np.pi / 2)) ** 2
+
+
+def _share_signal(name: str, k: np.ndarray, n: np.ndarray, k_low: np.ndarray) -> _Signal:
+    """A share on the arcsine scale: sampling variance 1 / (4n) whatever the rate."""
+    ok = n > 0
+    nat = np.nansum(np.where(ok, k, 0), axis=0) / np.nansum(np.where(ok, n, 0), axis=0)
+    x = np.where(ok, _arcsine(k, n), np.nan)
+    x_low = np.where(ok, _arcsine(k_low, n), np.nan)
+    unit = np.where(ok, 1.0 / (4 * n + 2), np.nan)
+    return _Signal(name, x, x_low, unit, np.arcsin(np.sqrt(nat)))
+
+
+def _test_adjusted(name: str, value: np.ndarray, weight: np.ndarray, test_z: np.ndarray, logit: bool) -> _Signal:
+    """``-(value − what the school's mean test score predicts nationally that year)``.
+
+    Higher = advices lower than the test warrants. The national line per year (weighted least
+    squares across places) absorbs the change of test scale at the regime break.
+    """
+    ok = (weight > 0) & np.isfinite(value) & np.isfinite(test_z)
+    v = _logit(np.clip(value, 0.01, 0.99)) if logit else value
+    x = np.full(value.shape, np.nan)
+    centre = np.zeros(value.shape[1])
+    for j in range(value.shape[1]):
+        m = ok[:, j]
+        if m.sum() < 10:
+            continue
+        w, t, y = weight[m, j], test_z[m, j], v[m, j]
+        slope, intercept = np.polyfit(t, y, 1, w=np.sqrt(w))
+        x[m, j] = -(y - slope * t - intercept)
+    unit = np.where(ok, 1.0 / np.where(weight > 0, weight, np.nan), np.nan)
+    if logit:
+        p = np.clip(value, 0.05, 0.95)
+        unit = unit / (p * (1 - p))
+    return _Signal(name, x, x, unit, centre)
+
+
+def build_signals(panel: pd.DataFrame, target: str, names: tuple[str, ...]) -> tuple[pd.Index, np.ndarray, list]:
+    """``(places, years, signals)`` as place × year matrices."""
+    places = pd.Index(sorted(panel["place_id"].astype(str).unique()), name="place_id")
+    years = np.sort(panel["school_year"].unique()).astype(int)
+    panel = panel.assign(place_id=panel["place_id"].astype(str))
+    n = _wide(panel, "n_pupils", places, years)
+    k = _wide(panel, "n_events", places, years)
+    k_low = _wide(panel, "n_events_min", places, years) if "n_events_min" in panel else k
+    k_low = np.where(np.isfinite(k_low), k_low, k)
+    out = []
+    for name in names:
+        if name in ("eligible_share", "event_share"):
+            out.append(_share_signal(name, k, n, k_low))
+        elif name in ("advice_gap", "havo_plus_gap"):
+            n_adv = _wide(panel, "n_advice", places, years)
+            test_z = _wide(panel, "sum_test_z", places, years) / np.where(n > 0, n, np.nan)
+            if name == "advice_gap":
+                value = _wide(panel, "sum_advice_level", places, years) / np.where(n_adv > 0, n_adv, np.nan)
+            else:
+                value = _wide(panel, "n_havo_plus", places, years) / np.where(n_adv > 0, n_adv, np.nan)
+            if np.isfinite(value).any():
+                out.append(_test_adjusted(name, value, n_adv, test_z, logit=name == "havo_plus_gap"))
+        else:
+            raise ValueError(f"unknown signal {name!r}")
+    return places, years, out
+
+
+# ------------------------------------------------------------------------ statistics
+def _robust_line(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """Weighted least squares of y on x, refitted once without residuals beyond 2.5 robust SD."""
+    keep = np.ones(y.size, dtype=bool)
+    a, b = float(np.median(y)), 1.0
+    for _ in range(2):
+        if keep.sum() < 5 or np.ptp(x[keep]) == 0:
+            return float(np.median(y[keep] - x[keep])) if keep.any() else 0.0, 1.0
+        sw = np.sqrt(w[keep])
+        design = np.column_stack([np.ones(keep.sum()), x[keep]]) * sw[:, None]
+        a, b = np.linalg.lstsq(design, y[keep] * sw, rcond=None)[0]
+        r = (y - a - b * x) * np.sqrt(w)
+        scale = np.median(np.abs(r - np.median(r))) / 0.6745 + 1e-12
+        keep = np.abs(r) <= 2.5 * scale
+    return float(a), float(b)
+
+
+def _dispersion(e: np.ndarray, unit: np.ndarray, extra: np.ndarray, trim: float) -> tuple[float, float]:
+    """φ and τ² with E[e²] ≈ φ·unit + τ² + extra, fitted on the bulk (largest ``trim`` cut)."""
+    e2 = e**2 - extra
+    phi, tau2 = 1.0, max(float(np.median(e2)), 1e-6)
+    keep = np.ones(e.size, dtype=bool)
+    for _ in range(3):
+        pred = phi * unit + tau2 + extra
+        ratio = e**2 / pred
+        keep = ratio <= np.quantile(ratio, 1 - trim)
+        wts = 1.0 / pred[keep] ** 2
+        design = np.column_stack([unit[keep], np.ones(keep.sum())]) * np.sqrt(wts)[:, None]
+        phi, tau2 = np.linalg.lstsq(design, e2[keep] * np.sqrt(wts), rcond=None)[0]
+        if phi <= 0:  # only wobble: all variance is τ²
+            phi = 1e-3 * float(np.median(e2[keep]) / np.median(unit[keep]) if np.median(unit[keep]) else 1)
+        tau2 = max(float(tau2), 0.0)
+        # the trimmed mean of a χ²₁ underestimates its mean; rescale so the median fits
+        pred = phi * unit + tau2 + extra
+        factor = float(np.median(e**2 / pred) / MEDIAN_CHI2_1)
+        phi, tau2 = phi * factor, tau2 * factor
+    return float(phi), float(tau2)
+
+
+def _exceedance(sig: _Signal, years: np.ndarray, p: EmergingParams) -> dict[str, np.ndarray]:
+    """Per signal: z, z at the lowest consistent count, expected value and its prediction SD."""
+    n_places, n_years = sig.x.shape
+    d = sig.x - sig.centre[None, :]
+    d_low = sig.x_low - sig.centre[None, :]
+    valid = np.isfinite(d) & np.isfinite(sig.unit_var)
+    z = np.full(d.shape, np.nan)
+    z_low = np.full(d.shape, np.nan)
+    expected = np.full(d.shape, np.nan)
+    pred_sd = np.full(d.shape, np.nan)
+    n_base = np.zeros(d.shape, dtype=int)
+    down = np.ones(d.shape)
+    phi_y = np.full(n_years, np.nan)
+    tau2_y = np.full(n_years, np.nan)
+    info = []
+    # a first guess of the year-to-year wobble for baseline weights before any year is fitted
+    diffs = np.diff(d, axis=1)
+    tau2_0 = max(float(np.nanmedian(diffs**2) / MEDIAN_CHI2_1 / 2 - np.nanmedian(sig.unit_var)), 1e-4)
+    phi_0 = 1.0
+    for j, year in enumerate(years):
+        base = np.flatnonzero(years <= year - 1 - p.guard_band)
+        row = {"school_year": int(year)}
+        if base.size == 0:
+            info.append(row)
+            continue
+        phis = np.where(np.isfinite(phi_y[base]), phi_y[base], phi_0)
+        taus = np.where(np.isfinite(tau2_y[base]), tau2_y[base], tau2_0)
+        vb_s = phis[None, :] * sig.unit_var[:, base] + taus[None, :]
+        vb_ok = valid[:, base]
+        w = np.where(vb_ok, down[:, base] / np.where(vb_ok, vb_s, 1.0), 0.0)
+        sw = w.sum(axis=1)
+        n_base[:, j] = vb_ok.sum(axis=1)
+        ok = valid[:, j] & (n_base[:, j] >= p.min_baseline_years)
+        if ok.sum() < 10:
+            info.append(row)
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            b = (np.where(vb_ok, d[:, base], 0.0) * w).sum(axis=1) / sw
+            v_b = (w**2 * np.where(vb_ok, vb_s, 0.0)).sum(axis=1) / sw**2
+        # empirical-Bayes shrinkage of the baseline toward the national middle
+        mid = float(np.median(b[ok]))
+        spread = (np.median(np.abs(b[ok] - mid)) / 0.6745) ** 2
+        t2 = max(spread - float(np.median(v_b[ok])), 0.05 * spread, 1e-6)
+        lam = t2 / (t2 + v_b)
+        shrunk = mid + lam * (b - mid)
+        v_shrunk = lam * v_b
+        # national change and regime break: this year's deviations against the baselines
+        prev_phi = phi_y[j - 1] if j and np.isfinite(phi_y[j - 1]) else phi_0
+        prev_tau = tau2_y[j - 1] if j and np.isfinite(tau2_y[j - 1]) else tau2_0
+        wts = 1.0 / (prev_phi * sig.unit_var[ok, j] + prev_tau + v_shrunk[ok])
+        alpha, beta = _robust_line(d[ok, j], shrunk[ok], wts)
+        fit = alpha + beta * shrunk
+        e = d[:, j] - fit
+        extra = beta**2 * v_shrunk
+        phi, tau2 = _dispersion(e[ok], sig.unit_var[ok, j], extra[ok], p.trim_share)
+        phi_y[j], tau2_y[j] = phi, tau2
+        var_e = phi * sig.unit_var[:, j] + tau2 + extra
+        z[ok, j] = e[ok] / np.sqrt(var_e[ok])
+        z_low[ok, j] = (d_low[ok, j] - fit[ok]) / np.sqrt(var_e[ok])
+        expected[ok, j] = sig.centre[j] + fit[ok]
+        pred_sd[ok, j] = np.sqrt(var_e[ok])
+        c = p.downweight_above
+        zj = np.nan_to_num(z[:, j])
+        down[:, j] = np.where(zj > c, (c / np.maximum(zj, c)) ** 2, 1.0)
+        row.update(national_change=alpha, regime_slope=beta, phi=phi, tau2=tau2, n_scored=int(ok.sum()))
+        info.append(row)
+    return {
+        "z": z,
+        "z_low": z_low,
+        "expected": expected,
+        "pred_sd": pred_sd,
+        "n_base": n_base,
+        "info": pd.DataFrame(info),
+    }
+
+
+def _robust_centre_scale(x: np.ndarray) -> tuple[float, float]:
+    """Empirical null (Efron): median and IQR-based SD of the bulk."""
+    x = x[np.isfinite(x)]
+    if x.size < 10:
+        return 0.0, 1.0
+    q1, med, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    return float(med), float(max((q3 - q1) / IQR_TO_SD, 1e-6))
+
+
+def _robust_corr(z: np.ndarray) -> np.ndarray:
+    """Correlation of columns on complete rows, values clipped at ±3 (alarms barely count)."""
+    rows = np.isfinite(z).all(axis=1)
+    if rows.sum() < 10 or z.shape[1] == 1:
+        return np.eye(z.shape[1])
+    c = np.corrcoef(np.clip(z[rows], -3, 3), rowvar=False)
+    return np.nan_to_num(c, nan=0.0) + 1e-9 * np.eye(z.shape[1])
+
+
+def _combine(zs: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """wᵀz/√(wᵀRw), w = R⁻¹μ, over the signals each row has (rows need the first one).
+
+    μ is the expected shift of each signal (in its standard errors) when the target rises; the
+    optimal linear test against that alternative weights by R⁻¹μ.
+    """
+    out = np.full(zs.shape[0], np.nan)
+    have = np.isfinite(zs)
+    corr = _robust_corr(zs)
+    patterns = {tuple(r) for r in have[have[:, 0]]}
+    for pat in patterns:
+        cols = np.flatnonzero(pat)
+        rows = (have == np.array(pat)).all(axis=1)
+        r = corr[np.ix_(cols, cols)]
+        w = np.linalg.solve(r, shift[cols])
+        w = np.clip(w, 0, None) if (w > 0).any() else np.ones(cols.size)
+        out[rows] = zs[np.ix_(rows, cols)] @ w / np.sqrt(w @ r @ w)
+    return out
+
+
+def _max_threshold(corr: np.ndarray, alpha: float, draws: int, seed: int) -> float:
+    """(1 − α) quantile of the maximum of standard normals with correlation ``corr``."""
+    rng = np.random.default_rng(seed)
+    sample = rng.multivariate_normal(np.zeros(corr.shape[0]), corr, size=draws, method="cholesky")
+    return float(np.quantile(sample.max(axis=1), 1 - alpha))
+
+
+def detect(panel: pd.DataFrame, target: str, params: EmergingParams | None = None) -> EmergingResult:
+    """Emerging-hot-spot scores, thresholds and alarms for every place-year of ``panel``."""
+    p = params or EmergingParams()
+    names = p.signals or SIGNALS[target]
+    places, years, signals = build_signals(panel, target, names)
+    parts = [_exceedance(s, years, p) for s in signals]
+    n_places, n_years = len(places), len(years)
+    single = np.full((n_places, n_years), np.nan)
+    single_low = np.full((n_places, n_years), np.nan)
+    year_rows = []
+    shift = np.array([1.0] + [p.secondary_shift] * (len(parts) - 1))
+    for j in range(n_years):
+        zs = np.column_stack([part["z"][:, j] for part in parts])
+        zs_low = np.column_stack([parts[0]["z_low"][:, j]] + [part["z"][:, j] for part in parts[1:]])
+        combined, combined_low = _combine(zs, shift), _combine(zs_low, shift)
+        mu, sd = _robust_centre_scale(combined)
+        single[:, j] = (combined - mu) / sd
+        single_low[:, j] = (combined_low - mu) / sd
+    windows = sorted(p.windows)
+    stat = np.full((len(windows), n_places, n_years), np.nan)
+    stat_low = np.full_like(stat, np.nan)
+    for wi, m in enumerate(windows):
+        for j in range(m - 1, n_years):
+            past = single[:, j - m + 1 : j].sum(axis=1) if m > 1 else 0.0
+            raw = (past + single[:, j]) / np.sqrt(m)
+            raw_low = (past + single_low[:, j]) / np.sqrt(m)
+            mu, sd = _robust_centre_scale(raw)
+            stat[wi, :, j] = (raw - mu) / sd
+            stat_low[wi, :, j] = (raw_low - mu) / sd
+    score = np.full((n_places, n_years), np.nan)
+    score_low = np.full_like(score, np.nan)
+    threshold = np.full_like(score, np.nan)
+    for j in range(n_years):
+        avail = np.isfinite(stat[:, :, j])
+        full = avail.all(axis=0)
+        corr = _robust_corr(stat[:, :, j].T) if full.sum() >= 10 else np.eye(len(windows))
+        row = {"school_year": int(years[j])}
+        for n_win in range(1, len(windows) + 1):
+            rows = avail[:n_win].all(axis=0) & (~avail[n_win:].any(axis=0))
+            if not rows.any():
+                continue
+            h = _max_threshold(corr[:n_win, :n_win], p.false_alarm_rate, p.null_draws, p.seed + j)
+            score[rows, j] = np.nanmax(stat[:n_win, rows, j], axis=0)
+            score_low[rows, j] = np.nanmax(stat_low[:n_win, rows, j], axis=0)
+            threshold[rows, j] = h
+            row[f"threshold_{n_win}w"] = h
+        year_rows.append(row)
+    primary = parts[0]
+    scored = np.isfinite(score)
+    alarm = scored & (score_low >= threshold)
+    z_crit = stats.norm.ppf(1 - p.false_alarm_rate)
+    above = np.zeros((n_places, n_years), dtype=int)
+    for j in range(n_years):
+        now = np.nan_to_num(single[:, j]) >= z_crit
+        above[:, j] = np.where(now, (above[:, j - 1] if j else 0) + 1, 0)
+    q = stats.norm.ppf(0.5 + p.interval / 2)
+    expected = primary["expected"]
+    frame = pd.DataFrame(
+        {
+            "place_id": np.repeat(places.to_numpy(), n_years),
+            "school_year": np.tile(years, n_places),
+            "state": np.where(alarm, "alarm", np.where(scored, "no_alarm", "insufficient_history")).ravel(),
+            "alarm": alarm.ravel(),
+            "emerging_score": score.ravel(),
+            "emerging_score_low": score_low.ravel(),
+            "emerging_threshold": threshold.ravel(),
+            "exceedance_z": single.ravel(),
+            "years_above_expected": above.ravel(),
+            "expected_rate": _from_arcsine(expected).ravel(),
+            "expected_lower": _from_arcsine(expected - q * primary["pred_sd"]).ravel(),
+            "expected_upper": _from_arcsine(expected + q * primary["pred_sd"]).ravel(),
+            "n_baseline_years": primary["n_base"].ravel(),
+        }
+    )
+    for sig, part in zip(signals, parts, strict=True):
+        frame[f"z_{sig.name}"] = part["z"].ravel()
+    if signals[0].name not in ("eligible_share", "event_share"):
+        frame[["expected_rate", "expected_lower", "expected_upper"]] = np.nan
+    present = panel.assign(place_id=panel["place_id"].astype(str))[["place_id", "school_year"]]
+    frame = present.merge(frame, on=["place_id", "school_year"], how="left")
+    info = primary["info"].merge(pd.DataFrame(year_rows), on="school_year", how="outer")
+    rates = frame.groupby("school_year")["alarm"].mean().rename("alarm_rate")
+    info = info.merge(rates.reset_index(), on="school_year", how="left")
+    first = first_alarm_year(int(years.min()), p)
+    return EmergingResult(frame, info, p, tuple(s.name for s in signals), first)
