@@ -93,7 +93,7 @@ class EmergingParams:
     secondary_shift: float = 0.5  # expected shift of a secondary signal, in SEs per primary SE
     interval: float = 0.90
     trim_share: float = 0.05
-    null_draws: int = 20_000
+    null_draws: int = 10_000
     seed: int = 0
 
     def as_dict(self) -> dict:
@@ -136,11 +136,12 @@ class _Signal:
     centre: np.ndarray  # national level per year (same scale as x)
 
 
-def _wide(panel: pd.DataFrame, column: str, places: pd.Index, years: np.ndarray) -> np.ndarray:
-    if column not in panel:
-        return np.full((len(places), len(years)), np.nan)
-    table = panel.pivot_table(index="place_id", columns="school_year", values=column, aggfunc="sum")
-    return table.reindex(index=places, columns=years).to_numpy(dtype=float)
+def _wide(panel: pd.DataFrame, column: str, cells: tuple[np.ndarray, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+    """Place × year matrix of one column (NaN where the place has no row that year)."""
+    out = np.full(shape, np.nan)
+    if column in panel:
+        out[cells] = panel[column].to_numpy(dtype=float)
+    return out
 
 
 def _arcsine(k: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -186,31 +187,33 @@ def _test_adjusted(name: str, value: np.ndarray, weight: np.ndarray, test_z: np.
     return _Signal(name, x, x, unit, centre)
 
 
-def build_signals(panel: pd.DataFrame, target: str, names: tuple[str, ...]) -> tuple[pd.Index, np.ndarray, list]:
-    """``(places, years, signals)`` as place × year matrices."""
-    places = pd.Index(sorted(panel["place_id"].astype(str).unique()), name="place_id")
-    years = np.sort(panel["school_year"].unique()).astype(int)
-    panel = panel.assign(place_id=panel["place_id"].astype(str))
-    n = _wide(panel, "n_pupils", places, years)
-    k = _wide(panel, "n_events", places, years)
-    k_low = _wide(panel, "n_events_min", places, years) if "n_events_min" in panel else k
+def build_signals(
+    panel: pd.DataFrame, target: str, names: tuple[str, ...]
+) -> tuple[pd.Index, np.ndarray, list[_Signal], tuple[np.ndarray, np.ndarray]]:
+    """``(places, years, signals, cells)``: signals as place × year matrices; ``cells`` the
+    (place, year) matrix index of each panel row."""
+    codes, uniques = pd.factorize(panel["place_id"].astype(str), sort=True)
+    places = pd.Index(uniques, name="place_id")
+    years, year_codes = np.unique(panel["school_year"].to_numpy().astype(int), return_inverse=True)
+    cells, shape = (codes, year_codes), (len(places), len(years))
+    n = _wide(panel, "n_pupils", cells, shape)
+    k = _wide(panel, "n_events", cells, shape)
+    k_low = _wide(panel, "n_events_min", cells, shape) if "n_events_min" in panel else k
     k_low = np.where(np.isfinite(k_low), k_low, k)
     out = []
     for name in names:
         if name in ("eligible_share", "event_share"):
             out.append(_share_signal(name, k, n, k_low))
         elif name in ("advice_gap", "havo_plus_gap"):
-            n_adv = _wide(panel, "n_advice", places, years)
-            test_z = _wide(panel, "sum_test_z", places, years) / np.where(n > 0, n, np.nan)
-            if name == "advice_gap":
-                value = _wide(panel, "sum_advice_level", places, years) / np.where(n_adv > 0, n_adv, np.nan)
-            else:
-                value = _wide(panel, "n_havo_plus", places, years) / np.where(n_adv > 0, n_adv, np.nan)
+            n_adv = _wide(panel, "n_advice", cells, shape)
+            test_z = _wide(panel, "sum_test_z", cells, shape) / np.where(n > 0, n, np.nan)
+            column = "sum_advice_level" if name == "advice_gap" else "n_havo_plus"
+            value = _wide(panel, column, cells, shape) / np.where(n_adv > 0, n_adv, np.nan)
             if np.isfinite(value).any():
                 out.append(_test_adjusted(name, value, n_adv, test_z, logit=name == "havo_plus_gap"))
         else:
             raise ValueError(f"unknown signal {name!r}")
-    return places, years, out
+    return places, years, out, cells
 
 
 # ------------------------------------------------------------------------ statistics
@@ -355,10 +358,10 @@ def _combine(zs: np.ndarray, shift: np.ndarray) -> np.ndarray:
     out = np.full(zs.shape[0], np.nan)
     have = np.isfinite(zs)
     corr = _robust_corr(zs)
-    patterns = {tuple(r) for r in have[have[:, 0]]}
-    for pat in patterns:
-        cols = np.flatnonzero(pat)
-        rows = (have == np.array(pat)).all(axis=1)
+    code = have @ (1 << np.arange(have.shape[1]))
+    for pattern in np.unique(code[have[:, 0]]):
+        cols = np.flatnonzero((pattern >> np.arange(have.shape[1])) & 1)
+        rows = code == pattern
         r = corr[np.ix_(cols, cols)]
         w = np.linalg.solve(r, shift[cols])
         w = np.clip(w, 0, None) if (w > 0).any() else np.ones(cols.size)
@@ -368,6 +371,8 @@ def _combine(zs: np.ndarray, shift: np.ndarray) -> np.ndarray:
 
 def _max_threshold(corr: np.ndarray, alpha: float, draws: int, seed: int) -> float:
     """(1 − α) quantile of the maximum of standard normals with correlation ``corr``."""
+    if corr.shape[0] == 1:
+        return float(stats.norm.ppf(1 - alpha))
     rng = np.random.default_rng(seed)
     sample = rng.multivariate_normal(np.zeros(corr.shape[0]), corr, size=draws, method="cholesky")
     return float(np.quantile(sample.max(axis=1), 1 - alpha))
@@ -377,7 +382,7 @@ def detect(panel: pd.DataFrame, target: str, params: EmergingParams | None = Non
     """Emerging-hot-spot scores, thresholds and alarms for every place-year of ``panel``."""
     p = params or EmergingParams()
     names = p.signals or SIGNALS[target]
-    places, years, signals = build_signals(panel, target, names)
+    places, years, signals, cells = build_signals(panel, target, names)
     parts = [_exceedance(s, years, p) for s in signals]
     n_places, n_years = len(places), len(years)
     single = np.full((n_places, n_years), np.nan)
@@ -432,27 +437,26 @@ def detect(panel: pd.DataFrame, target: str, params: EmergingParams | None = Non
     expected = primary["expected"]
     frame = pd.DataFrame(
         {
-            "place_id": np.repeat(places.to_numpy(), n_years),
-            "school_year": np.tile(years, n_places),
-            "state": np.where(alarm, "alarm", np.where(scored, "no_alarm", "insufficient_history")).ravel(),
-            "alarm": alarm.ravel(),
-            "emerging_score": score.ravel(),
-            "emerging_score_low": score_low.ravel(),
-            "emerging_threshold": threshold.ravel(),
-            "exceedance_z": single.ravel(),
-            "years_above_expected": above.ravel(),
-            "expected_rate": _from_arcsine(expected).ravel(),
-            "expected_lower": _from_arcsine(expected - q * primary["pred_sd"]).ravel(),
-            "expected_upper": _from_arcsine(expected + q * primary["pred_sd"]).ravel(),
-            "n_baseline_years": primary["n_base"].ravel(),
-        }
+            "place_id": places.to_numpy()[cells[0]],
+            "school_year": years[cells[1]],
+            "state": np.where(alarm, "alarm", np.where(scored, "no_alarm", "insufficient_history"))[cells],
+            "alarm": alarm[cells],
+            "emerging_score": score[cells],
+            "emerging_score_low": score_low[cells],
+            "emerging_threshold": threshold[cells],
+            "exceedance_z": single[cells],
+            "years_above_expected": above[cells],
+            "expected_rate": _from_arcsine(expected)[cells],
+            "expected_lower": _from_arcsine(expected - q * primary["pred_sd"])[cells],
+            "expected_upper": _from_arcsine(expected + q * primary["pred_sd"])[cells],
+            "n_baseline_years": primary["n_base"][cells],
+        },
+        index=panel.index,
     )
     for sig, part in zip(signals, parts, strict=True):
-        frame[f"z_{sig.name}"] = part["z"].ravel()
+        frame[f"z_{sig.name}"] = part["z"][cells]
     if signals[0].name not in ("eligible_share", "event_share"):
         frame[["expected_rate", "expected_lower", "expected_upper"]] = np.nan
-    present = panel.assign(place_id=panel["place_id"].astype(str))[["place_id", "school_year"]]
-    frame = present.merge(frame, on=["place_id", "school_year"], how="left")
     info = primary["info"].merge(pd.DataFrame(year_rows), on="school_year", how="outer")
     rates = frame.groupby("school_year")["alarm"].mean().rename("alarm_rate")
     info = info.merge(rates.reset_index(), on="school_year", how="left")
