@@ -153,13 +153,28 @@ def _from_arcsine(x: np.ndarray) -> np.ndarray:
     return np.sin(np.clip(x, 0, np.pi / 2)) ** 2
 
 
-def _share_signal(name: str, k: np.ndarray, n: np.ndarray, k_low: np.ndarray) -> _Signal:
-    """A share on the arcsine scale: sampling variance 1 / (4n) whatever the rate."""
+SUPPRESSED_CELL_VARIANCE = 1.25  # variance of a count spread evenly over 1, 2, 3, 4
+
+
+def suppressed_cells(estimate: np.ndarray, minimum: np.ndarray) -> np.ndarray:
+    """How many ``<5`` cells an event count rests on: each adds 1.5 to ``estimate − minimum``."""
+    return np.clip((estimate - minimum) / 1.5, 0, None)
+
+
+def _share_signal(name: str, k: np.ndarray, n: np.ndarray, k_min: np.ndarray) -> _Signal:
+    """A share on the arcsine scale: sampling variance 1 / (4n) whatever the rate.
+
+    Suppressed cells enter as intervals: the count's own uncertainty (each ``<5`` cell uniform
+    on 1–4) is added to the sampling variance, and ``x_low`` is the value at the lowest count
+    the published cells allow (shown, and the alarm's lower end).
+    """
     ok = n > 0
     nat = np.nansum(np.where(ok, k, 0), axis=0) / np.nansum(np.where(ok, n, 0), axis=0)
     x = np.where(ok, _arcsine(k, n), np.nan)
-    x_low = np.where(ok, _arcsine(k_low, n), np.nan)
-    unit = np.where(ok, 1.0 / (4 * n + 2), np.nan)
+    x_low = np.where(ok, _arcsine(k_min, n), np.nan)
+    p = np.clip((k + 0.5) / (n + 1), 0.01, 0.99)
+    hidden = SUPPRESSED_CELL_VARIANCE * suppressed_cells(k, k_min) / np.maximum(n, 1) ** 2 / (4 * p * (1 - p))
+    unit = np.where(ok, 1.0 / (4 * n + 2) + hidden, np.nan)
     return _Signal(name, x, x_low, unit, np.arcsin(np.sqrt(nat)))
 
 
@@ -198,12 +213,12 @@ def build_signals(
     cells, shape = (codes, year_codes), (len(places), len(years))
     n = _wide(panel, "n_pupils", cells, shape)
     k = _wide(panel, "n_events", cells, shape)
-    k_low = _wide(panel, "n_events_min", cells, shape) if "n_events_min" in panel else k
-    k_low = np.where(np.isfinite(k_low), k_low, k)
+    k_min = _wide(panel, "n_events_min", cells, shape) if "n_events_min" in panel else k
+    k_min = np.where(np.isfinite(k_min), k_min, k)
     out = []
     for name in names:
         if name in ("eligible_share", "event_share"):
-            out.append(_share_signal(name, k, n, k_low))
+            out.append(_share_signal(name, k, n, k_min))
         elif name in ("advice_gap", "havo_plus_gap"):
             n_adv = _wide(panel, "n_advice", cells, shape)
             test_z = _wide(panel, "sum_test_z", cells, shape) / np.where(n > 0, n, np.nan)
@@ -427,7 +442,7 @@ def detect(panel: pd.DataFrame, target: str, params: EmergingParams | None = Non
         year_rows.append(row)
     primary = parts[0]
     scored = np.isfinite(score)
-    alarm = scored & (score_low >= threshold)
+    alarm = scored & (score >= threshold)
     z_crit = stats.norm.ppf(1 - p.false_alarm_rate)
     above = np.zeros((n_places, n_years), dtype=int)
     for j in range(n_years):
