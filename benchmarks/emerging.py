@@ -31,8 +31,8 @@ COLUMNS = (
 def measure(data_dir: Path) -> tuple[pd.DataFrame, dict]:
     from experiments.config import load_configs
     from experiments.emerging_eval import affected_places, evaluate_methods, load_onsets
-    from experiments.runner import build_features
-    from features.catalog import load_sources
+        from features.catalog import load_sources
+    from features.pipeline import build_features
     from models.emerging import detect
     from models.train import cross_validate
 

@@ -22,7 +22,6 @@ import pandas as pd
 from models.emerging import EmergingResult
 from models.metrics import HORIZONS, early_warning_metrics, top_share_alarms
 
-TRUTH_FILE = Path("truth") / "ground_truth.csv"
 COMPARE_KEYS = (
     "experiment",
     "signal",
@@ -39,6 +38,9 @@ COMPARE_KEYS = (
 
 
 def load_truth(data_dir: Path) -> pd.DataFrame | None:
+    """The planted hot spots of the embedded data (None for a user's own data)."""
+    from experiments.runner import TRUTH_FILE  # the runner imports this module
+
     path = data_dir / TRUTH_FILE
     return pd.read_csv(path, dtype={"place_id": str}) if path.is_file() else None
 
@@ -130,7 +132,7 @@ def evaluate_methods(
                 kind,
                 top_share,
                 average_precision=lm.get("average_precision"),
-                precision_at_top=lm.get("precision_at_top10pct"),
+                precision_at_top=lm.get("precision_at_top"),
                 **figures(at_rate, top),
             )
         )

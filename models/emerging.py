@@ -333,7 +333,8 @@ def _exceedance(sig: _Signal, years: np.ndarray, p: EmergingParams) -> dict[str,
         pred_sd[ok, j] = np.sqrt(var_e[ok])
         c = p.downweight_above
         zj = np.nan_to_num(z[:, j])
-        down[:, j] = np.where(zj > c, (c / np.maximum(zj, c)) ** 2, 1.0)
+        if np.isfinite(c):
+            down[:, j] = np.where(zj > c, (c / np.maximum(zj, c)) ** 2, 1.0)
         row.update(national_change=alpha, regime_slope=beta, phi=phi, tau2=tau2, n_scored=int(ok.sum()))
         info.append(row)
     return {
