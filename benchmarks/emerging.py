@@ -31,7 +31,7 @@ COLUMNS = (
 def measure(data_dir: Path) -> tuple[pd.DataFrame, dict]:
     from experiments.config import load_configs
     from experiments.emerging_eval import affected_places, evaluate_methods, load_onsets
-        from features.catalog import load_sources
+    from features.catalog import load_sources
     from features.pipeline import build_features
     from models.emerging import detect
     from models.train import cross_validate
@@ -39,7 +39,8 @@ def measure(data_dir: Path) -> tuple[pd.DataFrame, dict]:
     built = build_features(load_sources(data_dir))
     t0 = time.perf_counter()
     detected = {key: detect(panel, key[0]) for key, (panel, _features) in built.items()}
-    timings = {"detect_all_seconds": time.perf_counter() - t0, "place_years": sum(len(p) for p, _ in built.values())}
+    seconds = time.perf_counter() - t0
+    timings = {"detect_all_seconds": seconds, "place_years": sum(len(p) for p, _ in built.values())}
     rows = []
     for config in load_configs():
         if config.name not in EXPERIMENTS:
@@ -70,7 +71,9 @@ def markdown(table: pd.DataFrame) -> str:
     ]
     for r in table.itertuples(index=False):
         cells = [getattr(r, c) for c in COLUMNS]
-        text = ["–" if v is None or pd.isna(v) else f"{v:.3f}" if isinstance(v, float) else str(v) for v in cells]
+        text = [
+            "–" if v is None or pd.isna(v) else f"{v:.3f}" if isinstance(v, float) else str(v) for v in cells
+        ]
         lines.append(f"| {r.experiment} | {r.signal} | {r.model} | " + " | ".join(text) + " |")
     return "\n".join(lines)
 

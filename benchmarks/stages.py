@@ -52,7 +52,6 @@ def stage_train(work: Path) -> dict:
     import pickle
 
     from experiments.config import load_configs
-    from experiments.runner import load_planted
     from models.train import train_experiment
 
     built = pickle.loads((work / "built.pkl").read_bytes())
@@ -60,9 +59,7 @@ def stage_train(work: Path) -> dict:
     results = {}
     for config in load_configs():
         _, feats = built[(config.target, config.level)]
-        results[config.name] = train_experiment(
-            feats, config, load_planted(work / "data", config.target, config.level)
-        )[0:2]
+        results[config.name] = train_experiment(feats, config)[0:2]
     seconds = time.perf_counter() - t0
     (work / "results.pkl").write_bytes(pickle.dumps(results))
     return {"seconds": seconds, "experiments": len(results)}

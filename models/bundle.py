@@ -20,7 +20,7 @@ import pandas as pd
 
 from features.provenance import DataOrigin
 from features.suppression import suppress_small_cells
-from models.scoring import suppressed_scores
+from models.scoring import suppressed_scores, with_emerging
 
 BUNDLE_FORMAT = 2  # bump when the layout changes; older bundles are refused with a clear message
 META_FILE = "meta.json"
@@ -38,6 +38,10 @@ TABLES = (
     "explanations",
     "lookback",
 )
+
+EMERGING_TABLES = ("emerging", "emerging_years", "emerging_audit", "early_warning")
+"""Tables the emerging detector adds to the experiment's bundle (older bundles lack them)."""
+EMERGING_META_FILE = "emerging.json"
 
 
 class BundleError(RuntimeError):
@@ -109,13 +113,32 @@ class Bundle:
 
     def table(self, name: str) -> pd.DataFrame:
         """One of :data:`TABLES`, as written (internal: not yet suppressed for display)."""
-        if name not in TABLES:
-            raise KeyError(f"unknown bundle table {name!r}; known: {', '.join(TABLES)}")
+        if name not in TABLES + EMERGING_TABLES:
+            raise KeyError(f"unknown bundle table {name!r}; known: {', '.join(TABLES + EMERGING_TABLES)}")
         return pd.read_parquet(self.path / f"{name}.parquet")
+
+    @property
+    def has_emerging(self) -> bool:
+        return (self.path / "emerging.parquet").is_file()
+
+    def emerging_meta(self) -> dict:
+        """Which detector version produced the emerging signal, and what its gate said."""
+        path = self.path / EMERGING_META_FILE
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    def emerging(self) -> pd.DataFrame | None:
+        """The emerging signal per place-year, suppressed for display (rates in percent)."""
+        if not self.has_emerging:
+            return None
+        frame = self.table("emerging").copy()
+        for col in ("rate", "expected_rate", "expected_lower", "expected_upper"):
+            frame[col] = frame[col] * 100
+        return suppress_small_cells(frame, ["rate", "expected_rate", "expected_lower", "expected_upper"])
 
     def scores(self, group_column: str | None = None) -> pd.DataFrame:
         """Suppressed scores for display and export."""
-        return suppressed_scores(self.table("scores"), group_column=group_column)
+        emerging = self.table("emerging") if self.has_emerging else None
+        return suppressed_scores(with_emerging(self.table("scores"), emerging), group_column=group_column)
 
     def history(self) -> pd.DataFrame:
         """Suppressed rate history in percent (years resting on too few pupils hidden)."""
@@ -145,6 +168,16 @@ def write_bundle(root: Path, meta: BundleMeta, tables: dict[str, pd.DataFrame], 
         tables[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
     (path / META_FILE).write_text(meta.to_json(), encoding="utf-8")
     return path
+
+
+def write_emerging(path: Path, tables: dict[str, pd.DataFrame], meta: dict) -> None:
+    """Add the emerging detector's tables and facts to an existing bundle."""
+    missing = set(EMERGING_TABLES) - set(tables)
+    if missing:
+        raise ValueError(f"emerging tables missing: {', '.join(sorted(missing))}")
+    for name in EMERGING_TABLES:
+        tables[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
+    (path / EMERGING_META_FILE).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
 
 
 def read_bundle(path: Path) -> Bundle:

@@ -73,7 +73,10 @@ SIGNALS: dict[str, tuple[str, ...]] = {
 SIGNAL_LABELS = {
     "eligible_share": ("aandeel in aanmerking voor heroverweging", "share eligible for reconsideration"),
     "advice_gap": ("advies lager dan toets voorspelt", "advice below what the test predicts"),
-    "havo_plus_gap": ("minder havo/vwo-adviezen dan toets voorspelt", "fewer HAVO/VWO advices than the test predicts"),
+    "havo_plus_gap": (
+        "minder havo/vwo-adviezen dan toets voorspelt",
+        "fewer HAVO/VWO advices than the test predicts",
+    ),
     "event_share": ("aandeel voortijdig schoolverlaters", "share of early school leavers"),
 }
 MEDIAN_CHI2_1 = stats.chi2.ppf(0.5, 1)
@@ -136,7 +139,9 @@ class _Signal:
     centre: np.ndarray  # national level per year (same scale as x)
 
 
-def _wide(panel: pd.DataFrame, column: str, cells: tuple[np.ndarray, np.ndarray], shape: tuple[int, int]) -> np.ndarray:
+def _wide(
+    panel: pd.DataFrame, column: str, cells: tuple[np.ndarray, np.ndarray], shape: tuple[int, int]
+) -> np.ndarray:
     """Place × year matrix of one column (NaN where the place has no row that year)."""
     out = np.full(shape, np.nan)
     if column in panel:
@@ -178,7 +183,9 @@ def _share_signal(name: str, k: np.ndarray, n: np.ndarray, k_min: np.ndarray) ->
     return _Signal(name, x, x_low, unit, np.arcsin(np.sqrt(nat)))
 
 
-def _test_adjusted(name: str, value: np.ndarray, weight: np.ndarray, test_z: np.ndarray, logit: bool) -> _Signal:
+def _test_adjusted(
+    name: str, value: np.ndarray, weight: np.ndarray, test_z: np.ndarray, logit: bool
+) -> _Signal:
     """``-(value − what the school's mean test score predicts nationally that year)``.
 
     Higher = advices lower than the test warrants. The national line per year (weighted least
@@ -272,7 +279,7 @@ def _dispersion(e: np.ndarray, unit: np.ndarray, extra: np.ndarray, trim: float)
 
 def _exceedance(sig: _Signal, years: np.ndarray, p: EmergingParams) -> dict[str, np.ndarray]:
     """Per signal: z, z at the lowest consistent count, expected value and its prediction SD."""
-    n_places, n_years = sig.x.shape
+    n_years = sig.x.shape[1]
     d = sig.x - sig.centre[None, :]
     d_low = sig.x_low - sig.centre[None, :]
     valid = np.isfinite(d) & np.isfinite(sig.unit_var)
@@ -471,6 +478,8 @@ def detect(panel: pd.DataFrame, target: str, params: EmergingParams | None = Non
     )
     for sig, part in zip(signals, parts, strict=True):
         frame[f"z_{sig.name}"] = part["z"][cells]
+    frame["n_pupils"] = panel["n_pupils"].to_numpy(dtype=float)
+    frame["rate"] = frame["n_pupils"].pipe(lambda n: panel["n_events"].to_numpy(dtype=float) / n.where(n > 0))
     if signals[0].name not in ("eligible_share", "event_share"):
         frame[["expected_rate", "expected_lower", "expected_upper"]] = np.nan
     info = primary["info"].merge(pd.DataFrame(year_rows), on="school_year", how="outer")

@@ -2,8 +2,9 @@
 
 An early-warning list is read from the top: what matters is how many of the first k places are
 really elevated next year (precision@k), how many elevated places the list reaches (recall@k),
-whether a "30 % risk" means 30 % (Brier, calibration error), and — on the embedded data — how
-many of the planted emerging hot spots it finds.
+whether a "30 % risk" means 30 % (Brier, calibration error) — and, for early warning, how soon
+and how surely alarms find a place that started to rise (:func:`early_warning_metrics`; on the
+embedded data, against the planted hot spots, read only by evaluation code).
 """
 
 from __future__ import annotations
@@ -152,26 +153,12 @@ def early_warning_metrics(
     return out
 
 
-def planted_recall(
-    place_ids: np.ndarray, score: np.ndarray, planted: set[str], share: float = TOP_SHARE
-) -> float:
-    """Share of planted hot spots (active in the predicted year) in the top ``share`` of risk."""
-    place_ids = np.asarray(place_ids)
-    present = np.isin(place_ids, list(planted))
-    if not present.any():
-        return float("nan")
-    top = _top(np.asarray(score, dtype=float), round(share * place_ids.size))
-    return float((top & present).sum() / present.sum())
-
-
 def evaluate(
     y: np.ndarray,
     prob: np.ndarray,
     *,
     top_share: float = TOP_SHARE,
     budget: int = BUDGET,
-    place_ids: np.ndarray | None = None,
-    planted: set[str] | None = None,
 ) -> dict[str, float]:
     """All list metrics for one fold."""
     y = np.asarray(y, dtype=int)
@@ -190,6 +177,4 @@ def evaluate(
         "prevalence": float(y.mean()),
         "n_places": float(y.size),
     }
-    if planted is not None and place_ids is not None:
-        out["planted_recall"] = planted_recall(place_ids, prob, planted, top_share)
     return out

@@ -157,8 +157,6 @@ def render_report(
         "brier",
         "calibration_error",
     ]
-    if "planted_recall" in comp:
-        keep.append("planted_recall")
     sizes = audit.groups.copy()
     sizes["grouping"] = sizes["grouping"].map(lambda g: grouping_label(g, "en"))
     sizes["status"] = np.where(

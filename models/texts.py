@@ -183,6 +183,10 @@ def format_risk(risk: float) -> str:
 
 # -- the fairness gate's reasons, from stored codes ------------------------------------------
 _METRIC_WORDS: dict[str, tuple[str, str]] = {
+    "alarm_rate": (
+        "alarmpercentage van het opkomend-signaal (aandeel plaatsen met een alarm)",
+        "alarm rate of the emerging signal (share of places alarmed)",
+    ),
     "recall": (
         "bereik (aandeel verhoogde plaatsen dat gesignaleerd werd)",
         "recall (share of elevated places that were flagged)",

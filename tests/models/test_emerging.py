@@ -37,11 +37,15 @@ def background(n_places: int = 400, seed: int = 0) -> pd.DataFrame:
     return frame.assign(n_events_min=frame["n_events"])
 
 
-def with_place(shares: dict[int, float], place: str = "X", n: int = N_X, bg: pd.DataFrame | None = None) -> pd.DataFrame:
+def with_place(
+    shares: dict[int, float], place: str = "X", n: int = N_X, bg: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Background plus one place with the given share per year (flat ``P_X`` where not given)."""
     k = [float(round(n * shares.get(y, P_X))) for y in YEARS]
     x = pd.DataFrame({"place_id": place, "school_year": list(YEARS), "n_pupils": float(n), "n_events": k})
-    return pd.concat([background() if bg is None else bg, x.assign(n_events_min=x["n_events"])], ignore_index=True)
+    return pd.concat(
+        [background() if bg is None else bg, x.assign(n_events_min=x["n_events"])], ignore_index=True
+    )
 
 
 def row(result, place: str, year: int) -> pd.Series:
@@ -64,7 +68,9 @@ def prediction_sd(result, year: int) -> float:
     """The SD of place X's observed value around its expectation, on the arcsine scale."""
     r = row(result, "X", year)
     q = stats.norm.ppf(0.5 + result.params.interval / 2)
-    return float((np.arcsin(np.sqrt(r["expected_upper"])) - np.arcsin(np.sqrt(r["expected_lower"]))) / (2 * q))
+    return float(
+        (np.arcsin(np.sqrt(r["expected_upper"])) - np.arcsin(np.sqrt(r["expected_lower"]))) / (2 * q)
+    )
 
 
 def test_flat_place_never_alarms(flat):
@@ -106,7 +112,9 @@ def test_guard_band_keeps_an_ongoing_rise_out_of_its_own_baseline(flat):
     panel = with_place(plateau)
     guarded = detect(panel, "dropout")
     unguarded = detect(panel, "dropout", EmergingParams(guard_band=0, downweight_above=np.inf))
-    assert row(guarded, "X", 2021)["expected_rate"] == pytest.approx(row(flat, "X", 2021)["expected_rate"], abs=0.003)
+    assert row(guarded, "X", 2021)["expected_rate"] == pytest.approx(
+        row(flat, "X", 2021)["expected_rate"], abs=0.003
+    )
     assert row(unguarded, "X", 2021)["expected_rate"] > row(guarded, "X", 2021)["expected_rate"] + 0.005
     assert row(guarded, "X", 2021)["exceedance_z"] > row(unguarded, "X", 2021)["exceedance_z"] + 0.2
     assert row(guarded, "X", 2021)["alarm"]
@@ -132,13 +140,17 @@ def test_suppressed_cells_enter_as_intervals():
 
 
 def test_insufficient_history_and_first_alarm_year():
-    new = pd.DataFrame({"place_id": "N", "school_year": range(2020, 2025), "n_pupils": 200.0, "n_events": 40.0})
+    new = pd.DataFrame(
+        {"place_id": "N", "school_year": range(2020, 2025), "n_pupils": 200.0, "n_events": 40.0}
+    )
     result = detect(pd.concat([background(), new.assign(n_events_min=new["n_events"])]), "dropout")
     assert result.first_alarm_year == first_alarm_year(2014, EmergingParams()) == 2018
     states = result.frame[result.frame["place_id"] == "N"].set_index("school_year")["state"]
     assert (states.loc[2020:2023] == "insufficient_history").all()
     assert states.loc[2024] != "insufficient_history"
-    by_year = result.frame.groupby("school_year")["state"].apply(lambda s: (s == "insufficient_history").all())
+    by_year = result.frame.groupby("school_year")["state"].apply(
+        lambda s: (s == "insufficient_history").all()
+    )
     assert by_year.loc[2017] and not by_year.loc[2018]
 
 
@@ -168,7 +180,12 @@ def test_false_alarm_rate_on_a_world_without_planted_hot_spots(tmp_path):
     generate(tmp_path, seed=7, params=params)
     assert pd.read_csv(tmp_path / "truth" / "ground_truth.csv").empty
     panels = build_panels(load_sources(tmp_path))
-    for key in (("under_advice", "school"), ("under_advice", "gemeente"), ("dropout", "school"), ("dropout", "gemeente")):
+    for key in (
+        ("under_advice", "school"),
+        ("under_advice", "gemeente"),
+        ("dropout", "school"),
+        ("dropout", "gemeente"),
+    ):
         result = detect(add_targets(panels[key]), key[0])
         scored = result.frame[result.frame["state"] != "insufficient_history"]
         achieved = scored.groupby("school_year")["alarm"].mean().mean()
@@ -177,7 +194,11 @@ def test_false_alarm_rate_on_a_world_without_planted_hot_spots(tmp_path):
 
 # ------------------------------------------------------------------------------- metrics
 ALARMS = pd.DataFrame(
-    [(p, y, (p, y) in {("A", 2019), ("A", 2021), ("B", 2021), ("D", 2020)}) for p in "ABCDE" for y in range(2019, 2024)],
+    [
+        (p, y, (p, y) in {("A", 2019), ("A", 2021), ("B", 2021), ("D", 2020)})
+        for p in "ABCDE"
+        for y in range(2019, 2024)
+    ],
     columns=["place_id", "school_year", "alarm"],
 )
 ONSETS = pd.Series({"A": 2020, "B": 2021, "C": 2022})
@@ -204,7 +225,9 @@ def test_early_warning_metrics_against_hand_computed_values():
 
 
 def test_top_share_alarms_per_year():
-    scores = pd.DataFrame({"place_id": list("abcdefghij") * 2, "school_year": [1] * 10 + [2] * 10, "score": range(20)})
+    scores = pd.DataFrame(
+        {"place_id": list("abcdefghij") * 2, "school_year": [1] * 10 + [2] * 10, "score": range(20)}
+    )
     top = top_share_alarms(scores, 0.2)
     assert top.groupby("school_year")["alarm"].sum().tolist() == [2, 2]
     assert set(top.loc[top["alarm"] & (top["school_year"] == 1), "place_id"]) == {"i", "j"}
