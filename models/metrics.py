@@ -98,7 +98,7 @@ def detection_delays(alarms: pd.DataFrame, onsets: pd.Series) -> pd.Series:
     never count as detection: nothing could see a rise that has not started.
     """
     hit = alarms[alarms["alarm"].astype(bool) & alarms["place_id"].isin(onsets.index)]
-    hit = hit[hit["school_year"] >= hit["place_id"].map(onsets)]
+    hit = hit[hit["school_year"].to_numpy() >= hit["place_id"].map(onsets).to_numpy(dtype=float)]
     first = hit.groupby("place_id")["school_year"].min()
     return (first.reindex(onsets.index) - onsets).rename("delay")
 
@@ -144,7 +144,7 @@ def early_warning_metrics(
         out["median_detection_delay"] = float("nan")
     counted = alarms[~alarms["place_id"].isin(exclude)]
     raised = counted[counted["alarm"].astype(bool)]
-    on_planted = raised["place_id"].map(onsets)
+    on_planted = raised["place_id"].map(onsets).astype(float)
     true_alarm = on_planted.notna() & (raised["school_year"] >= on_planted)
     out["alarm_precision"] = float(true_alarm.mean()) if len(raised) else float("nan")
     never = counted[~counted["place_id"].isin(onsets.index)]

@@ -200,7 +200,7 @@ ALARMS = pd.DataFrame(
         for y in range(2019, 2024)
     ],
     columns=["place_id", "school_year", "alarm"],
-)
+).astype({"place_id": "str"})
 ONSETS = pd.Series({"A": 2020, "B": 2021, "C": 2022})
 
 
@@ -222,6 +222,12 @@ def test_early_warning_metrics_against_hand_computed_values():
     excluded = early_warning_metrics(ALARMS, ONSETS, exclude={"D"})
     assert excluded["false_alarm_rate"] == 0.0
     assert excluded["alarm_precision"] == pytest.approx(2 / 3)
+
+
+def test_early_warning_metrics_without_any_alarm():
+    m = early_warning_metrics(ALARMS.assign(alarm=False), ONSETS)
+    assert m["planted_recall_1y"] == 0.0 and m["false_alarm_rate"] == 0.0
+    assert np.isnan(m["median_detection_delay"]) and np.isnan(m["alarm_precision"])
 
 
 def test_top_share_alarms_per_year():
