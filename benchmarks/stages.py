@@ -206,6 +206,18 @@ def stage_app(work: Path) -> dict:
     return {"seconds": warm, "interaction_seconds": interaction}
 
 
+def stage_emerging(work: Path) -> dict:
+    import pickle
+
+    from models.emerging import detect
+
+    built = pickle.loads((work / "built.pkl").read_bytes())
+    t0 = time.perf_counter()
+    alarms = sum(int(detect(panel, key[0]).frame["alarm"].sum()) for key, (panel, _) in built.items())
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "place_years": sum(len(p) for p, _ in built.values()), "alarms": alarms}
+
+
 STAGES = {name.removeprefix("stage_"): fn for name, fn in globals().items() if name.startswith("stage_")}
 
 if __name__ == "__main__":
