@@ -14,13 +14,14 @@ configured share.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from models.emerging import EmergingResult
-from models.metrics import HORIZONS, early_warning_metrics, top_share_alarms
+from models.metrics import HORIZONS, early_warning_metrics, false_alarm_rate_by_year, top_share_alarms
 
 COMPARE_KEYS = (
     "experiment",
@@ -108,6 +109,12 @@ def evaluate_methods(
         out["n_planted"] = m["n_planted"]
         return out
 
+    by_year = None
+    if onsets is not None:
+        counted = alarms[~alarms["place_id"].isin(exclude)]
+        by_year = json.dumps(
+            {int(y): round(v, 4) for y, v in false_alarm_rate_by_year(counted, onsets).items()}
+        )
     scored = frame.rename(columns={"emerging_score": "score"})
     det_top = top_share_alarms(scored.dropna(subset=["score"]), top_share)
     rows.append(
@@ -118,6 +125,7 @@ def evaluate_methods(
             top_share,
             **figures(alarms, det_top),
             achieved_alarm_rate=float(rate.mean()),
+            false_alarm_rate_by_year=by_year,
         )
     )
     for kind, oof in level_scores.items():

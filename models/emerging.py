@@ -246,6 +246,17 @@ def build_signals(
 
 
 # ------------------------------------------------------------------------ statistics
+def _wls(u: np.ndarray, v: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """Weighted least squares of y on two columns (normal equations; fast for one cross-section)."""
+    m = np.array([[np.sum(w * u * u), np.sum(w * u * v)], [np.sum(w * u * v), np.sum(w * v * v)]])
+    r = np.array([np.sum(w * u * y), np.sum(w * v * y)])
+    try:
+        a, b = np.linalg.solve(m, r)
+    except np.linalg.LinAlgError:
+        a, b = np.linalg.lstsq(m, r, rcond=None)[0]
+    return float(a), float(b)
+
+
 def _robust_line(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     """Weighted least squares of y on x, refitted once without residuals beyond 2.5 robust SD."""
     keep = np.ones(y.size, dtype=bool)
@@ -253,9 +264,7 @@ def _robust_line(y: np.ndarray, x: np.ndarray, w: np.ndarray) -> tuple[float, fl
     for _ in range(2):
         if keep.sum() < 5 or np.ptp(x[keep]) == 0:
             return float(np.median(y[keep] - x[keep])) if keep.any() else 0.0, 1.0
-        sw = np.sqrt(w[keep])
-        design = np.column_stack([np.ones(keep.sum()), x[keep]]) * sw[:, None]
-        a, b = np.linalg.lstsq(design, y[keep] * sw, rcond=None)[0]
+        a, b = _wls(np.ones(keep.sum()), x[keep], y[keep], w[keep])
         r = (y - a - b * x) * np.sqrt(w)
         scale = np.median(np.abs(r - np.median(r))) / 0.6745 + 1e-12
         keep = np.abs(r) <= 2.5 * scale
@@ -271,9 +280,7 @@ def _dispersion(e: np.ndarray, unit: np.ndarray, extra: np.ndarray, trim: float)
         pred = phi * unit + tau2 + extra
         ratio = e**2 / pred
         keep = ratio <= np.quantile(ratio, 1 - trim)
-        wts = 1.0 / pred[keep] ** 2
-        design = np.column_stack([unit[keep], np.ones(keep.sum())]) * np.sqrt(wts)[:, None]
-        phi, tau2 = np.linalg.lstsq(design, e2[keep] * np.sqrt(wts), rcond=None)[0]
+        phi, tau2 = _wls(unit[keep], np.ones(keep.sum()), e2[keep], 1.0 / pred[keep] ** 2)
         if phi <= 0:  # only wobble: all variance is τ²
             phi = 1e-3 * float(np.median(e2[keep]) / np.median(unit[keep]) if np.median(unit[keep]) else 1)
         tau2 = max(float(tau2), 0.0)

@@ -103,6 +103,12 @@ def detection_delays(alarms: pd.DataFrame, onsets: pd.Series) -> pd.Series:
     return (first.reindex(onsets.index) - onsets).rename("delay")
 
 
+def false_alarm_rate_by_year(alarms: pd.DataFrame, onsets: pd.Series) -> pd.Series:
+    """Per year, the share of never-planted places that alarm."""
+    never = alarms[~alarms["place_id"].isin(onsets.index)]
+    return never.groupby("school_year")["alarm"].mean().astype(float)
+
+
 def early_warning_metrics(
     alarms: pd.DataFrame,
     onsets: pd.Series,
@@ -147,8 +153,7 @@ def early_warning_metrics(
     on_planted = raised["place_id"].map(onsets).astype(float)
     true_alarm = on_planted.notna() & (raised["school_year"] >= on_planted)
     out["alarm_precision"] = float(true_alarm.mean()) if len(raised) else float("nan")
-    never = counted[~counted["place_id"].isin(onsets.index)]
-    out["false_alarm_rate"] = float(never.groupby("school_year")["alarm"].mean().mean())
+    out["false_alarm_rate"] = float(false_alarm_rate_by_year(counted, onsets).mean())
     out["n_planted"] = float(len(onsets))
     return out
 
