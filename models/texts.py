@@ -70,6 +70,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Validate a folder of your own DUO/CBS downloads",
     ),
     "folder": ("Map", "Folder"),
+    "early_warning": (
+        "Vroegsignalering: opkomend en verhoogd naast elkaar (geplante hotspots, alleen ingebouwde data)",
+        "Early warning: emerging and elevated side by side (planted hot spots, embedded data only)",
+    ),
     "signal_kind": ("Soort signaal", "Kind of signal"),
     "elevated_signal": ("verhoogd (risico volgend jaar)", "elevated (risk next year)"),
     "emerging_signal": ("opkomend (hoger dan verwacht)", "emerging (higher than expected)"),

@@ -109,6 +109,8 @@ def test_model_page_validates_a_users_folder_without_traceback(run, tmp_path: Pa
     at = page("pages/4_Model_en_data.py").run()
     assert not at.exception
     assert len(at.dataframe) >= 1  # comparison with baselines
+    early = next(d.value for d in at.dataframe if "planted_recall_2y" in d.value.columns)
+    assert set(early["signal"]) == {"emerging", "elevated"}  # both signals, side by side
     at.text_input(key="folder").input(str(tmp_path)).run()
     assert not at.exception
     assert at.error and "1" in at.error[0].value
