@@ -183,7 +183,8 @@ def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) 
         }
     )
     if "emerging_state" in frame:
-        out.insert(5, t("emerging", lang), emerging_words(frame["emerging_state"], lang).to_numpy())
+        after_flag = out.columns.get_loc(t("flag", lang)) + 1
+        out.insert(after_flag, t("emerging", lang), emerging_words(frame["emerging_state"], lang).to_numpy())
     return out.reset_index(drop=True)
 
 

@@ -50,7 +50,7 @@ def test_overview_year_toggle_shows_observed_rates(run) -> None:
 
 
 def test_overview_switches_to_the_emerging_signal(run) -> None:
-    at = page("Overzicht.py").run()
+    at = page("pages/0_Overzicht.py").run()
     assert "Opkomend" in at.dataframe[0].value.columns  # both signals in the ranked list
     at.sidebar.radio(key="signal_kind_nl").set_value("emerging").run()
     assert not at.exception, [e.value for e in at.exception]
