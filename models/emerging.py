@@ -65,27 +65,19 @@ two-year windows, whose joint 5 % line in 2021-22 is 1.82: 1.9 > 1.82, so the sc
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 STATES = ("alarm", "no_alarm", "insufficient_history")
+"""The state of every scored place-year (``state`` column of :attr:`EmergingResult.frame`)."""
 SIGNALS: dict[str, tuple[str, ...]] = {
     "under_advice": ("eligible_share", "advice_gap", "havo_plus_gap"),
     "dropout": ("event_share",),
 }
 """Signals per target; the first is the primary one (its rate is what pages show)."""
-SIGNAL_LABELS = {
-    "eligible_share": ("aandeel in aanmerking voor heroverweging", "share eligible for reconsideration"),
-    "advice_gap": ("advies lager dan toets voorspelt", "advice below what the test predicts"),
-    "havo_plus_gap": (
-        "minder havo/vwo-adviezen dan toets voorspelt",
-        "fewer HAVO/VWO advices than the test predicts",
-    ),
-    "event_share": ("aandeel voortijdig schoolverlaters", "share of early school leavers"),
-}
 MEDIAN_CHI2_1 = stats.chi2.ppf(0.5, 1)
 IQR_TO_SD = 2 * stats.norm.ppf(0.75)
 
@@ -119,7 +111,6 @@ class EmergingResult:
     params: EmergingParams
     signals: tuple[str, ...]
     first_alarm_year: int | None = None
-    notes: dict = field(default_factory=dict)
 
 
 def first_alarm_year(first_data_year: int, params: EmergingParams) -> int:
@@ -131,10 +122,6 @@ def first_alarm_year(first_data_year: int, params: EmergingParams) -> int:
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 @dataclass
