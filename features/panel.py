@@ -265,12 +265,12 @@ def _vsv_counts(v: pd.DataFrame, place_column: str) -> pd.DataFrame:
         # a <5 estimate (2.5) never exceeds a known small number of pupils; known counts stay
         n_events=estimate.where(~(v["n_vsv_suppressed"] & (pupils > 0)), np.minimum(estimate, pupils)),
         n_pupils=pupils,
-        n_events_min=np.minimum(
-            _estimated(v["n_vsv"], v["n_vsv_suppressed"], SUPPRESSED_CELL_BOUNDS[0]), estimate
-        ),
+        n_events_min=_estimated(v["n_vsv"], v["n_vsv_suppressed"], SUPPRESSED_CELL_BOUNDS[0]),
         n_events_max=_estimated(v["n_vsv"], v["n_vsv_suppressed"], SUPPRESSED_CELL_BOUNDS[1]),
         n_suppressed_cells=v["n_vsv_suppressed"].astype(int),
     )
+    v["n_events_min"] = np.minimum(v["n_events_min"], v["n_events"])
+    v["n_events_max"] = np.maximum(v["n_events_max"], v["n_events"])
     out = v.groupby([place_column, "school_year"], as_index=False)[
         ["n_pupils", "n_events", "n_events_min", "n_events_max", "n_suppressed_cells"]
     ].sum()
