@@ -43,7 +43,7 @@ How the score for place *i* in year *t* is made (data of years ≤ t only):
 8. **Threshold from a false-alarm rate, not from any truth.** The alarm line of year t is the
    (1 − α) quantile of the maximum of those windows under their joint null (normal with the
    windows' correlation across places), α = ``false_alarm_rate`` (default 5 %). On a generated
-   world without planted hot spots the achieved rate is 5.1–6.2 % per level (a test checks it).
+   world without planted hot spots the achieved rate is 5.6–6.3 % per level (a test checks it).
 9. **Suppressed source cells** (``<5``) enter as intervals: each hidden cell is 1–4 pupils, so its
    uncertainty (variance 1.25) is added to the count's sampling variance, and the score at the
    lowest count the published cells allow (``emerging_score_low``) is kept next to the score.
