@@ -37,9 +37,10 @@ from features.pipeline import build_features
 from features.provenance import data_origin
 from features.synthetic import generate as generate_default
 from models.bundle import Bundle, BundleError, read_bundle, record_promotion
+from models.emerging import detect
 from models.registry import load_champion
 from models.registry import promote as promote_version
-from models.scoring import export_frame, score_year, suppressed_scores
+from models.scoring import export_frame, score_year, suppressed_scores, with_emerging
 
 
 def _quiet_libraries() -> None:
@@ -440,14 +441,17 @@ def score(
     if year not in set(feats["school_year"]):
         _fail(f"no data for year {year}; available {sorted(set(feats['school_year']))}", 1)
     scores, _ = score_year(model, feats, panel, year)
+    emerging = detect(panel, target).frame  # pure and fast: computed on the same data
     public = export_frame(
-        suppressed_scores(scores).assign(model=name, model_version=facts["version"]), data_origin(data_dir)
+        suppressed_scores(with_emerging(scores, emerging)).assign(model=name, model_version=facts["version"]),
+        data_origin(data_dir),
     )
     out = out or output_root() / f"scores_{target}_{level}_{year + 1}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     write_table(public, out)  # Parquet as is; CSV text cells neutralised against formula injection
     console.print(
         f"[green]✓[/] {len(public):,} places ({int(public['flag'].sum())} flagged, "
+        f"{int(public['emerging_alarm'].fillna(False).sum())} emerging, "
         f"{int(public['suppressed'].sum())} suppressed) → {out}"
     )
 
@@ -458,14 +462,41 @@ def report(target: str = Target, level: str = Level) -> None:
     typer.echo(str(_bundle(target, level).report_path))
 
 
+def _compare_json(root: Path) -> None:
+    """Print the early-warning evaluation of both signals (see experiments.emerging_eval)."""
+    import json
+
+    import pandas as pd
+
+    from experiments.emerging_eval import COMPARE_KEYS
+    from experiments.runner import EARLY_WARNING_FILE
+
+    path = root / EARLY_WARNING_FILE
+    if not path.is_file():
+        _fail("no early-warning evaluation yet: run `kansenradar run` first", 3)
+    frame = pd.read_csv(path)
+    rows = [
+        {k: (None if pd.isna(r.get(k)) else r.get(k)) for k in COMPARE_KEYS} for r in frame.to_dict("records")
+    ]
+    typer.echo(json.dumps(rows, indent=1))
+
+
 @app.command()
-def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (README).")) -> None:
+def compare(
+    markdown: bool = typer.Option(False, help="Print a Markdown table (README)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="One JSON object per experiment × signal (elevated, emerging) × method."
+    ),
+) -> None:
     """Comparison table of the last run: candidates vs baselines per experiment."""
     import pandas as pd
 
     path = output_root() / "comparison.csv"
     if not path.is_file():
         _fail("no comparison yet: run `kansenradar run` first", 3)
+    if as_json:
+        _compare_json(output_root())
+        return
     frame = pd.read_csv(path)
     cols = [
         "experiment",
@@ -477,7 +508,6 @@ def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (R
         "precision_at_budget",
         "brier",
         "calibration_error",
-        "planted_recall",
     ]
     frame = frame[[c for c in cols if c in frame]].round(3)
     if not markdown:
@@ -493,7 +523,6 @@ def compare(markdown: bool = typer.Option(False, help="Print a Markdown table (R
         "P@budget",
         "Brier",
         "ECE",
-        "planted recall",
     ][: frame.shape[1]]
     typer.echo("| " + " | ".join(heads) + " |")
     typer.echo("|" + "---|" * len(heads))

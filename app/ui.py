@@ -184,5 +184,36 @@ def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) 
             t("data_origin", lang): origin_label(provenance(), lang),
         }
     )
+    if "emerging_state" in frame:
+        after_flag = out.columns.get_loc(t("flag", lang)) + 1
+        out.insert(after_flag, t("emerging", lang), emerging_words(frame["emerging_state"], lang).to_numpy())
     # Streamlit offers every shown table as a CSV download: names from the data are neutralised
     return csv_safe(out.reset_index(drop=True))
+
+
+def emerging_words(state: pd.Series, lang: str) -> pd.Series:
+    """The emerging state in words (colour is never the only carrier)."""
+    words = {
+        "alarm": t("emerging_yes", lang),
+        "no_alarm": t("emerging_no", lang),
+        "insufficient_history": t("insufficient_history", lang),
+    }
+    return state.map(words).fillna("–")
+
+
+def signal_choice(lang: str, key: str = "signal_kind") -> str:
+    """*verhoogd* (level model) or *opkomend* (emerging detector)."""
+    return keep_choice(
+        st.sidebar.radio,
+        t("signal_kind", lang),
+        ["elevated", "emerging"],
+        key,
+        "elevated",
+        format_func=lambda k: t(f"{k}_signal", lang),
+    )
+
+
+@st.cache_data(show_spinner=False)
+def emerging(path: str) -> pd.DataFrame | None:
+    """Suppressed emerging signal of a bundle (rates in percent), or None for older bundles."""
+    return _bundle_at(path).emerging()

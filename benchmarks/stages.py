@@ -52,7 +52,6 @@ def stage_train(work: Path) -> dict:
     import pickle
 
     from experiments.config import load_configs
-    from experiments.runner import load_planted
     from models.train import train_experiment
 
     built = pickle.loads((work / "built.pkl").read_bytes())
@@ -60,9 +59,7 @@ def stage_train(work: Path) -> dict:
     results = {}
     for config in load_configs():
         _, feats = built[(config.target, config.level)]
-        results[config.name] = train_experiment(
-            feats, config, load_planted(work / "data", config.target, config.level)
-        )[0:2]
+        results[config.name] = train_experiment(feats, config)[0:2]
     seconds = time.perf_counter() - t0
     (work / "results.pkl").write_bytes(pickle.dumps(results))
     return {"seconds": seconds, "experiments": len(results)}
@@ -207,6 +204,18 @@ def stage_app(work: Path) -> dict:
     interaction = time.perf_counter() - t0
     assert not at.exception
     return {"seconds": warm, "interaction_seconds": interaction}
+
+
+def stage_emerging(work: Path) -> dict:
+    import pickle
+
+    from models.emerging import detect
+
+    built = pickle.loads((work / "built.pkl").read_bytes())
+    t0 = time.perf_counter()
+    alarms = sum(int(detect(panel, key[0]).frame["alarm"].sum()) for key, (panel, _) in built.items())
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "place_years": sum(len(p) for p, _ in built.values()), "alarms": alarms}
 
 
 STAGES = {name.removeprefix("stage_"): fn for name, fn in globals().items() if name.startswith("stage_")}

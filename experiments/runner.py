@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.config import load_configs, load_fairness_limits
+from experiments.emerging_run import emerging_step
 from features.catalog import load_sources
 from features.export import to_csv
 from features.paths import DEFAULT_DATA_DIR, output_root
@@ -50,23 +51,8 @@ from models.train import (
 )
 
 TRUTH_FILE = Path("truth") / "ground_truth.csv"
+EARLY_WARNING_FILE = "early_warning.csv"  # both signals × methods × experiments (compare --json)
 Progress = Callable[[str], None]
-
-
-def load_planted(data_dir: Path, target: str, level: str) -> dict[int, set[str]] | None:
-    """Planted hot spots active in each year — only for evaluation on the embedded data.
-
-    The feature pipeline and models never read this file; it exists only for data generated
-    by :mod:`features.synthetic`.
-    """
-    path = data_dir / TRUTH_FILE
-    if not path.is_file():
-        return None
-    truth = pd.read_csv(path, dtype={"place_id": str})
-    t = truth[(truth["target"] == target) & (truth["level"] == level)]
-    if t.empty:
-        return None
-    return {y: set(t.loc[t["onset_year"] <= y, "place_id"]) for y in range(2010, 2031)}
 
 
 def data_note(origin: DataOrigin) -> str:
@@ -91,7 +77,6 @@ class ExperimentInput:
     panel: pd.DataFrame
     features: pd.DataFrame
     data_dir: Path
-    planted: dict[int, set[str]] | None
     origin: DataOrigin
 
 
@@ -116,6 +101,8 @@ class ExperimentOutcome:
     bundle: Path
     seconds: dict[str, float] = field(default_factory=dict)
     candidate_row: str = ""  # row of ``comparison`` that belongs to the registered model
+    early_warning: list[dict] = field(default_factory=list)  # both signals × methods (emerging_run)
+    emerging: dict = field(default_factory=dict)  # the detector's registered version and gate
 
 
 @dataclass(frozen=True)
@@ -131,7 +118,7 @@ def _reweigh(
     spec: ExperimentSpec, data: ExperimentInput, cand: ModelResult, lim: FairnessLimits
 ) -> ModelResult:
     groups = joint_group(data.features, lim.gated_groupings)
-    return train_reweighed_candidate(data.features, spec, cand.kind, groups, data.planted)
+    return train_reweighed_candidate(data.features, spec, cand.kind, groups)
 
 
 def _group_thresholds(
@@ -165,7 +152,7 @@ class Trained:
 def train_step(spec: ExperimentSpec, data: ExperimentInput, limits: FairnessLimits) -> Trained:
     """Baselines and competitors on the rolling-origin folds (runs in a worker process)."""
     t0 = time.perf_counter()
-    results, chosen = train_experiment(data.features, spec, data.planted)
+    results, chosen = train_experiment(data.features, spec)
     places = place_attributes(data.panel)
     mitigation = compare_mitigations(results[chosen], data.features, places, spec, limits.mitigation_grouping)
     reweighed = _reweigh(spec, data, results[chosen], limits)
@@ -353,6 +340,16 @@ def finish_experiment(
         outcome.candidate_row = row
         outcome.seconds[f"mitigation:{rung.name}"] = mitigation_seconds
     outcome.seconds.update({"train": trained.seconds, "mlflow": mlflow_seconds})
+    outcome.early_warning, outcome.emerging = emerging_step(
+        spec,
+        data.panel,
+        data.data_dir,
+        results,
+        settings.limits,
+        outcome.bundle,
+        force=settings.force,
+        force_reason=settings.force_reason,
+    )
     return outcome
 
 
@@ -395,12 +392,7 @@ def run_all(
             say(f"skipped {s.name}: {sources.skipped.get((s.target, s.level))}")
     specs = [s for s in specs if (s.target, s.level) in built]
     origin = data_origin(data_dir)
-    inputs = {
-        s.name: ExperimentInput(
-            *built[(s.target, s.level)], data_dir, load_planted(data_dir, s.target, s.level), origin
-        )
-        for s in specs
-    }
+    inputs = {s.name: ExperimentInput(*built[(s.target, s.level)], data_dir, origin) for s in specs}
     say(f"training {len(specs)} experiments")
     trained = train_all(specs, inputs, settings.limits, workers or default_workers())
     outcomes = []
@@ -421,3 +413,5 @@ def write_run_outputs(
         (output_dir / "gemeenten.geojson").write_text(json.dumps(geojson))
     table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment", "model"])
     to_csv(table, output_dir / "comparison.csv")  # text cells neutralised (features.export)
+    early = pd.DataFrame([row for o in outcomes for row in o.early_warning])
+    to_csv(early, output_dir / EARLY_WARNING_FILE, index=False)

@@ -18,7 +18,9 @@ tested pupils, eligible ``<5``: at most 2 eligible), the estimate stays inside t
 interval. Known counts are never changed: events above pupils that no reading of the ``<5``
 cells explains are reported as a :class:`~features.errors.DataError`, not clipped.
 
-Only the panels whose outcome files are present are built (:meth:`Sources.has`).
+Only the panels whose outcome files are present are built (:meth:`Sources.has`). The event count also
+keeps its bounds (``n_events_min`` with every suppressed cell at 1, ``n_events_max`` at 4,
+narrowed like the estimate), so that the emerging detector can use the interval instead.
 """
 
 from __future__ import annotations
@@ -103,8 +105,14 @@ def population_weighted(frame: pd.DataFrame, key: str, weight: str) -> pd.DataFr
     return out
 
 
-def _estimated(counts: pd.Series, suppressed: pd.Series) -> pd.Series:
-    return counts.astype("Float64").fillna(0).astype(float).where(~suppressed, SUPPRESSED_CELL_ESTIMATE)
+SUPPRESSED_CELL_BOUNDS = (1.0, 4.0)
+"""A published ``<5`` cell holds 1, 2, 3 or 4 pupils (0 is published as 0)."""
+
+
+def _estimated(
+    counts: pd.Series, suppressed: pd.Series, value: float = SUPPRESSED_CELL_ESTIMATE
+) -> pd.Series:
+    return counts.astype("Float64").fillna(0).astype(float).where(~suppressed, value)
 
 
 # ----------------------------------------------------------------------- directories
@@ -180,6 +188,10 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     eligible_lo = h[h["category"] == "eligible"].groupby(["brin6", "school_year"])["lo"].sum()
     her["events_lo"] = eligible_lo.reindex(her.index).fillna(0.0)
     her["n_suppressed_her"] = h.groupby(["brin6", "school_year"])["suppressed"].sum()
+    eligible = h[h["category"] == "eligible"]
+    for column, bound in zip(("n_events_min", "n_events_max"), SUPPRESSED_CELL_BOUNDS, strict=True):
+        counts = _estimated(eligible["n_pupils"], eligible["suppressed"], bound)
+        her[column] = counts.groupby([eligible["brin6"], eligible["school_year"]]).sum()
     her = her.rename(columns={"eligible": "n_events", "raised": "n_raised"}).reset_index()
 
     a = sources["advice"].copy()
@@ -195,9 +207,8 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     panel = tests.merge(her, on=["brin6", "school_year"], how="left").merge(
         adv, on=["brin6", "school_year"], how="left"
     )
-    panel[["n_events", "n_raised", "n_suppressed_her", "events_lo"]] = panel[
-        ["n_events", "n_raised", "n_suppressed_her", "events_lo"]
-    ].fillna(0.0)
+    counts = ["n_events", "n_events_min", "n_events_max", "n_raised", "n_suppressed_her", "events_lo"]
+    panel[counts] = panel[counts].fillna(0.0)
     panel["n_suppressed_cells"] += panel.pop("n_suppressed_her")
     panel["n_pupils"], panel["n_events"] = _consistent_estimates(
         panel["n_tested"],
@@ -208,6 +219,10 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
     )
     _check_events_within_pupils(panel, sources, "heroverweging", "eindscores")
     panel.pop("n_tested")
+    panel["n_events_min"] = np.minimum(panel["n_events_min"], panel["n_events"])
+    panel["n_events_max"] = np.maximum(
+        np.minimum(panel["n_events_max"], panel["n_pupils"]), panel["n_events"]
+    )
     return panel.rename(columns={"brin6": "place_id"})
 
 
@@ -250,10 +265,14 @@ def _vsv_counts(v: pd.DataFrame, place_column: str) -> pd.DataFrame:
         # a <5 estimate (2.5) never exceeds a known small number of pupils; known counts stay
         n_events=estimate.where(~(v["n_vsv_suppressed"] & (pupils > 0)), np.minimum(estimate, pupils)),
         n_pupils=pupils,
+        n_events_min=_estimated(v["n_vsv"], v["n_vsv_suppressed"], SUPPRESSED_CELL_BOUNDS[0]),
+        n_events_max=_estimated(v["n_vsv"], v["n_vsv_suppressed"], SUPPRESSED_CELL_BOUNDS[1]),
         n_suppressed_cells=v["n_vsv_suppressed"].astype(int),
     )
+    v["n_events_min"] = np.minimum(v["n_events_min"], v["n_events"])
+    v["n_events_max"] = np.maximum(v["n_events_max"], v["n_events"])
     out = v.groupby([place_column, "school_year"], as_index=False)[
-        ["n_pupils", "n_events", "n_suppressed_cells"]
+        ["n_pupils", "n_events", "n_events_min", "n_events_max", "n_suppressed_cells"]
     ].sum()
     return out.rename(columns={place_column: "place_id"})
 

@@ -41,6 +41,7 @@ METRICS = (
     "calibration_gap",
 )
 GATED = {
+    "alarm_rate": "max_fpr_difference",  # the emerging detector's gate (models.emerging_model)
     "recall": "max_recall_difference",
     "false_positive_rate": "max_fpr_difference",
     "calibration_gap": "max_calibration_gap",

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from features.provenance import DataOrigin
-from models.scoring import published_history, suppressed_scores
+from features.suppression import STATUS_COLUMN, publish
+from models.scoring import published_history, suppressed_scores, with_emerging
 
 BUNDLE_FORMAT = 2  # bump when the layout changes; older bundles are refused with a clear message
 META_FILE = "meta.json"
@@ -37,6 +38,10 @@ TABLES = (
     "explanations",
     "lookback",
 )
+
+EMERGING_TABLES = ("emerging", "emerging_years", "emerging_audit", "early_warning")
+"""Tables the emerging detector adds to the experiment's bundle (older bundles lack them)."""
+EMERGING_META_FILE = "emerging.json"
 
 
 class BundleError(RuntimeError):
@@ -108,13 +113,42 @@ class Bundle:
 
     def table(self, name: str) -> pd.DataFrame:
         """One of :data:`TABLES`, as written (internal: not yet suppressed for display)."""
-        if name not in TABLES:
-            raise KeyError(f"unknown bundle table {name!r}; known: {', '.join(TABLES)}")
+        if name not in TABLES + EMERGING_TABLES:
+            raise KeyError(f"unknown bundle table {name!r}; known: {', '.join(TABLES + EMERGING_TABLES)}")
         return pd.read_parquet(self.path / f"{name}.parquet")
 
+    @property
+    def has_emerging(self) -> bool:
+        return (self.path / "emerging.parquet").is_file()
+
+    def emerging_meta(self) -> dict:
+        """Which detector version produced the emerging signal, and what its gate said."""
+        path = self.path / EMERGING_META_FILE
+        return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+    def emerging(self) -> pd.DataFrame | None:
+        """The emerging signal per place-year, publishable (rates in percent).
+
+        A place-year the disclosure rules hide (its own cell, :mod:`features.suppression`) shows
+        neither its rate, nor its expectation, nor its state.
+        """
+        if not self.has_emerging:
+            return None
+        frame = self.table("emerging")
+        history = self.table("history")
+        if STATUS_COLUMN in history and STATUS_COLUMN not in frame:
+            status = history[["place_id", "school_year", STATUS_COLUMN]]
+            frame = frame.merge(status, on=["place_id", "school_year"], how="left")
+        for col in ("rate", "expected_rate", "expected_lower", "expected_upper"):
+            frame[col] = frame[col] * 100
+        numbers = [c for c in frame.columns if c.startswith(("z_", "emerging_score", "exceedance"))]
+        figures = ["rate", "expected_rate", "expected_lower", "expected_upper", *numbers]
+        return publish(frame, figures, text_columns=["state", "alarm", "years_above_expected"])
+
     def scores(self) -> pd.DataFrame:
-        """Publishable scores for display and export (:mod:`features.suppression` rules)."""
-        return suppressed_scores(self.table("scores"))
+        """Publishable scores, with the emerging signal, for display and export."""
+        emerging = self.table("emerging") if self.has_emerging else None
+        return suppressed_scores(with_emerging(self.table("scores"), emerging))
 
     def history(self) -> pd.DataFrame:
         """Publishable rate history in percent: hidden place-years keep only their label."""
@@ -137,6 +171,16 @@ def write_bundle(root: Path, meta: BundleMeta, tables: dict[str, pd.DataFrame], 
         tables[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
     (path / META_FILE).write_text(meta.to_json(), encoding="utf-8")
     return path
+
+
+def write_emerging(path: Path, tables: dict[str, pd.DataFrame], meta: dict) -> None:
+    """Add the emerging detector's tables and facts to an existing bundle."""
+    missing = set(EMERGING_TABLES) - set(tables)
+    if missing:
+        raise ValueError(f"emerging tables missing: {', '.join(sorted(missing))}")
+    for name in EMERGING_TABLES:
+        tables[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
+    (path / EMERGING_META_FILE).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
 
 
 def read_bundle(path: Path) -> Bundle:

@@ -175,3 +175,52 @@ def grouped_summary(groups: pd.Series, lang: str = "nl", min_effect: float = 0.1
             else f"{words} {'lower' if many else 'lowers'} it"
         )
     return "; ".join(parts) + "."
+
+
+def emerging_sentence(history: pd.DataFrame, year: int, guard_band: int, lang: str = "nl") -> str:
+    """The emerging signal of one place and year in words, e.g. "2023-24: 31 % observed, 18 %
+    (12–24 %) expected from 2016-17 … 2021-22 and the national change; above expectation two
+    years in a row."
+
+    ``history`` holds the place's rows of the (suppressed, percent) emerging table.
+    """
+    from features.years import format_school_year
+
+    nl = lang == "nl"
+    rows = history.set_index("school_year")
+    if year not in rows.index:
+        return "Geen gegevens voor dit jaar." if nl else "No data for this year."
+    r = rows.loc[year]
+    when = format_school_year(year)
+    if r["state"] == "insufficient_history":
+        return (
+            f"{when}: te weinig eerdere jaren om een verwachting te maken."
+            if nl
+            else f"{when}: too few earlier years to form an expectation."
+        )
+    if pd.isna(r["rate"]) or pd.isna(r["expected_rate"]):
+        return (
+            f"{when}: berust op minder dan 10 leerlingen; niet getoond."
+            if nl
+            else f"{when}: rests on fewer than 10 pupils; not shown."
+        )
+    base = [y for y in rows.index if y <= year - 1 - guard_band]
+    span = f"{format_school_year(min(base))} … {format_school_year(max(base))}"
+    band = f"{r['expected_rate']:.0f} % ({r['expected_lower']:.0f}–{r['expected_upper']:.0f} %)"
+    text = (
+        f"{when}: {r['rate']:.0f} % waargenomen, {band} verwacht uit {span} en de landelijke verandering"
+        if nl
+        else f"{when}: {r['rate']:.0f} % observed, {band} expected from {span} and the national change"
+    )
+    run = int(r["years_above_expected"]) if pd.notna(r["years_above_expected"]) else 0
+    counts = {2: ("twee", "two"), 3: ("drie", "three"), 4: ("vier", "four")}
+    if run >= 2:
+        n = counts.get(run, (str(run), str(run)))[0 if nl else 1]
+        text += f"; {n} jaar op rij boven verwachting" if nl else f"; above expectation {n} years in a row"
+    elif run == 1:
+        text += "; dit jaar boven verwachting" if nl else "; above expectation this year"
+    if r["state"] == "alarm":
+        text += " — opkomend." if nl else " — emerging."
+    else:
+        text += " — niet opkomend." if nl else " — not emerging."
+    return text

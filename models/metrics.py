@@ -2,8 +2,9 @@
 
 An early-warning list is read from the top: what matters is how many of the first k places are
 really elevated next year (precision@k), how many elevated places the list reaches (recall@k),
-whether a "30 % risk" means 30 % (Brier, calibration error), and — on the embedded data — how
-many of the planted emerging hot spots it finds.
+whether a "30 % risk" means 30 % (Brier, calibration error) — and, for early warning, how soon
+and how surely alarms find a place that started to rise (:func:`early_warning_metrics`; on the
+embedded data, against the planted hot spots, read only by evaluation code).
 """
 
 from __future__ import annotations
@@ -70,16 +71,91 @@ def reliability_curve(y: np.ndarray, prob: np.ndarray, bins: int = 10) -> pd.Dat
     return out.reset_index(drop=True)
 
 
-def planted_recall(
-    place_ids: np.ndarray, score: np.ndarray, planted: set[str], share: float = TOP_SHARE
-) -> float:
-    """Share of planted hot spots (active in the predicted year) in the top ``share`` of risk."""
-    place_ids = np.asarray(place_ids)
-    present = np.isin(place_ids, list(planted))
-    if not present.any():
-        return float("nan")
-    top = _top(np.asarray(score, dtype=float), round(share * place_ids.size))
-    return float((top & present).sum() / present.sum())
+HORIZONS = (1, 2, 3)
+
+
+def top_share_alarms(scores: pd.DataFrame, share: float | pd.Series, column: str = "score") -> pd.DataFrame:
+    """Alarms = the highest ``share`` of places per year (a float, or a share per year).
+
+    How a method without a null model (level model, persistence) is put at a given alarm rate:
+    the same share of places as the detector alarms in that year, or the top list of the
+    configured share.
+    """
+    parts = []
+    for year, frame in scores.groupby("school_year"):
+        s = share.get(year, 0.0) if isinstance(share, pd.Series) else share
+        k = round(s * len(frame))
+        top = _top(np.nan_to_num(frame[column].to_numpy(dtype=float), nan=-np.inf), k)
+        parts.append(frame[["place_id", "school_year"]].assign(alarm=top))
+    return pd.concat(parts, ignore_index=True)
+
+
+def detection_delays(alarms: pd.DataFrame, onsets: pd.Series) -> pd.Series:
+    """Per planted place: first alarm year at or after its onset − onset (NaN = never alarmed).
+
+    ``alarms`` has ``place_id``, ``school_year`` (the last year of data the alarm used) and a
+    boolean ``alarm``; ``onsets`` maps planted ``place_id`` → onset year. Alarms before onset
+    never count as detection: nothing could see a rise that has not started.
+    """
+    hit = alarms[alarms["alarm"].astype(bool) & alarms["place_id"].isin(onsets.index)]
+    hit = hit[hit["school_year"].to_numpy() >= hit["place_id"].map(onsets).to_numpy(dtype=float)]
+    first = hit.groupby("place_id")["school_year"].min()
+    return (first.reindex(onsets.index) - onsets).rename("delay")
+
+
+def false_alarm_rate_by_year(alarms: pd.DataFrame, onsets: pd.Series) -> pd.Series:
+    """Per year, the share of never-planted places that alarm."""
+    never = alarms[~alarms["place_id"].isin(onsets.index)]
+    return never.groupby("school_year")["alarm"].mean().astype(float)
+
+
+def early_warning_metrics(
+    alarms: pd.DataFrame,
+    onsets: pd.Series,
+    *,
+    horizons: tuple[int, ...] = HORIZONS,
+    exclude: set[str] | frozenset[str] = frozenset(),
+) -> dict[str, float]:
+    """Sensitivity, timeliness and precision of alarms against planted onsets.
+
+    Evaluated over the years present in ``alarms`` (for every method: alarms of year t use data
+    up to t). Planted places count from their onset year, and only when the onset lies in the
+    evaluated years and the place is in the panel.
+
+    * ``planted_recall_{k}y`` — share of planted places alarmed within k years of onset (first
+      alarm in the onset year … onset + k, i.e. delay ≤ k), over onsets with onset + k evaluated;
+    * ``median_detection_delay`` — median of (first alarm − onset) over planted places, a place
+      never alarmed counting as later than all others (NaN when fewer than half are found);
+    * ``alarm_precision`` — share of alarms that fall on a planted place at or after its onset;
+    * ``false_alarm_rate`` — share of never-planted place-years that alarm (mean over years).
+
+    ``exclude`` lists places that are neither planted nor unchanged (e.g. schools inside a
+    planted gemeente, whose rates the generator also raises); they count in no figure.
+    """
+    years = alarms["school_year"]
+    first, last = int(years.min()), int(years.max())
+    present = set(alarms["place_id"])
+    onsets = onsets[[p in present for p in onsets.index]]
+    onsets = onsets[(onsets >= first) & (onsets <= last)]
+    delays = detection_delays(alarms, onsets)
+    out: dict[str, float] = {}
+    for k in horizons:
+        observable = onsets + k <= last
+        d = delays[observable]
+        out[f"planted_recall_{k}y"] = float((d <= k).mean()) if observable.any() else float("nan")
+    if len(delays):
+        med = float(np.median(delays.fillna(np.inf)))
+        out["median_detection_delay"] = med if np.isfinite(med) else float("nan")
+    else:
+        out["median_detection_delay"] = float("nan")
+    counted = alarms[~alarms["place_id"].isin(exclude)]
+    raised = counted[counted["alarm"].astype(bool)]
+    on_planted = raised["place_id"].map(onsets).astype(float)
+    true_alarm = on_planted.notna() & (raised["school_year"] >= on_planted)
+    out["alarm_precision"] = float(true_alarm.mean()) if len(raised) else float("nan")
+    out["false_alarm_rate"] = float(false_alarm_rate_by_year(counted, onsets).mean())
+    out["n_planted"] = float(len(onsets))
+    return out
 
 
 def evaluate(
@@ -88,8 +164,6 @@ def evaluate(
     *,
     top_share: float = TOP_SHARE,
     budget: int = BUDGET,
-    place_ids: np.ndarray | None = None,
-    planted: set[str] | None = None,
 ) -> dict[str, float]:
     """All list metrics for one fold."""
     y = np.asarray(y, dtype=int)
@@ -108,6 +182,4 @@ def evaluate(
         "prevalence": float(y.mean()),
         "n_places": float(y.size),
     }
-    if planted is not None and place_ids is not None:
-        out["planted_recall"] = planted_recall(place_ids, prob, planted, top_share)
     return out

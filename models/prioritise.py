@@ -1,4 +1,4 @@
-"""Which places first under a budget: a ranked list by calibrated risk.
+"""Which places first under a budget: a ranked list by calibrated risk, the emerging signal, or both.
 
 With calibrated risks, the sum of the chosen places' risks is the expected number of places in
 the list that will really be elevated next year. A budget in pupils fills the list greedily by
@@ -10,10 +10,32 @@ from __future__ import annotations
 
 import pandas as pd
 
+RANK_ON = ("risk", "emerging", "both")
 
-def prioritise(scores: pd.DataFrame, budget: int, by: str = "places") -> pd.DataFrame:
-    """Top places by risk within ``budget`` places or pupils (``by`` = 'places' / 'pupils')."""
-    ranked = scores[scores["risk"].notna()].sort_values("risk", ascending=False)
+
+def priority(scores: pd.DataFrame, rank_on: str = "risk") -> pd.Series:
+    """What the list is ordered by: the risk (*verhoogd*), the emerging score (*opkomend*), or
+    both — the higher of the two percentile ranks, so a place high on either signal comes first."""
+    if rank_on not in RANK_ON:
+        raise ValueError(f"rank_on must be one of {RANK_ON}")
+    if rank_on == "risk" or "emerging_score" not in scores:
+        return scores["risk"]
+    emerging = scores["emerging_score"].where(scores["risk"].notna())
+    if rank_on == "emerging":
+        return emerging
+    return pd.concat([scores["risk"].rank(pct=True), emerging.rank(pct=True)], axis=1).max(axis=1)
+
+
+def prioritise(scores: pd.DataFrame, budget: int, by: str = "places", rank_on: str = "risk") -> pd.DataFrame:
+    """Top places within ``budget`` places or pupils (``by`` = 'places' / 'pupils'), ordered by
+    :func:`priority`."""
+    order = priority(scores, rank_on)
+    ranked = (
+        scores[order.notna()]
+        .assign(_order=order)
+        .sort_values("_order", ascending=False)
+        .drop(columns="_order")
+    )
     if by == "places":
         return ranked.head(budget)
     if by != "pupils":

@@ -166,8 +166,6 @@ def render_report(
         "brier",
         "calibration_error",
     ]
-    if "planted_recall" in comp:
-        keep.append("planted_recall")
     th = audit.thresholds
     sizes = audit.groups.copy()
     if not sizes.empty:

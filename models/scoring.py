@@ -16,6 +16,16 @@ from models.explain import grouped_contributions, reference_place, top_drivers
 from models.risk_model import RiskModel
 from models.texts import risk_band
 
+EMERGING_FIGURES = (
+    "emerging_alarm",
+    "emerging_score",
+    "emerging_threshold",
+    "expected_rate_pct",
+    "expected_lower_pct",
+    "expected_upper_pct",
+    "years_above_expected",
+)
+"""The emerging signal next to the risk (see :mod:`models.emerging`); suppressed like the risk."""
 FIGURES = (
     "risk",
     "risk_low",
@@ -25,6 +35,7 @@ FIGURES = (
     "rate_lower_pct",
     "rate_upper_pct",
     "gap_to_national",
+    *EMERGING_FIGURES,
 )
 
 
@@ -90,6 +101,27 @@ def export_frame(public: pd.DataFrame, origin: DataOrigin | None) -> pd.DataFram
     return out
 
 
+def with_emerging(scores: pd.DataFrame, emerging: pd.DataFrame | None) -> pd.DataFrame:
+    """Scores of feature year t with the emerging signal of year t (data up to t) added.
+
+    Both signals travel together in every export: *verhoogd* (risk of being elevated next
+    year) and *opkomend* (higher than expected from the place's own past, now).
+    """
+    if emerging is None or scores.empty:
+        return scores
+    year = int(scores["feature_year"].iloc[0])
+    e = emerging[emerging["school_year"] == year].set_index("place_id")
+    out = scores.copy()
+    ids = out["place_id"].astype(str)
+    out["emerging_state"] = ids.map(e["state"]).fillna("insufficient_history")
+    out["emerging_alarm"] = ids.map(e["alarm"]).fillna(False).astype(bool)
+    for col in ("emerging_score", "emerging_threshold", "years_above_expected"):
+        out[col] = ids.map(e[col])
+    for col in ("expected_rate", "expected_lower", "expected_upper"):
+        out[f"{col}_pct"] = ids.map(e[col]) * 100
+    return out
+
+
 HISTORY_FIGURES = ("rate", "shrunk_rate", "rate_lower", "rate_upper", "elevated")
 
 
@@ -104,4 +136,8 @@ def published_history(history: pd.DataFrame) -> pd.DataFrame:
 def suppressed_scores(scores: pd.DataFrame) -> pd.DataFrame:
     """The publishable version: every figure of a hidden place (< 10 pupils, or hidden so that
     no subtraction recovers one) removed, its label kept (:func:`features.suppression.publish`)."""
-    return publish(scores, [*FIGURES, "flag", "rank"], text_columns=["drivers_nl", "drivers_en"])
+    return publish(
+        scores,
+        [*FIGURES, "flag", "rank"],
+        text_columns=["drivers_nl", "drivers_en", "emerging_state", "emerging_alarm"],
+    )

@@ -70,6 +70,34 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Validate a folder of your own DUO/CBS downloads",
     ),
     "folder": ("Map", "Folder"),
+    "early_warning": (
+        "Vroegsignalering: opkomend en verhoogd naast elkaar (geplante hotspots, alleen ingebouwde data)",
+        "Early warning: emerging and elevated side by side (planted hot spots, embedded data only)",
+    ),
+    "signal_kind": ("Soort signaal", "Kind of signal"),
+    "elevated_signal": ("verhoogd (risico volgend jaar)", "elevated (risk next year)"),
+    "emerging_signal": ("opkomend (hoger dan verwacht)", "emerging (higher than expected)"),
+    "emerging": ("Opkomend", "Emerging"),
+    "emerging_yes": ("opkomend", "emerging"),
+    "emerging_no": ("niet opkomend", "not emerging"),
+    "insufficient_history": ("te weinig geschiedenis", "insufficient history"),
+    "observed": ("waargenomen", "observed"),
+    "expected": ("verwacht", "expected"),
+    "emerging_places": ("Opkomende plaatsen", "Emerging places"),
+    "map_emerging": (
+        "Opkomend: hoger dan verwacht uit de eigen geschiedenis (score)",
+        "Emerging: higher than expected from its own past (score)",
+    ),
+    "rank_on": ("Rangschikken op", "Rank on"),
+    "rank_both": ("beide (hoogste van de twee rangen)", "both (the higher of the two ranks)"),
+    "emerging_note": (
+        "Opkomend = de waarneming van dit jaar ligt boven wat de eigen voorgaande jaren (min het "
+        "laatste, als buffer) en de landelijke verandering doen verwachten; de drempel laat bij "
+        "ongewijzigde plaatsen 5 % vals alarm toe.",
+        "Emerging = this year's observation is above what the place's own earlier years (leaving "
+        "out the last one as a guard band) and the national change lead us to expect; the line "
+        "allows 5 % false alarms among unchanged places.",
+    ),
     "simulated_notice": (
         "Demonstratiedata: gesimuleerde leerlingen op echte scholen en gemeenten — zegt niets over "
         "deze plaatsen.",
@@ -183,6 +211,10 @@ def format_risk(risk: float) -> str:
 
 # -- the fairness gate's reasons, from stored codes ------------------------------------------
 _METRIC_WORDS: dict[str, tuple[str, str]] = {
+    "alarm_rate": (
+        "alarmpercentage van het opkomend-signaal (aandeel plaatsen met een alarm)",
+        "alarm rate of the emerging signal (share of places alarmed)",
+    ),
     "recall": (
         "bereik (aandeel verhoogde plaatsen dat gesignaleerd werd)",
         "recall (share of elevated places that were flagged)",

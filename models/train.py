@@ -144,7 +144,6 @@ def cross_validate(
     kind: str,
     features: pd.DataFrame,
     config: ExperimentSpec,
-    planted: dict[int, set[str]] | None = None,
     weight_groups: pd.Series | None = None,
 ) -> ModelResult:
     """Rolling-origin predictions and per-fold metrics for one model kind.
@@ -163,14 +162,7 @@ def cross_validate(
         score = est.predict_proba(data.loc[test, cols])[:, 1]
         ids = data.loc[test, "place_id"].to_numpy()
         y = data.loc[test, "elevated_next"].astype(int).to_numpy()
-        m = evaluate(
-            y,
-            score,
-            top_share=config.top_share,
-            budget=config.budget,
-            place_ids=ids,
-            planted=planted.get(year + 1) if planted else None,
-        )
+        m = evaluate(y, score, top_share=config.top_share, budget=config.budget)
         rows.append({"test_year": year, **m})
         preds.append(pd.DataFrame({"place_id": ids, "school_year": year, "y": y, "score": score}))
     oof = pd.concat(preds, ignore_index=True)
@@ -181,7 +173,6 @@ def fit_candidate(
     result: ModelResult,
     features: pd.DataFrame,
     config: ExperimentSpec,
-    planted: dict[int, set[str]] | None = None,
     weight_groups: pd.Series | None = None,
 ) -> ModelResult:
     """Calibrate on out-of-fold scores, re-score folds calibrated, fit on all labelled rows."""
@@ -191,12 +182,7 @@ def fit_candidate(
     rows = []
     for year, fold in oof.groupby("school_year"):
         m = evaluate(
-            fold["y"].to_numpy(),
-            fold["prob"].to_numpy(),
-            top_share=config.top_share,
-            budget=config.budget,
-            place_ids=fold["place_id"].to_numpy(),
-            planted=planted.get(int(year) + 1) if planted else None,
+            fold["y"].to_numpy(), fold["prob"].to_numpy(), top_share=config.top_share, budget=config.budget
         )
         rows.append({"test_year": int(year), **m})
     data = labelled(features)
@@ -225,15 +211,13 @@ def select_candidate(results: dict[str, ModelResult], config: ExperimentSpec) ->
     return max(config.candidates, key=lambda k: scores[k])
 
 
-def train_experiment(
-    features: pd.DataFrame, config: ExperimentSpec, planted: dict[int, set[str]] | None = None
-) -> tuple[dict[str, ModelResult], str]:
+def train_experiment(features: pd.DataFrame, config: ExperimentSpec) -> tuple[dict[str, ModelResult], str]:
     """Baselines and competing models on the same folds; the selected candidate comes back
     fitted and calibrated. Returns ``(results per kind, selected kind)``."""
     kinds = dict.fromkeys((*config.baselines, *config.candidates))
-    results = {kind: cross_validate(kind, features, config, planted) for kind in kinds}
+    results = {kind: cross_validate(kind, features, config) for kind in kinds}
     chosen = select_candidate(results, config)
-    results[chosen] = fit_candidate(results[chosen], features, config, planted)
+    results[chosen] = fit_candidate(results[chosen], features, config)
     return results, chosen
 
 
@@ -242,11 +226,10 @@ def train_reweighed_candidate(
     config: ExperimentSpec,
     kind: str,
     weight_groups: pd.Series,
-    planted: dict[int, set[str]] | None = None,
 ) -> ModelResult:
     """The selected candidate again, trained with reweighing by ``weight_groups``."""
-    result = cross_validate(kind, features, config, planted, weight_groups)
-    return fit_candidate(result, features, config, planted, weight_groups)
+    result = cross_validate(kind, features, config, weight_groups)
+    return fit_candidate(result, features, config, weight_groups)
 
 
 def comparison_table(results: dict[str, ModelResult]) -> pd.DataFrame:

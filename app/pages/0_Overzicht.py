@@ -5,6 +5,7 @@ The default page of ``app/kansenradar.py`` (``make run`` starts it).
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
@@ -29,6 +30,57 @@ def boundaries() -> dict:
     return compact_boundaries(read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1])
 
 
+def emerging_view(em) -> None:
+    """The *opkomend* signal: map of emerging scores per gemeente and the places that alarm."""
+    scored = em[em["state"] != "insufficient_history"]
+    year = st.sidebar.selectbox(
+        t("year", lang), sorted(scored["school_year"].unique(), reverse=True), format_func=format_school_year
+    )
+    shown = scored[scored["school_year"] == year].assign(
+        label=lambda f: ui.emerging_words(f["state"], lang).to_numpy()
+    )
+    fig = px.choropleth_map(
+        shown,
+        geojson=boundaries(),
+        locations="place_id",
+        featureidkey="id",
+        color="emerging_score",
+        color_continuous_scale="PuRd",
+        map_style="white-bg",
+        center={"lat": 52.2, "lon": 5.3},
+        zoom=6.1,
+        opacity=0.9,
+        hover_name="place_name",
+        hover_data={"label": True, "rate": ":.1f", "expected_rate": ":.1f", "place_id": False},
+        labels={"emerging_score": "score", "label": t("emerging", lang)},
+    )
+    fig.update_layout(
+        height=600,
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        title=f"{t('map_emerging', lang)} — {format_school_year(year)}",
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(fig, width="stretch", key="map_emerging")
+    with right:
+        st.subheader(f"{t('emerging_places', lang)} — {format_school_year(year)}")
+        alarms = shown[shown["state"] == "alarm"].sort_values("emerging_score", ascending=False)
+        table = pd.DataFrame(
+            {
+                t("place", lang): alarms["place_name"].fillna(alarms["place_id"]),
+                t("observed", lang) + " %": alarms["rate"].round(1),
+                t("expected", lang) + " %": alarms["expected_rate"].round(1),
+                "90%": [
+                    "–" if pd.isna(lo) else f"{lo:.0f}–{hi:.0f}"
+                    for lo, hi in zip(alarms["expected_lower"], alarms["expected_upper"], strict=True)
+                ],
+            }
+        )
+        st.dataframe(table, hide_index=True, height=520, key="emerging_table")
+    st.caption(t("emerging_note", lang))
+    st.caption(t("suppressed_note", lang))
+
+
 gem = ui.load_bundle(target, "gemeente")
 has_model = gem is not None
 if not has_model:  # no approved model: still show the observed data, never a forecast
@@ -37,6 +89,11 @@ if not has_model:  # no approved model: still show the observed data, never a fo
         st.stop()
 scores = ui.scores(str(gem.path)) if has_model else None
 hist = ui.history(str(gem.path))
+signal = ui.signal_choice(lang)
+emerging = ui.emerging(str(gem.path))
+if signal == "emerging" and emerging is not None:
+    emerging_view(emerging)
+    st.stop()
 pred_year = int(gem.meta.feature_year) + 1
 years = ([pred_year] if has_model else []) + sorted(hist["school_year"].unique(), reverse=True)
 year = ui.keep_choice(

@@ -16,6 +16,7 @@ from models.explain import (
     CONCEPTS,
     aggregate_contributions,
     concept_of,
+    emerging_sentence,
     grouped_summary,
     peer_places,
     summary_sentence,
@@ -66,6 +67,59 @@ c2.metric(t("interval", lang), f"{format_risk(row['risk_low'])} – {format_risk
 c3.metric(t("risk_band", lang), band_word(row["risk"], lang))
 c4.metric(t("flag", lang), t("flag_yes", lang) if row["flag"] == 1 else t("flag_no", lang))
 st.info(grouped_summary(groups, lang) + " " + summary_sentence(feats.loc[place], target, lang))
+
+# the second signal: higher than expected from the place's own past (models.emerging)
+em = ui.emerging(str(b.path))
+if em is not None:
+    mine = em[em["place_id"] == place].sort_values("school_year")
+    latest_year = int(mine["school_year"].max()) if len(mine) else None
+    if latest_year is not None:
+        st.subheader(t("emerging", lang))
+        guard = int(b.emerging_meta().get("params", {}).get("guard_band", 1))
+        st.write(emerging_sentence(mine, latest_year, guard, lang))
+        shown_em = mine.dropna(subset=["expected_rate"])
+        fig_em = go.Figure()
+        fig_em.add_trace(
+            go.Scatter(
+                x=shown_em["school_year"],
+                y=shown_em["expected_upper"],
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig_em.add_trace(
+            go.Scatter(
+                x=shown_em["school_year"],
+                y=shown_em["expected_lower"],
+                fill="tonexty",
+                fillcolor="rgba(120,120,120,0.2)",
+                line={"width": 0},
+                name=t("expected", lang) + " (90%)",
+            )
+        )
+        fig_em.add_trace(
+            go.Scatter(
+                x=shown_em["school_year"],
+                y=shown_em["expected_rate"],
+                mode="lines",
+                line={"dash": "dot", "color": "grey"},
+                name=t("expected", lang),
+            )
+        )
+        fig_em.add_trace(
+            go.Scatter(
+                x=mine["school_year"],
+                y=mine["rate"],
+                mode="lines+markers",
+                marker={"symbol": np.where(mine["state"] == "alarm", "diamond", "circle"), "size": 9},
+                name=t("observed", lang),
+            )
+        )
+        fig_em.update_layout(height=260, yaxis_title="%", margin={"l": 0, "r": 0, "t": 10, "b": 0})
+        st.plotly_chart(fig_em, width="stretch", key="emerging_chart")
+        st.caption(t("emerging_note", lang))
+
 
 st.subheader(t("parts_heading", lang))
 st.caption(t("grouped_help", lang))

@@ -8,7 +8,7 @@ import streamlit as st
 from app import ui
 from features.export import csv_safe, to_csv
 from models.groups import grouping_label
-from models.prioritise import prioritise, spread_over_groups
+from models.prioritise import RANK_ON, prioritise, spread_over_groups
 from models.scoring import export_frame
 from models.texts import t
 
@@ -34,7 +34,16 @@ budget = st.number_input(
     step=1 if kind == "places" else 100,
     key="budget",
 )
-chosen = prioritise(scores, int(budget), by=kind)
+rank_on = st.radio(
+    t("rank_on", lang),
+    list(RANK_ON),
+    horizontal=True,
+    key="rank_on",
+    format_func=lambda k: {"risk": t("elevated_signal", lang), "emerging": t("emerging_signal", lang)}.get(
+        k, t("rank_both", lang)
+    ),
+)
+chosen = prioritise(scores, int(budget), by=kind, rank_on=rank_on)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("budget_places", lang), len(chosen))
 c2.metric(t("pupils", lang), f"{chosen['n_pupils'].sum():,.0f}")

@@ -13,6 +13,18 @@ from features.export import csv_safe
 from models.lookback import lookback_sentence, lookback_summary
 from models.texts import LEVEL_PLURALS, labelled_columns, t
 
+EARLY_WARNING_COLUMNS = (
+    "signal",
+    "model",
+    "planted_recall_1y",
+    "planted_recall_2y",
+    "planted_recall_3y",
+    "top_planted_recall_2y",
+    "median_detection_delay",
+    "false_alarm_rate",
+    "alarm_precision",
+)
+
 lang = ui.setup_page("model_data")
 target = ui.target_choice(lang)
 level = ui.level_choice(lang, target, default="gemeente")
@@ -33,6 +45,17 @@ if b is not None:
     st.dataframe(
         labelled_columns(ui.table(str(b.path), "fold_metrics").round(3), lang), hide_index=True, key="folds"
     )
+
+    if b.has_emerging:  # both signals judged as early warning, side by side
+        st.subheader(t("early_warning", lang))
+        em_meta = b.emerging_meta()
+        st.caption(
+            f"**{em_meta.get('name')}** v{em_meta.get('version')} · {em_meta.get('gate_summary', '')} · "
+            + t("emerging_note", lang)
+        )
+        early = ui.table(str(b.path), "early_warning")
+        shown = [c for c in EARLY_WARNING_COLUMNS if c in early]
+        st.dataframe(early[shown].round(3), hide_index=True, key="early_warning")
 
     st.subheader(t("lookback", lang))
     st.caption(t("lookback_help", lang))

@@ -81,6 +81,14 @@ def test_score_writes_a_suppressed_file_from_the_champion(pipeline_run, tmp_path
     # provenance on every row: the generated default is simulated, whatever files exist beside it
     assert (frame["data_origin"] == "simulated").all() and frame["data_fingerprint"].str.len().eq(12).all()
     assert set(frame["risk_band"].dropna()) <= {"low", "medium", "high", "very_high"}
+    # both signals travel together; the emerging figures are suppressed like the risk
+    assert {"emerging_state", "emerging_alarm", "emerging_score", "expected_rate_pct"} <= set(frame.columns)
+    assert small["expected_rate_pct"].isna().all() and small["emerging_state"].isna().all()
+    assert (
+        frame.loc[~frame["suppressed"], "emerging_state"]
+        .isin(["alarm", "no_alarm", "insufficient_history"])
+        .all()
+    )
 
 
 def test_audit_and_report_commands_point_at_the_champion(pipeline_run) -> None:

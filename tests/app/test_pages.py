@@ -49,12 +49,23 @@ def test_overview_year_toggle_shows_observed_rates(run) -> None:
     assert observed_map != forecast_map  # the map now shows that year's observed rates
 
 
+def test_overview_switches_to_the_emerging_signal(run) -> None:
+    at = page("pages/0_Overzicht.py").run()
+    assert "Opkomend" in at.dataframe[0].value.columns  # both signals in the ranked list
+    at.sidebar.radio(key="signal_kind_nl").set_value("emerging").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 1
+    alarms = at.dataframe[0].value
+    assert len(alarms) > 0 and {"waargenomen %", "verwacht %"} <= set(alarms.columns)
+
+
 def test_place_page_explains_a_flagged_place(run) -> None:
     at = page("pages/1_Plaats.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.metric[0].value.endswith("%")
     assert at.info and len(at.info[0].value) > 20  # plain-language summary
-    assert len(at.get("plotly_chart")) == 2  # contributions + history
+    assert len(at.get("plotly_chart")) == 3  # contributions + observed-vs-expected + history
+    assert any("verwacht uit" in m.value for m in at.markdown)  # the emerging signal in words
     frames = [d.value for d in at.dataframe]
     compare = next(f for f in frames if any("mediaan" in str(c) for c in f.columns))
     assert len(compare) > 0 and compare.shape[1] == 4
@@ -73,6 +84,9 @@ def test_prioritise_page_lists_the_budget_and_its_spread(run) -> None:
     assert "<10" not in set(table["Leerlingen"])
     assert len(at.get("download_button")) == 1
     assert len(at.dataframe[1].value) >= 6  # spread over groups
+    at.radio(key="rank_on").set_value("emerging").run()
+    emerging_first = at.dataframe[0].value
+    assert len(emerging_first) == 12 and (emerging_first["Opkomend"] == "opkomend").mean() > 0.5
 
 
 def test_fairness_page_shows_the_champions_audit(run) -> None:
@@ -98,6 +112,8 @@ def test_model_page_validates_a_users_folder_without_traceback(
     at = page("pages/4_Model_en_data.py").run()
     assert not at.exception
     assert len(at.dataframe) >= 1  # comparison with baselines
+    early = next(d.value for d in at.dataframe if "planted_recall_2y" in d.value.columns)
+    assert set(early["signal"]) == {"emerging", "elevated"}  # both signals, side by side
     at.text_input(key="folder").input(tmp_path.name).run()
     assert not at.exception
     assert at.error and "1" in at.error[0].value

@@ -58,3 +58,40 @@ def test_spread_over_groups_compares_the_list_with_all_places() -> None:
     spread = spread_over_groups(scores, pd.Index([0, 1]), groupings=("urbanity",))
     row = spread.set_index("group").loc["stedelijk"]
     assert row["share_in_list"] == 1.0 and row["share_all_places"] == 0.5
+
+
+def test_prioritise_on_the_emerging_signal_or_on_both() -> None:
+    scores = pd.DataFrame(
+        {
+            "risk": [0.9, 0.8, 0.1, 0.2, None],
+            "emerging_score": [0.0, 0.5, 3.0, 1.0, 9.0],
+            "n_pupils": [50, 50, 50, 50, 5],
+        },
+        index=list("abcde"),
+    )
+    assert list(prioritise(scores, 2, rank_on="risk").index) == ["a", "b"]
+    assert list(prioritise(scores, 2, rank_on="emerging").index) == ["c", "d"]  # e is suppressed
+    both = prioritise(scores, 4, rank_on="both")
+    assert set(both.index[:2]) == {"a", "c"}  # each first on one signal
+    with pytest.raises(ValueError):
+        prioritise(scores, 2, rank_on="luck")
+
+
+def test_emerging_sentence_says_observed_expected_and_the_run() -> None:
+    from models.explain import emerging_sentence
+
+    rows = pd.DataFrame(
+        {
+            "school_year": [2019, 2020, 2021, 2022, 2023],
+            "state": ["no_alarm", "no_alarm", "no_alarm", "no_alarm", "alarm"],
+            "rate": [18.0, 19.0, 18.0, 26.0, 31.0],
+            "expected_rate": [18.0, 18.0, 18.0, 18.5, 18.0],
+            "expected_lower": [12.0, 12.0, 12.0, 12.0, 12.0],
+            "expected_upper": [24.0, 24.0, 24.0, 25.0, 24.0],
+            "years_above_expected": [0, 0, 0, 1, 2],
+        }
+    )
+    text = emerging_sentence(rows, 2023, guard_band=1, lang="en")
+    assert text.startswith("2023-24: 31 % observed, 18 % (12–24 %) expected from 2019-20 … 2021-22")
+    assert "two years in a row" in text and text.endswith("emerging.")
+    assert "niet opkomend" in emerging_sentence(rows, 2022, guard_band=1, lang="nl")

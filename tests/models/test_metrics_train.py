@@ -10,7 +10,6 @@ from experiments.config import load_configs
 from models.estimators import PersistenceBaseline
 from models.metrics import (
     expected_calibration_error,
-    planted_recall,
     precision_at_k,
     recall_at_k,
 )
@@ -39,12 +38,6 @@ def test_calibration_error_is_zero_for_perfect_calibration_and_large_otherwise()
     y = rng.uniform(0, 1, p.size) < p
     assert expected_calibration_error(y, p) < 0.01
     assert expected_calibration_error(y, np.clip(p * 0.5, 0, 1)) > 0.2
-
-
-def test_planted_recall_counts_planted_places_in_the_top_share() -> None:
-    ids = np.array([f"p{i}" for i in range(10)])
-    score = np.arange(10)[::-1].astype(float)  # p0 highest
-    assert planted_recall(ids, score, {"p0", "p9"}, share=0.2) == 0.5
 
 
 def test_rolling_origin_trains_only_on_earlier_years() -> None:
