@@ -14,6 +14,7 @@ import pandas as pd
 
 from experiments.emerging_eval import affected_places, evaluate_methods, load_onsets
 from features.pipeline import place_attributes
+from features.suppression import STATUS_COLUMN
 from models.audit import gate
 from models.bundle import write_emerging
 from models.emerging import detect
@@ -41,6 +42,8 @@ def emerging_step(
     """
     t0 = time.perf_counter()
     result = detect(panel, spec.target)
+    if STATUS_COLUMN in panel:  # the disclosure status travels with every served figure
+        result.frame[STATUS_COLUMN] = panel[STATUS_COLUMN].to_numpy()
     detect_seconds = time.perf_counter() - t0
     rows = evaluate_methods(
         spec.name,

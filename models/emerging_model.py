@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from features.suppression import STATUS_COLUMN, publish
 from models.audit import Audit, bootstrap_group
 from models.emerging import EmergingResult
 from models.groups import assign_groups
@@ -54,7 +55,8 @@ class EmergingModel(PythonModel):
     """Looks up the detector's output per place and year (see the module's serving contract)."""
 
     def __init__(self, output: pd.DataFrame, target: str, level: str, params: dict):
-        cols = ["place_id", "school_year", *[c for c in SERVED_COLUMNS if c in output]]
+        served = [*SERVED_COLUMNS, STATUS_COLUMN]
+        cols = ["place_id", "school_year", *[c for c in served if c in output]]
         self.output = output[cols].reset_index(drop=True)
         self.target, self.level, self.params = target, level, params
 
@@ -72,11 +74,10 @@ class EmergingModel(PythonModel):
 
     def predict(self, context: object, model_input: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
         """MLflow pyfunc entry point: one output row per requested place-year."""
-        from features.suppression import suppress_small_cells
-
         out = self.lookup(pd.DataFrame(model_input))
         figures = [c for c in ("rate", "expected_rate", "expected_lower", "expected_upper") if c in out]
-        return suppress_small_cells(out.fillna({"n_pupils": 0}), figures).drop(columns=["n_pupils"])
+        published = publish(out.fillna({"n_pupils": 0}), figures, text_columns=["state", "alarm"])
+        return published.drop(columns=["n_pupils", STATUS_COLUMN], errors="ignore")
 
 
 def audit_alarm_rates(
