@@ -278,7 +278,7 @@ def _run(
         "champion",
         "AUC",
         "AP",
-        "prec@10%",
+        "prec@top",
         "Brier",
         "ECE",
         "ΔAP vs best baseline",

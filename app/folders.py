@@ -19,6 +19,7 @@ A path typed here is compared with the root after resolution, so ``..`` cannot c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +107,12 @@ def refused_files(folder: Path, root: Path | None = None) -> list[str]:
     raises FolderRefused when the folder as a whole is too large."""
     plan = _plan(folder, (root or data_root()).resolve())
     return [f"{c.file}: {c.message}" for c in plan.refused]
+
+
+def without_values(text: str) -> str:
+    """A report line without the values it quotes from the file (``(found '…')``): the page
+    names file, row and column and what was expected, never the file's contents."""
+    return re.sub(r" ?\(found '[^']*'\)", "", str(text))
 
 
 def safe_message(exc: DataError) -> str:

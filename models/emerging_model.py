@@ -76,7 +76,9 @@ class EmergingModel(PythonModel):
         """MLflow pyfunc entry point: one output row per requested place-year."""
         out = self.lookup(pd.DataFrame(model_input))
         figures = [c for c in ("rate", "expected_rate", "expected_lower", "expected_upper") if c in out]
+        known = out["state"] != "unknown"  # a place-year the detector never saw stays "unknown"
         published = publish(out.fillna({"n_pupils": 0}), figures, text_columns=["state", "alarm"])
+        published.loc[~known.to_numpy(), "state"] = "unknown"
         return published.drop(columns=["n_pupils", STATUS_COLUMN], errors="ignore")
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import ui
-from app.folders import FolderRefused, data_root, inside_root, refused_files
+from app.folders import FolderRefused, data_root, inside_root, refused_files, without_values
 from app.unexpected import log_unexpected, short_message
 from features.dryrun import check_folder
 from features.export import csv_safe
@@ -104,6 +104,7 @@ if folder:
             st.error(short_message(exc, log_unexpected(exc, f"validate folder {path}")))
             st.stop()
         checks = pd.DataFrame([c.__dict__ for c in report.files])
+        checks["message"] = checks["message"].map(without_values)
         bad = checks[checks["present"] & ~checks["ok"]]
         missing = checks[~checks["present"] & (checks["rows"] == 0)]
         (st.error if not report.ok else st.success)(
@@ -111,7 +112,7 @@ if folder:
             f"{len(bad)} {'bestand(en) met fouten' if lang == 'nl' else 'file(s) with errors'}"
         )
         if not report.ok:
-            st.code(str(report.error()), language=None)
+            st.code(without_values(report.error()), language=None)
         if len(missing):
             st.warning(("Ontbreekt: " if lang == "nl" else "Missing: ") + ", ".join(missing["label"]))
         for (target, level), why in report.skipped.items():
