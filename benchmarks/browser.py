@@ -98,8 +98,12 @@ def measure(tries: int = 10) -> dict[str, float]:
                 )
 
                 def drill() -> None:
-                    page.locator("[data-testid='stSelectbox']").filter(has_text="gemeente").first.click()
-                    page.locator("[role='option']").nth(2).click()
+                    box = (
+                        page.locator("[data-testid='stSelectbox']").filter(has_text="Kies een gemeente").first
+                    )
+                    box.scroll_into_view_if_needed()
+                    box.locator("[role='combobox'], input").first.click()
+                    page.locator("li[role='option']").nth(2).click()
                     wait_idle(page)
 
                 figures["drill_down"].append(_timed(drill))

@@ -316,7 +316,7 @@ def finish_experiment(
     results, chosen = trained.results, trained.chosen
     comparison = comparison_table(results)
     t0 = time.perf_counter()
-    logged = log_experiment(spec, results, data.features, chosen)
+    logged = log_experiment(spec, results, data.features, chosen, origin=data.origin)
     mlflow_seconds = time.perf_counter() - t0
     outcome = attempt(spec, results[chosen], logged, comparison, data, settings, ("none", trained.mitigation))
     outcome.candidate_row = chosen
@@ -332,7 +332,9 @@ def finish_experiment(
         row = rung.comparison_row(chosen)
         if row not in comparison.index:
             comparison = pd.concat([comparison, comparison_table({row: candidate})])
-        logged = log_experiment(spec, {chosen: candidate}, data.features, chosen, mitigation=rung.name)
+        logged = log_experiment(
+            spec, {chosen: candidate}, data.features, chosen, mitigation=rung.name, origin=data.origin
+        )
         mitigation_seconds = time.perf_counter() - t0
         outcome = attempt(
             spec, candidate, logged, comparison, data, settings, (rung.name, trained.mitigation)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from features.export import to_csv
 from features.paths import tracking_uri
+from features.provenance import DataOrigin
 from features.suppression import SHOWN, STATUS_COLUMN, publishable_indicators
 from models.audit import GateDecision
 from models.risk_model import RiskModel
@@ -70,9 +71,11 @@ def data_fingerprint(frame: pd.DataFrame) -> str:
     return h.hexdigest()[:16]
 
 
-def build_risk_model(result: ModelResult, config: ExperimentSpec) -> RiskModel:
+def build_risk_model(
+    result: ModelResult, config: ExperimentSpec, origin: DataOrigin | None = None
+) -> RiskModel:
     oof_prob = result.calibrator.transform(result.oof["score"].to_numpy())
-    return RiskModel(
+    model = RiskModel(
         result.estimator,
         result.calibrator,
         result.threshold,
@@ -85,6 +88,9 @@ def build_risk_model(result: ModelResult, config: ExperimentSpec) -> RiskModel:
         result.group_cuts,
         result.groupings,
     )
+    if origin is not None:  # every REST answer says which data the model was built on
+        model.data_origin, model.data_fingerprint = origin.label, origin.fingerprint
+    return model
 
 
 @dataclass
@@ -147,6 +153,7 @@ def log_experiment(
     features: pd.DataFrame,
     chosen: str,
     mitigation: str = "none",
+    origin: DataOrigin | None = None,
 ) -> LoggedModel:
     """One MLflow run per model kind (params, per-fold metrics); the selected candidate
     (``chosen``) is also logged as a pyfunc with signature and input example and registered
@@ -193,7 +200,7 @@ def log_experiment(
                 for p in [tmpdir / "features.json", tmpdir / "fold_metrics.csv", *_plots(result, tmpdir)]:
                     mlflow.log_artifact(str(p))
             if candidate:
-                model = build_risk_model(result, config)
+                model = build_risk_model(result, config, origin)
                 mlflow.log_params(
                     {"calibration": result.calibrator.method, "threshold": round(result.threshold, 4)}
                 )

@@ -131,6 +131,8 @@ class RiskModel(PythonModel):
         its pupil count is refused before anything is computed (HTTP 400, naming the column).
         Missing values are otherwise legitimate (lags before a place's first year). A row that
         rests on fewer than 10 pupils gets no risk and no flag (all four outputs empty).
+        Every row also says which data the model was built on: ``data_origin`` ("simulated" or
+        the data folder's name) and ``data_fingerprint``.
         """
         X = pd.DataFrame(model_input)
         problem = input_problem(X, self.features)
@@ -144,6 +146,8 @@ class RiskModel(PythonModel):
             if small.any():  # JSON null, not NaN: "no figure", readable by every client
                 out = out.astype(object)
                 out.loc[small, ["risk", "risk_low", "risk_high", "flag"]] = None
+        out["data_origin"] = getattr(self, "data_origin", "unknown")
+        out["data_fingerprint"] = getattr(self, "data_fingerprint", "")
         return out
 
     def raw_score(self, X: pd.DataFrame) -> np.ndarray:

@@ -63,7 +63,15 @@ def test_rest_server_scores_feature_rows_and_rejects_malformed_input(pipeline_ru
         status, body = post(port, {"dataframe_split": json.loads(rows.to_json(orient="split", index=False))})
         assert status == 200
         preds = pd.DataFrame(body["predictions"])
-        assert list(preds.columns) == ["risk", "risk_low", "risk_high", "flag"]
+        assert list(preds.columns) == [
+            "risk",
+            "risk_low",
+            "risk_high",
+            "flag",
+            "data_origin",
+            "data_fingerprint",
+        ]
+        assert set(preds["data_origin"]) == {"simulated"} and preds["data_fingerprint"].str.len().eq(12).all()
         assert len(preds) == 4 and preds["risk"].between(0, 1).all()
         assert (preds["risk_low"] <= preds["risk"]).all()
         status, body = post(port, {"dataframe_split": {"columns": ["not_a_feature"], "data": [[1.0]]}})
