@@ -103,7 +103,9 @@ def measure(tries: int = 10) -> dict[str, float]:
                     )
                     box.scroll_into_view_if_needed()
                     box.locator("[role='combobox'], input").first.click()
-                    page.locator("li[role='option']").nth(2).click()
+                    page.keyboard.press("ArrowDown")
+                    page.keyboard.press("ArrowDown")
+                    page.keyboard.press("Enter")
                     wait_idle(page)
 
                 figures["drill_down"].append(_timed(drill))
