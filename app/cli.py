@@ -38,6 +38,7 @@ from features.provenance import data_origin
 from features.synthetic import generate as generate_default
 from models.bundle import Bundle, BundleError, read_bundle, record_promotion
 from models.emerging import detect
+from models.metrics import COMPARISON_METRICS
 from models.registry import load_champion
 from models.registry import promote as promote_version
 from models.scoring import export_frame, score_year, suppressed_scores, with_emerging
@@ -498,17 +499,7 @@ def compare(
         _compare_json(output_root())
         return
     frame = pd.read_csv(path)
-    cols = [
-        "experiment",
-        "model",
-        "roc_auc",
-        "average_precision",
-        "precision_at_top",
-        "recall_at_top",
-        "precision_at_budget",
-        "brier",
-        "calibration_error",
-    ]
+    cols = ["experiment", "model", *COMPARISON_METRICS]
     frame = frame[[c for c in cols if c in frame]].round(3)
     if not markdown:
         console.print(frame.to_string(index=False))

@@ -16,16 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from models.metrics import EARLY_WARNING_METRICS
+
 EXPERIMENTS = ("under_advice_school", "under_advice_gemeente", "dropout_school", "dropout_gemeente")
-COLUMNS = (
-    "planted_recall_1y",
-    "planted_recall_2y",
-    "planted_recall_3y",
-    "top_planted_recall_2y",
-    "median_detection_delay",
-    "false_alarm_rate",
-    "alarm_precision",
-)
+COLUMNS = EARLY_WARNING_METRICS
 
 
 def measure(data_dir: Path) -> tuple[pd.DataFrame, dict]:

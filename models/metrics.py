@@ -17,6 +17,27 @@ TOP_SHARE = 0.10
 BUDGET = 20
 
 
+# the figures every comparison shows (CLI, model card), and the early-warning figures (app, bench)
+COMPARISON_METRICS = (
+    "roc_auc",
+    "average_precision",
+    "precision_at_top",
+    "recall_at_top",
+    "precision_at_budget",
+    "brier",
+    "calibration_error",
+)
+EARLY_WARNING_METRICS = (
+    "planted_recall_1y",
+    "planted_recall_2y",
+    "planted_recall_3y",
+    "top_planted_recall_2y",
+    "median_detection_delay",
+    "false_alarm_rate",
+    "alarm_precision",
+)
+
+
 def top_k(n: int, share: float) -> int:
     """How many places a list of ``share`` of ``n`` places holds (at least one)."""
     return max(1, round(share * n))

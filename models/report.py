@@ -20,6 +20,7 @@ from markupsafe import Markup
 from features.panel import LEVEL_LABELS, TARGET_LABELS
 from models.audit import Audit, GateDecision
 from models.groups import grouping_label
+from models.metrics import COMPARISON_METRICS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = """
@@ -156,16 +157,7 @@ def render_report(
     tnl, ten = TARGET_LABELS[target]
     lnl, len_ = LEVEL_LABELS[level]
     comp = comparison.reset_index().rename(columns={"index": "model"})
-    keep = [
-        "model",
-        "roc_auc",
-        "average_precision",
-        "precision_at_top",
-        "recall_at_top",
-        "precision_at_budget",
-        "brier",
-        "calibration_error",
-    ]
+    keep = ["model", *COMPARISON_METRICS]
     th = audit.thresholds
     sizes = audit.groups.copy()
     if not sizes.empty:

@@ -11,19 +11,10 @@ from app.unexpected import log_unexpected, short_message
 from features.dryrun import check_folder
 from features.export import csv_safe
 from models.lookback import lookback_sentence, lookback_summary
+from models.metrics import EARLY_WARNING_METRICS
 from models.texts import LEVEL_PLURALS, labelled_columns, t
 
-EARLY_WARNING_COLUMNS = (
-    "signal",
-    "model",
-    "planted_recall_1y",
-    "planted_recall_2y",
-    "planted_recall_3y",
-    "top_planted_recall_2y",
-    "median_detection_delay",
-    "false_alarm_rate",
-    "alarm_precision",
-)
+EARLY_WARNING_COLUMNS = ("signal", "model", *EARLY_WARNING_METRICS)
 
 lang = ui.setup_page("model_data")
 target = ui.target_choice(lang)
