@@ -42,6 +42,7 @@ from models.metrics import COMPARISON_METRICS
 from models.registry import load_champion
 from models.registry import promote as promote_version
 from models.scoring import export_frame, score_year, suppressed_scores, with_emerging
+from models.texts import LANGUAGES
 
 
 def _quiet_libraries() -> None:
@@ -378,7 +379,7 @@ def audit(target: str = Target, level: str = Level) -> None:
             "" if r.limit != r.limit else f"{r.limit:.2f}",
         )
     console.print(show)
-    typer.echo(f"report: {b.report_path}")
+    typer.echo(f"report: {b.report_path('nl')} (English: {b.report_path('en')})")
 
 
 @app.command()
@@ -458,9 +459,15 @@ def score(
 
 
 @app.command()
-def report(target: str = Target, level: str = Level) -> None:
-    """Print the path of the champion's HTML audit report / model card."""
-    typer.echo(str(_bundle(target, level).report_path))
+def report(
+    target: str = Target,
+    level: str = Level,
+    lang: str = typer.Option("nl", "--lang", help="nl (Dutch, default) or en."),
+) -> None:
+    """Print the path of the champion's HTML audit report / model card in one language."""
+    if lang not in LANGUAGES:
+        _fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", 1)
+    typer.echo(str(_bundle(target, level).report_path(lang)))
 
 
 def _compare_json(root: Path) -> None:

@@ -16,7 +16,8 @@ from features.paths import output_root
 from features.provenance import DataOrigin
 from features.suppression import SHOWN, hidden_label, status_of
 from models.bundle import Bundle, read_bundle, read_provenance
-from models.texts import band_word, format_risk, gate_reason, gate_summary, t
+from models.lookback import lookback_summary as summarise_lookback
+from models.texts import LANGUAGE_NAMES, LANGUAGES, band_word, format_risk, gate_reason, gate_summary, pick, t
 
 TARGETS = ("under_advice", "dropout")
 
@@ -51,8 +52,8 @@ def language_toggle(routed: bool = True) -> str:
     st.session_state[ROUTED] = routed
     return st.sidebar.radio(
         f"{t('language')} / Language",
-        ["nl", "en"],
-        format_func=lambda c: "Nederlands" if c == "nl" else "English",
+        list(LANGUAGES),
+        format_func=LANGUAGE_NAMES.get,
         key="lang",
         horizontal=True,
     )
@@ -102,7 +103,7 @@ def target_choice(lang: str, key: str = "target") -> str:
         list(TARGETS),
         key,
         TARGETS[0],
-        format_func=lambda x: TARGET_LABELS[x][0 if lang == "nl" else 1],
+        format_func=lambda x: pick(TARGET_LABELS[x], lang),
     )
 
 
@@ -113,7 +114,7 @@ def level_choice(lang: str, target: str, key: str = "level", default: str = "sch
         available_levels(target),
         f"{key}_{target}",
         default,
-        format_func=lambda x: LEVEL_LABELS[x][0 if lang == "nl" else 1],
+        format_func=lambda x: pick(LEVEL_LABELS[x], lang),
     )
 
 
@@ -150,6 +151,18 @@ def scores(path: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def history(path: str) -> pd.DataFrame:
     return _bundle_at(path).history()
+
+
+@st.cache_data(show_spinner=False)
+def lookback(path: str) -> pd.DataFrame:
+    """How past flags of both signals turned out, per place and held-out year."""
+    return _bundle_at(path).lookback()
+
+
+@st.cache_data(show_spinner=False)
+def lookback_summary(path: str) -> pd.DataFrame:
+    """The look-back per signal and year (cached: the Model & data page shows it on every visit)."""
+    return summarise_lookback(_bundle_at(path).lookback())
 
 
 @st.cache_data(show_spinner=False)

@@ -33,12 +33,12 @@ from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
 from features.suppression import publishable_indicators
 from models.audit import Audit, GateDecision, audit_predictions, gate
-from models.bundle import BundleMeta, write_bundle, write_provenance
+from models.bundle import REPORT_FILES, BundleMeta, write_bundle, write_provenance
 from models.groups import joint_group
 from models.lookback import lookback_table
 from models.mitigation import compare_mitigations
 from models.registry import LoggedModel, client, log_experiment, promote, record_gate_decision
-from models.report import render_report
+from models.report import CardInput, render_reports
 from models.scoring import explain_year, score_year
 from models.spec import ExperimentSpec, FairnessLimits
 from models.train import (
@@ -53,21 +53,6 @@ from models.train import (
 TRUTH_FILE = Path("truth") / "ground_truth.csv"
 EARLY_WARNING_FILE = "early_warning.csv"  # both signals × methods × experiments (compare --json)
 Progress = Callable[[str], None]
-
-
-def data_note(origin: DataOrigin) -> str:
-    """Where the data come from, for the model card (origin decided by the folder's manifest)."""
-    if origin.simulated:
-        return (
-            f"[data: simulated · fingerprint {origin.fingerprint}] "
-            "Embedded default: semi-synthetic on a real skeleton. Schools, gemeenten, their CBS "
-            "context, achterstandsscores, the 2018-19 mean test score per school and the 2014-15 VSV "
-            "counts per VO school are real public data (the world reproduces them in those years); "
-            "pupils, advices, revisions, other years' test results and early school leaving "
-            "2014-15 … 2024-25 are simulated (features/synthetic), calibrated to published national "
-            "figures, with planted emerging hot spots to check the models find them."
-        )
-    return f"[data: {origin.label} · fingerprint {origin.fingerprint}] User-supplied DUO/CBS files."
 
 
 @dataclass(frozen=True)
@@ -175,10 +160,10 @@ def card_step(
     comparison: pd.DataFrame,
     audited: tuple[Audit, GateDecision, pd.DataFrame],
     origin: DataOrigin,
-) -> str:
-    """The HTML model card with the fairness audit."""
+) -> dict[str, str]:
+    """The HTML model card with the fairness audit, in Dutch and English."""
     audit, decision, mitigation = audited
-    return render_report(
+    card = CardInput(
         name=logged.name,
         version=logged.version,
         run_id=logged.run_id,
@@ -192,8 +177,9 @@ def card_step(
         calibration_method=candidate.calibrator.method,
         threshold=candidate.threshold,
         features=candidate.features,
-        data_note=data_note(origin),
+        origin=origin,
     )
+    return render_reports(card)
 
 
 def bundle_step(
@@ -201,7 +187,7 @@ def bundle_step(
     data: ExperimentInput,
     logged: LoggedModel,
     tables: dict[str, pd.DataFrame],
-    report: str,
+    reports: dict[str, str],
     output_dir: Path,
 ) -> Path:
     """Score the latest year, write the bundle and attach the card to the MLflow run."""
@@ -218,10 +204,11 @@ def bundle_step(
             "history": history_table(data.panel),
             "explanations": explain_year(logged.model, data.features, meta.feature_year),
         },
-        report,
+        reports,
     )
     mlflow_client = client()
-    mlflow_client.log_artifact(logged.run_id, str(path / "report.html"), "audit")
+    for file_name in REPORT_FILES.values():
+        mlflow_client.log_artifact(logged.run_id, str(path / file_name), "audit")
     mlflow_client.log_artifact(logged.run_id, str(path / "comparison.parquet"), "evaluation")
     mlflow_client.log_metric(logged.run_id, "gate_allowed", float(meta.gate_allowed))
     mlflow_client.log_metric(logged.run_id, "gate_n_reasons", float(len(meta.gate_reasons)))
@@ -249,7 +236,7 @@ def attempt(
     mitigation_name, mitigation_table = mitigation
     audit, decision = audit_step(candidate, data, settings.limits)
     audited = (audit, decision, mitigation_table)
-    report = card_step(spec, candidate, logged, comparison, audited, data.origin)
+    reports = card_step(spec, candidate, logged, comparison, audited, data.origin)
     seconds["audit"] = time.perf_counter() - t0
     record_gate_decision(logged.name, logged.version, decision)
     promotion = promote(
@@ -292,7 +279,7 @@ def attempt(
         "fold_metrics": candidate.fold_metrics,
         "lookback": past_flags(candidate, data),
     }
-    path = bundle_step(meta, data, logged, tables, report, settings.output_dir)
+    path = bundle_step(meta, data, logged, tables, reports, settings.output_dir)
     seconds["bundle"] = time.perf_counter() - t0
     return ExperimentOutcome(
         spec,

@@ -20,11 +20,13 @@ import pandas as pd
 
 from features.provenance import DataOrigin
 from features.suppression import STATUS_COLUMN, publish
+from models.lookback import with_emerging_alarms
 from models.scoring import published_history, suppressed_scores, with_emerging
 
 BUNDLE_FORMAT = 2  # bump when the layout changes; older bundles are refused with a clear message
 META_FILE = "meta.json"
-REPORT_FILE = "report.html"
+REPORT_FILES = {"nl": "report.html", "en": "report.en.html"}
+"""The model card in each language, Dutch first (the product's default language)."""
 TABLES = (
     "scores",
     "contributions",
@@ -107,9 +109,10 @@ class Bundle:
     def version(self) -> str:
         return str(self.meta.version)
 
-    @property
-    def report_path(self) -> Path:
-        return self.path / REPORT_FILE
+    def report_path(self, lang: str = "nl") -> Path:
+        """The model card in ``lang`` (Dutch when the bundle has none in that language)."""
+        path = self.path / REPORT_FILES.get(lang, REPORT_FILES["nl"])
+        return path if path.is_file() else self.path / REPORT_FILES["nl"]
 
     def table(self, name: str) -> pd.DataFrame:
         """One of :data:`TABLES`, as written (internal: not yet suppressed for display)."""
@@ -150,6 +153,11 @@ class Bundle:
         emerging = self.table("emerging") if self.has_emerging else None
         return suppressed_scores(with_emerging(self.table("scores"), emerging))
 
+    def lookback(self) -> pd.DataFrame:
+        """How past flags of both signals turned out, per place and held-out year (publishable rows)."""
+        emerging = self.table("emerging") if self.has_emerging else None
+        return with_emerging_alarms(self.table("lookback"), emerging)
+
     def history(self) -> pd.DataFrame:
         """Publishable rate history in percent: hidden place-years keep only their label."""
         return published_history(self.table("history"))
@@ -159,14 +167,17 @@ def bundle_dir(root: Path, name: str, version: str) -> Path:
     return root / name / f"v{version}"
 
 
-def write_bundle(root: Path, meta: BundleMeta, tables: dict[str, pd.DataFrame], report_html: str) -> Path:
+def write_bundle(
+    root: Path, meta: BundleMeta, tables: dict[str, pd.DataFrame], reports: dict[str, str]
+) -> Path:
     """Write a complete bundle; the meta file goes last, so a bundle with meta is whole."""
     missing = set(TABLES) - set(tables)
     if missing:
         raise ValueError(f"bundle tables missing: {', '.join(sorted(missing))}")
     path = bundle_dir(root, meta.name, meta.version)
     path.mkdir(parents=True, exist_ok=True)
-    (path / REPORT_FILE).write_text(report_html, encoding="utf-8")
+    for lang, html in reports.items():
+        (path / REPORT_FILES[lang]).write_text(html, encoding="utf-8")
     for name in TABLES:
         tables[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
     (path / META_FILE).write_text(meta.to_json(), encoding="utf-8")

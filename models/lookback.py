@@ -6,6 +6,12 @@ only, so its out-of-fold flag for t is the flag it *would* have issued then; the
 the place was really elevated in t + 1. A place-year hidden by disclosure control (features.suppression)
 in the feature year or the outcome year is left out of the per-place table; the yearly summary
 counts places, not pupils.
+
+Both signals are judged on the same rows and the same outcome: the level signal's flag issued at
+feature year t for t + 1, and the emerging signal's alarm at t (it uses only years ≤ t by
+construction, :mod:`models.emerging`), each against "elevated in t + 1". One table holds both
+(:func:`with_emerging_alarms`), so the look-back on screen and the early-warning evaluation count
+the same things; a place without enough history for the detector counts as not alarmed.
 """
 
 from __future__ import annotations
@@ -46,26 +52,90 @@ def lookback_table(oof: pd.DataFrame, thresholds: np.ndarray, panel: pd.DataFram
     return out[keep].drop(columns=["_shown_target_year", "_shown_feature_year"]).reset_index(drop=True)
 
 
+SIGNALS = {"elevated": "flag", "emerging": "emerging_alarm"}
+"""The two signals of the look-back and the column holding each one's past flags."""
+
+
+def with_emerging_alarms(table: pd.DataFrame, emerging: pd.DataFrame | None) -> pd.DataFrame:
+    """The look-back with the emerging signal's alarm at each feature year beside the level flag.
+
+    ``emerging`` is the detector's per place-year table (``place_id``, ``school_year``,
+    ``state``); ``emerging_alarm`` is 1 for an alarm, 0 for no alarm and NaN where the place had
+    too little history (or the bundle has no detector).
+    """
+    if emerging is None:
+        return table.assign(emerging_alarm=np.nan)
+    alarms = emerging[["place_id", "school_year", "state"]].rename(columns={"school_year": "feature_year"})
+    out = table.merge(alarms, on=["place_id", "feature_year"], how="left")
+    out["emerging_alarm"] = out.pop("state").map({"alarm": 1.0, "no_alarm": 0.0})
+    return out
+
+
 def lookback_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per target year: places flagged, of those really elevated, elevated places missed."""
-    g = table.assign(
-        hit=table["flag"] & table["elevated_next"], miss=(1 - table["flag"]) & table["elevated_next"]
-    )
-    out = g.groupby("target_year").agg(
-        flagged=("flag", "sum"),
-        flagged_elevated=("hit", "sum"),
-        elevated=("elevated_next", "sum"),
-        missed=("miss", "sum"),
+    """Per signal and target year: places flagged, of those really elevated, elevated places missed.
+
+    ``only_this_signal`` counts the elevated places this signal flagged and the other did not —
+    what the emerging signal adds to the level signal, and the other way round.
+    """
+    frames = []
+    present = [s for s, column in SIGNALS.items() if column in table and table[column].notna().any()]
+    for signal in present:
+        other = SIGNALS[next((s for s in present if s != signal), signal)]
+        flag = table[SIGNALS[signal]].fillna(0).astype(int)
+        other_flag = table[other].fillna(0).astype(int) if other != SIGNALS[signal] else 0 * flag
+        elevated = table["elevated_next"].astype(int)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "signal": signal,
+                    "target_year": table["target_year"],
+                    "flag": flag,
+                    "hit": flag & elevated,
+                    "miss": (1 - flag) & elevated,
+                    "only": flag & elevated & (1 - other_flag),
+                    "elevated_next": elevated,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=["signal", "target_year", "school_year", "flagged"])
+    out = (
+        pd.concat(frames)
+        .groupby(["signal", "target_year"], sort=False)
+        .agg(
+            flagged=("flag", "sum"),
+            flagged_elevated=("hit", "sum"),
+            elevated=("elevated_next", "sum"),
+            missed=("miss", "sum"),
+            only_this_signal=("only", "sum"),
+        )
+        .reset_index()
     )
     out["precision"] = out["flagged_elevated"] / out["flagged"].replace(0, np.nan)
     out["recall"] = out["flagged_elevated"] / out["elevated"].replace(0, np.nan)
-    out.insert(0, "school_year", [format_school_year(int(y)) for y in out.index])
-    return out.reset_index()
+    out.insert(2, "school_year", [format_school_year(int(y)) for y in out["target_year"]])
+    return out
 
 
 def lookback_sentence(row: pd.Series, level_plural: tuple[str, str], lang: str = "nl") -> str:
-    """'Of the 38 gemeenten flagged for 2023-24, 27 were really elevated; 9 elevated ones were missed.'"""
+    """'Of the 38 gemeenten flagged for 2023-24, 27 were really elevated; 9 elevated ones were missed.'
+
+    For the emerging signal the sentence says what it found that the level signal did not.
+    """
     nl, en = level_plural
+    if getattr(row, "signal", "elevated") == "emerging":
+        alarm_year = format_school_year(int(row.target_year) - 1)
+        if lang == "nl":
+            return (
+                f"Van de {int(row.flagged)} {nl} met een opkomend-alarm in {alarm_year} waren er "
+                f"{int(row.flagged_elevated)} het jaar daarna ({row.school_year}) verhoogd; "
+                f"{int(row.only_this_signal)} daarvan had het verhoogd-signaal niet gegeven."
+            )
+        return (
+            f"Of the {int(row.flagged)} {en} with an emerging alarm in {alarm_year}, "
+            f"{int(row.flagged_elevated)} were elevated the year after ({row.school_year}); the "
+            f"elevated signal had missed {int(row.only_this_signal)} of them."
+        )
     if lang == "nl":
         return (
             f"Van de {int(row.flagged)} {nl} gesignaleerd voor {row.school_year} waren er "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,9 +19,12 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from features.panel import LEVEL_LABELS, TARGET_LABELS
+from features.provenance import DataOrigin
+from features.suppression import MIN_PUPILS
 from models.audit import Audit, GateDecision
 from models.groups import grouping_label
 from models.metrics import COMPARISON_METRICS
+from models.texts import LANGUAGES, column_label, gate_reason, gate_summary, labelled_columns, pick, t
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = """
@@ -52,17 +56,27 @@ def _table(frame: pd.DataFrame, digits: int = 3) -> Markup:
     return Markup(f"<div class='scroll'>{html_table}</div>")
 
 
-def fairness_plot(audit: Audit, grouping: str) -> str:
+def _words(lang: str):
+    """The card's catalogue lookup in one language, with ``{named}`` fields filled in."""
+
+    def words(key: str, **fields: object) -> str:
+        return t(key, lang, **fields)
+
+    return words
+
+
+def fairness_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    t = audit.table[(audit.table["grouping"] == grouping)]
+    w = _words(lang)
+    t_ = audit.table[(audit.table["grouping"] == grouping)]
     metrics = ["recall", "false_positive_rate", "selection_rate"]
-    fig, axes = plt.subplots(1, 3, figsize=(11, 0.45 * t["group"].nunique() + 1.6), sharey=True)
+    fig, axes = plt.subplots(1, 3, figsize=(11, 0.45 * t_["group"].nunique() + 1.6), sharey=True)
     for ax, metric in zip(axes, metrics, strict=True):
-        m = t[t["metric"] == metric]
+        m = t_[t_["metric"] == metric]
         ypos = np.arange(len(m))
         ax.errorbar(
             m["value"],
@@ -77,23 +91,27 @@ def fairness_plot(audit: Audit, grouping: str) -> str:
         if len(ref):
             ax.axvline(ref.iloc[0], color="grey", ls=":", lw=1)
         ax.set_yticks(ypos, m["group"].astype(str))
-        ax.set_title(metric.replace("_", " "), fontsize=10)
+        ax.set_title(column_label(metric, lang), fontsize=10)
         ax.set_xlim(0, 1)
     fig.suptitle(
-        f"{grouping_label(grouping, 'en')} — point and {int(audit.thresholds.confidence * 100)}% "
-        "bootstrap interval (dotted: reference group)",
+        w(
+            "card_plot_interval",
+            grouping=grouping_label(grouping, lang),
+            confidence=int(audit.thresholds.confidence * 100),
+        ),
         fontsize=10,
         y=1.06,
     )
     return _png(fig)
 
 
-def calibration_plot(audit: Audit, grouping: str) -> str:
+def calibration_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
     import matplotlib.pyplot as plt
 
-    t = audit.table[audit.table["grouping"] == grouping]
-    pred = t[t["metric"] == "mean_predicted"].set_index("group")["value"]
-    obs = t[t["metric"] == "observed_rate"].set_index("group")
+    w = _words(lang)
+    t_ = audit.table[audit.table["grouping"] == grouping]
+    pred = t_[t_["metric"] == "mean_predicted"].set_index("group")["value"]
+    obs = t_[t_["metric"] == "observed_rate"].set_index("group")
     fig, ax = plt.subplots(figsize=(4.8, 4.2))
     hi = max(pred.max(), obs["ci_high"].max(), 0.05) * 1.15
     ax.plot([0, hi], [0, hi], ls="--", color="grey")
@@ -109,120 +127,153 @@ def calibration_plot(audit: Audit, grouping: str) -> str:
     )
     for g, x in pred.items():
         ax.annotate(str(g), (x, obs.loc[g, "value"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    ax.set_xlabel("mean predicted risk")
-    ax.set_ylabel("observed share elevated")
-    ax.set_title(f"Calibration by {grouping_label(grouping, 'en').lower()}", fontsize=10)
+    ax.set_xlabel(w("card_plot_predicted"))
+    ax.set_ylabel(w("card_plot_observed"))
+    ax.set_title(w("card_plot_calibration", grouping=grouping_label(grouping, lang).lower()), fontsize=10)
     return _png(fig)
 
 
-def mitigation_plot(mitigation: pd.DataFrame) -> str:
+def mitigation_plot(mitigation: pd.DataFrame, lang: str = "nl") -> str:
     import matplotlib.pyplot as plt
 
+    w = _words(lang)
     fig, ax = plt.subplots(figsize=(5.5, 4))
     for r in mitigation.itertuples():
         ax.scatter(r.max_recall_difference, r.f1, s=60)
         ax.annotate(
             r.method, (r.max_recall_difference, r.f1), fontsize=8, xytext=(4, 4), textcoords="offset points"
         )
-    ax.set_xlabel("largest recall difference between groups (lower = fairer)")
-    ax.set_ylabel("F1 of the flags (higher = more accurate)")
-    ax.set_title("Mitigation trade-off (last held-out year)", fontsize=10)
+    ax.set_xlabel(w("card_plot_tradeoff_x"))
+    ax.set_ylabel(w("card_plot_tradeoff_y"))
+    ax.set_title(w("card_plot_tradeoff"), fontsize=10)
     return _png(fig)
 
 
-def render_report(
-    *,
-    name: str,
-    version: str,
-    run_id: str,
-    target: str,
-    level: str,
-    comparison: pd.DataFrame,
-    fold_metrics: pd.DataFrame,
-    audit: Audit,
-    decision: GateDecision,
-    mitigation: pd.DataFrame,
-    calibration_method: str,
-    threshold: float,
-    features: list[str],
-    data_note: str,
-) -> str:
-    """The full HTML document, rendered by Jinja2 with autoescaping.
+def data_note(origin: DataOrigin, lang: str = "nl") -> str:
+    """Where the data come from, for the card's first line (origin decided by the folder's manifest)."""
+    if origin.simulated:
+        return _words(lang)("card_data_simulated", fingerprint=origin.fingerprint)
+    return _words(lang)("card_data_user", label=origin.label, fingerprint=origin.fingerprint)
+
+
+def _number(value: float | int, lang: str, digits: int = 0) -> str:
+    """A number written the reader's way: 1.234,5 in Dutch, 1,234.5 in English."""
+    text = f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
+
+
+@dataclass(frozen=True)
+class CardInput:
+    """Everything one model card shows, independent of the language it is written in."""
+
+    name: str
+    version: str
+    run_id: str
+    target: str
+    level: str
+    comparison: pd.DataFrame
+    fold_metrics: pd.DataFrame
+    audit: Audit
+    decision: GateDecision
+    mitigation: pd.DataFrame
+    calibration_method: str
+    threshold: float
+    features: list[str]
+    origin: DataOrigin
+
+
+def render_report(card: CardInput, lang: str = "nl") -> str:
+    """The full HTML document in one language, rendered by Jinja2 with autoescaping.
 
     Every text that can come from data, configuration or the command line (names, reasons,
     the data note with the folder's name) is escaped by the template engine; only the tables
     pandas escaped itself and the embedded PNGs are marked safe. The data folder appears by its
-    *name* only (:func:`features.provenance.data_origin`) — never a server path.
+    *name* only (:func:`features.provenance.data_origin`) — never a server path. The prose comes
+    from the catalogue in :mod:`models.texts`, so the Dutch and English cards say the same thing.
     """
-    tnl, ten = TARGET_LABELS[target]
-    lnl, len_ = LEVEL_LABELS[level]
-    comp = comparison.reset_index().rename(columns={"index": "model"})
+    w = _words(lang)
+    audit, decision, mitigation = card.audit, card.decision, card.mitigation
+    comp = card.comparison.reset_index().rename(columns={"index": "model"})
     keep = ["model", *COMPARISON_METRICS]
     th = audit.thresholds
     sizes = audit.groups.copy()
     if not sizes.empty:
-        sizes["grouping"] = sizes["grouping"].map(lambda g: grouping_label(g, "en"))
-        sizes["status"] = np.where(sizes["audited"], "audited", f"too small (< {th.min_group_size} places)")
+        sizes["grouping"] = sizes["grouping"].map(lambda g: grouping_label(g, lang))
+        sizes["status"] = np.where(
+            sizes["audited"], w("card_audited"), w("card_too_small", min_group=th.min_group_size)
+        )
         sizes = sizes[["grouping", "group", "n_places", "n_rows", "status"]]
     groupings = []
     for grouping in audit.table["grouping"].unique() if not audit.table.empty else []:
-        t = audit.table[audit.table["grouping"] == grouping]
+        t_ = audit.table[audit.table["grouping"] == grouping]
         plots = (
-            fairness_plot(audit, grouping) + calibration_plot(audit, grouping) if "×" not in grouping else ""
+            fairness_plot(audit, grouping, lang) + calibration_plot(audit, grouping, lang)
+            if "×" not in grouping
+            else ""
         )
-        show = t[
-            t["metric"].isin(
+        show = t_[
+            t_["metric"].isin(
                 ["selection_rate", "recall", "false_positive_rate", "precision_at_top", "calibration_gap"]
             )
-        ]
+        ].assign(metric=lambda f: f["metric"].map(lambda m: column_label(m, lang)))
         cols = ["group", "metric", "value", "ci_low", "ci_high", "reference", "difference"]
         cols += ["diff_low", "diff_high", "ratio", "n_places", "exceeds"]
         groupings.append(
-            {"label": grouping_label(grouping, "en"), "plots": Markup(plots), "table": _table(show[cols])}
+            {
+                "label": grouping_label(grouping, lang),
+                "plots": Markup(plots),
+                "table": _table(labelled_columns(show[cols], lang)),
+            }
         )
     has_mitigation = mitigation is not None and not mitigation.empty
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
+    summary_code = getattr(decision, "summary_code", None)
     return env.get_template("model_card.html.j2").render(
+        w=w,
+        lang=lang,
         css=Markup(CSS),
-        name=name,
-        version=version,
-        run_id=run_id,
-        target_en=ten,
-        target_nl=tnl,
-        level_en=len_.lower(),
-        level_nl=lnl,
+        name=card.name,
+        version=card.version,
+        run_id=card.run_id,
+        target=pick(TARGET_LABELS[card.target], lang),
+        level=pick((LEVEL_LABELS[card.level][0], LEVEL_LABELS[card.level][1].lower()), lang),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         allowed=decision.allowed,
-        verdict="The fairness gate allows promotion."
-        if decision.allowed
-        else "The fairness gate refuses promotion to champion.",
-        summary=decision.summary,
-        reasons=list(decision.reasons),
-        not_auditable=getattr(decision, "not_auditable", ""),
-        data_note=data_note,
-        features=list(features),
-        comparison_table=_table(comp[[c for c in keep if c in comp]]),
-        calibration_method=calibration_method,
-        threshold=threshold,
-        fold_table=_table(fold_metrics),
-        n_rows=audit.n_rows,
+        summary=gate_summary(summary_code, lang) if summary_code else decision.summary,
+        reasons=[gate_reason(c, lang) for c in decision.codes] if decision.codes else list(decision.reasons),
+        not_auditable=gate_summary(summary_code, lang)
+        if summary_code and summary_code.get("code") == "not_auditable"
+        else "",
+        data_note=data_note(card.origin, lang),
+        min_pupils=MIN_PUPILS,
+        features=list(card.features),
+        comparison_table=_table(labelled_columns(comp[[c for c in keep if c in comp]], lang)),
+        calibration_method=card.calibration_method,
+        threshold=_number(card.threshold, lang, digits=3),
+        fold_table=_table(labelled_columns(card.fold_metrics, lang)),
+        n_rows=_number(audit.n_rows, lang),
         confidence=int(th.confidence * 100),
-        n_boot=th.n_boot,
-        gated=list(th.gated_groupings),
+        n_boot=_number(th.n_boot, lang),
+        gated=", ".join(grouping_label(g, lang) for g in th.gated_groupings),
         max_recall=th.max_recall_difference,
         max_fpr=th.max_fpr_difference,
         max_calib=th.max_calibration_gap,
         min_group=th.min_group_size,
-        sizes_table=_table(sizes) if not sizes.empty else Markup("<p>No groups.</p>"),
+        sizes_table=_table(labelled_columns(sizes, lang)) if not sizes.empty else None,
         groupings=groupings,
-        mitigation_table=_table(mitigation.drop(columns=["grouping", "test_year"]))
+        mitigation_table=_table(labelled_columns(mitigation.drop(columns=["grouping", "test_year"]), lang))
         if has_mitigation
         else None,
-        mitigation_grouping=grouping_label(mitigation["grouping"].iloc[0], "en") if has_mitigation else "",
+        mitigation_grouping=grouping_label(mitigation["grouping"].iloc[0], lang) if has_mitigation else "",
         mitigation_year=int(mitigation["test_year"].iloc[0]) if has_mitigation else "",
-        mitigation_plot=Markup(mitigation_plot(mitigation)) if has_mitigation else "",
-        n_folds=len(fold_metrics),
+        mitigation_plot=Markup(mitigation_plot(mitigation, lang)) if has_mitigation else "",
+        n_folds=len(card.fold_metrics),
     )
+
+
+def render_reports(card: CardInput) -> dict[str, str]:
+    """The model card in every language of the product, Dutch first."""
+    return {lang: render_report(card, lang) for lang in LANGUAGES}

@@ -10,6 +10,11 @@ from __future__ import annotations
 from features.suppression import MIN_PUPILS
 from models.groups import grouping_label
 
+LANGUAGES = ("nl", "en")
+"""The product's languages, Dutch first: every text below is a (Dutch, English) pair."""
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+"""Each language in its own words, for the toggle (readable whichever language is on)."""
+
 TEXTS: dict[str, tuple[str, str]] = {
     "app_title": ("kansenradar", "kansenradar"),
     "tagline": (
@@ -153,7 +158,262 @@ TEXTS: dict[str, tuple[str, str]] = {
     "parts_heading": ("Wat het risico bepaalt", "What drives the risk"),
     "concept": ("Onderdeel", "Part"),
     "contribution": ("Bijdrage", "Contribution"),
+    "pc4_areas": ("Postcodegebieden", "Postcode areas"),
+    "schools": ("Scholen", "Schools"),
+    "schools_show": (
+        "Wat de scholen laten zien (gewogen naar leerlingen)",
+        "What its schools show (pupil-weighted)",
+    ),
+    "schools_model": ("scholen, schoolmodel", "schools, school-level model"),
+    "contribution_short": ("bijdrage", "contribution"),
+    "page_title_prioritise": ("Prioriteren", "Prioritise"),
+    "spread_group": ("groep", "group"),
+    "spread_in_list": ("in lijst", "in list"),
+    "spread_all": ("alle plaatsen", "all places"),
+    "too_few_to_audit": ("Te weinig plaatsen per groep om te auditen.", "Too few places per group to audit."),
+    "bootstrap_interval": ("bootstrap-interval", "bootstrap interval"),
+    "calibration_by_group": ("Kalibratie per groep", "Calibration by group"),
+    "mitigation_heading": ("Mitigatie", "Mitigation"),
+    "folder_scope": (
+        "Alleen mappen binnen de datamap '{root}' (pad relatief daaraan).",
+        "Only folders inside the data root '{root}' (path relative to it).",
+    ),
+    "folder_refused": ("Map geweigerd: ", "Folder refused: "),
+    "n_problems": (
+        "{n} probleem/problemen, {files} bestand(en) met fouten",
+        "{n} problem(s), {files} file(s) with errors",
+    ),
+    "missing_files": ("Ontbreekt: ", "Missing: "),
+    "skipped": ("Overgeslagen", "Skipped"),
+    "not_recognised": ("Niet herkend: ", "Not recognised: "),
+    "data_heading": ("Data", "Data"),
+    "data_real": (
+        "Echt: scholen en gemeenten (DUO-registers), CBS-context, achterstandsscores, gemeentegrenzen, "
+        "de gemiddelde toetsscore per school in 2018-19 en VSV 2014-15 per VO-school.",
+        "Real: schools and municipalities (DUO registers), CBS context, achterstandsscores, municipal "
+        "boundaries, the 2018-19 mean test score per school and VSV 2014-15 per VO school.",
+    ),
+    "data_simulated": (
+        "Gesimuleerd: leerlingen, adviezen, toetsuitslagen, heroverwegingen en VSV per jaar 2014-15 … "
+        "2024-25 (features/synthetic), gekalibreerd op landelijke cijfers.",
+        "Simulated: pupils, advices, test results, revisions and VSV per year 2014-15 … 2024-25 "
+        "(features/synthetic), calibrated to national figures.",
+    ),
+    "data_user": (
+        "Eigen bestanden van de gebruiker ({label}); niets gesimuleerd.",
+        "The user's own files ({label}); nothing simulated.",
+    ),
+    "lb_signal": ("Signaal", "Signal"),
+    "lb_only_this_signal": ("Alleen door dit signaal gevonden", "Found only by this signal"),
+    "lb_emerging_alarm": ("Opkomend-alarm (jaar ervoor)", "Emerging alarm (year before)"),
+    "yes": ("ja", "yes"),
+    "no": ("nee", "no"),
 }
+
+# -- the model card (models/report.py): whole sentences with {named} fields, Dutch first ----------
+CARD_TEXTS: dict[str, tuple[str, str]] = {
+    "card_title": ("kansenradar — modelkaart en fairness-audit", "kansenradar model card and fairness audit"),
+    "card_subtitle": (
+        "{name} versie {version} — {target} per {level}",
+        "{name} version {version} — {target} per {level}",
+    ),
+    "card_run": ("MLflow-run {run_id} · gemaakt {generated}", "MLflow run {run_id} · generated {generated}"),
+    "card_allowed": ("De fairness-poort staat promotie toe.", "The fairness gate allows promotion."),
+    "card_refused": (
+        "De fairness-poort weigert promotie tot champion.",
+        "The fairness gate refuses promotion to champion.",
+    ),
+    "card_not_audited": ("Niet geaudit:", "Not audited:"),
+    "card_h_purpose": ("1. Doel en beoogd gebruik", "1. Purpose and intended use"),
+    "card_purpose": (
+        "kansenradar schat per plaats (school, postcodegebied, gemeente of RMC-regio) de kans dat "
+        "het percentage onderadvisering (leerlingen met een schooladvies onder hun toetsadvies) of "
+        "voortijdig schoolverlaten volgend schooljaar verhoogd is. Het is een vroegsignaal voor "
+        "gemeentelijke analisten, schoolbesturen en beleidsteams om te kiezen waar zij eerst kijken. "
+        "Het signaleert plaatsen, nooit personen: er gaan geen leerlinggegevens het model in of uit, "
+        "en geen uitvoer toont een cijfer op minder dan {min_pupils} leerlingen.",
+        "kansenradar estimates, for each place (school, postcode-4 area, gemeente or RMC region), the "
+        "probability that its rate of under-advice (pupils whose school advice is below their test "
+        "advice) or of early school leaving will be elevated next school year. It is an early-warning "
+        "signal for municipal analysts, school boards and policy teams to decide where to look first. "
+        "It flags places, never persons: no pupil-level data enter or leave the model, and no output "
+        "shows a figure based on fewer than {min_pupils} pupils.",
+    ),
+    "card_not_for": (
+        "Niet bedoeld voor: het beoordelen van individuele leraren of leerlingen, het automatisch "
+        "toekennen of onthouden van geld, het openbaar rangschikken van scholen. Een signaal is een "
+        "reden om te kijken, geen oordeel.",
+        "Not intended for: judging individual teachers or pupils, allocating or withholding funding "
+        "automatically, ranking schools publicly. A flag is a reason to look, not a verdict.",
+    ),
+    "card_h_data": ("2. Data en hun grenzen", "2. Data and its limits"),
+    "card_data_simulated": (
+        "[data: gesimuleerd · vingerafdruk {fingerprint}] Ingebouwde standaarddata: semi-synthetisch "
+        "op een echt skelet. Scholen, gemeenten, hun CBS-context, achterstandsscores, de gemiddelde "
+        "toetsscore per school in 2018-19 en de VSV-aantallen per VO-school in 2014-15 zijn echte "
+        "openbare gegevens (de wereld reproduceert ze in die jaren); leerlingen, adviezen, "
+        "heroverwegingen, toetsresultaten van andere jaren en voortijdig schoolverlaten 2014-15 … "
+        "2024-25 zijn gesimuleerd (features/synthetic), afgestemd op gepubliceerde landelijke cijfers, "
+        "met geplante opkomende hotspots om te controleren of de modellen ze vinden. De cijfers zeggen "
+        "niets over deze plaatsen.",
+        "[data: simulated · fingerprint {fingerprint}] Embedded default: semi-synthetic on a real "
+        "skeleton. Schools, gemeenten, their CBS context, achterstandsscores, the 2018-19 mean test "
+        "score per school and the 2014-15 VSV counts per VO school are real public data (the world "
+        "reproduces them in those years); pupils, advices, revisions, other years' test results and "
+        "early school leaving 2014-15 … 2024-25 are simulated (features/synthetic), calibrated to "
+        "published national figures, with planted emerging hot spots to check the models find them. "
+        "The figures say nothing about these places.",
+    ),
+    "card_data_user": (
+        "[data: {label} · vingerafdruk {fingerprint}] Door de gebruiker aangeleverde DUO/CBS-bestanden.",
+        "[data: {label} · fingerprint {fingerprint}] User-supplied DUO/CBS files.",
+    ),
+    "card_label": (
+        "Label: verhoogd = de ondergrens van het empirisch-Bayes 90%-interval van het percentage van de "
+        "plaats ligt boven het landelijke percentage van dat jaar. Indicatoren voor jaar t gebruiken "
+        "alleen gegevens die voor jaren ≤ t gepubliceerd zijn. Validatie met rolling origin: trainen "
+        "op jaren ≤ t−1, testen op t.",
+        "Label: elevated = the lower bound of the empirical-Bayes 90 % interval of the place's rate "
+        "lies above that year's national rate. Features for year t use only data published for years "
+        "≤ t. Validation is rolling-origin: train on years ≤ t−1, test on t.",
+    ),
+    "card_features": ("Indicatoren ({n}): {names}.", "Features ({n}): {names}."),
+    "card_h_accuracy": (
+        "3. Nauwkeurigheid tegenover eenvoudige vergelijkers (achtergehouden jaren, gemiddeld)",
+        "3. Accuracy against baselines (held-out years, mean over folds)",
+    ),
+    "card_calibration": (
+        "Kalibratie: {method} (gekozen op achtergehouden jaren). Werkpunt: signaleren bij een "
+        "gekalibreerd risico ≥ {threshold} (beste F1 buiten de trainingsdata).",
+        "Calibration: {method} (chosen on held-out years). Operating point: flag when calibrated "
+        "risk ≥ {threshold} (best F1 out of fold).",
+    ),
+    "card_h_per_year": (
+        "Per achtergehouden jaar (kandidaat, gekalibreerd)",
+        "Per held-out year (candidate, calibrated)",
+    ),
+    "card_h_fairness": ("4. Fairness tussen soorten plaatsen", "4. Fairness across kinds of places"),
+    "card_fairness": (
+        "Geaudit op {n_rows} achtergehouden plaats-jaren bij het werkpunt. Intervallen: {confidence}%-"
+        "bootstrap ({n_boot} trekkingen van plaatsen binnen elke groep). Getoetste indelingen: "
+        "{gated}; grenzen — verschil in bereik {max_recall}, verschil in vals-alarmpercentage "
+        "{max_fpr}, absoluut kalibratieverschil {max_calib}. Een grens telt pas als overschreden "
+        "wanneer het hele interval erbuiten ligt. Groepen met minder dan {min_group} plaatsen worden "
+        "getoond, niet getoetst.",
+        "Audited on {n_rows} held-out place-years at the operating point. Intervals: {confidence} % "
+        "bootstrap ({n_boot} resamples of places within each group). Gated groupings: {gated}; limits "
+        "— recall difference {max_recall}, false-positive-rate difference {max_fpr}, absolute "
+        "calibration gap {max_calib}. A limit counts as exceeded only when the whole interval lies "
+        "beyond it. Groups with fewer than {min_group} places are reported, not audited.",
+    ),
+    "card_h_sizes": ("Groepsgrootten", "Group sizes"),
+    "card_no_groups": ("Geen groepen.", "No groups."),
+    "card_audited": ("geaudit", "audited"),
+    "card_too_small": ("te klein (< {min_group} plaatsen)", "too small (< {min_group} places)"),
+    "card_h_mitigation": ("5. Mitigatie vergeleken", "5. Mitigation compared"),
+    "card_mitigation": (
+        "Indeling: {grouping}; geëvalueerd op achtergehouden jaar {year}.",
+        "Grouping: {grouping}; evaluated on held-out year {year}.",
+    ),
+    "card_h_limits": ("6. Bekende beperkingen", "6. Known limitations"),
+    "card_limit_context": (
+        "Context komt uit enkele peiljaren (SES-WOA 2021 en 2022, CBS-kerncijfers per PC4 2023 en "
+        "2024, gemeentekerncijfers 2021). Een jaar gebruikt het laatste peiljaar dat toen bekend was; "
+        "jaren vóór het eerste peiljaar gebruiken dat eerste (aangeduid als 'context later bekend').",
+        "Context comes from a few reference years (SES-WOA 2021 and 2022, CBS kerncijfers per PC4 2023 "
+        "and 2024, gemeente kerncijfers 2021). A year uses the latest reference year known then; years "
+        "before the first use that first one (marked 'context known later').",
+    ),
+    "card_limit_small": (
+        "Onderdrukte gepubliceerde cellen (<5) worden geschat op 2,5 leerlingen; percentages van "
+        "kleine scholen zijn daardoor onzeker, wat het empirisch-Bayes-interval weergeeft.",
+        "Suppressed published cells (<5) are estimated as 2.5 pupils; small schools' rates are "
+        "therefore uncertain, which the empirical-Bayes interval reflects.",
+    ),
+    "card_limit_regime": (
+        "De regimewissel van 2023-24 (doorstroomtoets, verplichte heroverweging) geeft maar twee jaar "
+        "van het nieuwe regime; de modellen zien hem als expliciete indicator.",
+        "The 2023-24 regime change (doorstroomtoets, mandatory revision) gives only two years of the "
+        "new regime; models see it as an explicit indicator.",
+    ),
+    "card_limit_places": (
+        "Fairness is getoetst voor soorten plaatsen, niet voor leerlingen; gelijkheid tussen plaatsen "
+        "bewijst geen eerlijkheid voor individuele leerlingen.",
+        "Fairness is audited for kinds of places, not for pupils; place-level parity does not prove "
+        "pupil-level fairness.",
+    ),
+    "card_h_register": (
+        "7. Registervermelding (DPIA / EU AI-verordening)",
+        "7. Register entry (DPIA / EU AI Act)",
+    ),
+    "card_reg_purpose_t": ("Beoogd doel", "Intended purpose"),
+    "card_reg_purpose": (
+        "Vroegsignalering van verhoogde onderadvisering / voortijdig schoolverlaten per plaats, om "
+        "aandacht en ondersteuning te prioriteren.",
+        "Early warning of elevated under-advice / early school leaving per place, for prioritising "
+        "attention and support.",
+    ),
+    "card_reg_risk_t": ("Risicoclassificatie", "Risk classification note"),
+    "card_reg_risk": (
+        "Bepaalt geen toegang, toelating of beoordeling van natuurlijke personen; de uitvoer betreft "
+        "plaatsen. Een DPIA blijft aangeraden, omdat de invoer kleine groepen beschrijft.",
+        "Does not determine access, admission or assessment of natural persons; outputs concern "
+        "places. A DPIA is still advised because inputs describe small groups.",
+    ),
+    "card_reg_oversight_t": ("Menselijk toezicht", "Human oversight"),
+    "card_reg_oversight": (
+        "Analisten bekijken elk signaal met zijn uitleg, verloop en interval voordat zij handelen; "
+        "promotie van een model vraagt de fairness-poort of een vastgelegde, beredeneerde overrule.",
+        "Analysts review each flag with its explanation, history and interval before acting; "
+        "promotion of a model requires the fairness gate or a recorded, reasoned override.",
+    ),
+    "card_reg_data_t": ("Databeheer", "Data governance"),
+    "card_reg_data": (
+        "Alleen openbare geaggregeerde DUO/CBS-data; onthullingscontrole op elke uitvoer: geen cijfer "
+        "op minder dan {min_pupils} leerlingen, secundaire onderdrukking over alle niveaus zodat geen "
+        "verborgen cijfer door aftrekken te herleiden is (gecontroleerd met lineair programmeren); "
+        "vingerafdruk van de data bij elke run vastgelegd.",
+        "Public aggregated DUO/CBS open data only; disclosure control on every output: no figure on "
+        "fewer than {min_pupils} pupils, secondary suppression across all levels so that no hidden "
+        "figure can be recovered by subtraction (audited by linear programming); data fingerprint "
+        "logged with each run.",
+    ),
+    "card_reg_accuracy_t": ("Nauwkeurigheid", "Accuracy"),
+    "card_reg_accuracy": (
+        "Zie onderdeel 3 (achtergehouden jaren, vergeleken met persistentie, alleen-context en "
+        "logistische vergelijkers).",
+        "See section 3 (held-out years, compared with persistence, context-only and logistic baselines).",
+    ),
+    "card_reg_robust_t": ("Robuustheid", "Robustness"),
+    "card_reg_robust": (
+        "Rolling-origin-validatie over {n_folds} jaren; kalibratie per groep gecontroleerd (onderdeel "
+        "4); invoercontrole met plaatsbepaalde fouten; deterministische training.",
+        "Rolling-origin validation over {n_folds} years; calibration checked per group (section 4); "
+        "input validation with located errors; deterministic training.",
+    ),
+    "card_reg_model_t": ("Model", "Model"),
+    "card_reg_model": ("{name} v{version}, MLflow-run {run_id}.", "{name} v{version}, MLflow run {run_id}."),
+    "card_plot_interval": (
+        "{grouping} — punt en {confidence}%-bootstrapinterval (stippellijn: referentiegroep)",
+        "{grouping} — point and {confidence}% bootstrap interval (dotted: reference group)",
+    ),
+    "card_plot_predicted": ("gemiddeld voorspeld risico", "mean predicted risk"),
+    "card_plot_observed": ("waargenomen aandeel verhoogd", "observed share elevated"),
+    "card_plot_calibration": ("Kalibratie per {grouping}", "Calibration by {grouping}"),
+    "card_plot_tradeoff_x": (
+        "grootste verschil in bereik tussen groepen (lager = eerlijker)",
+        "largest recall difference between groups (lower = fairer)",
+    ),
+    "card_plot_tradeoff_y": (
+        "F1 van de signalen (hoger = nauwkeuriger)",
+        "F1 of the flags (higher = more accurate)",
+    ),
+    "card_plot_tradeoff": (
+        "Afweging bij mitigatie (laatste achtergehouden jaar)",
+        "Mitigation trade-off (last held-out year)",
+    ),
+}
+TEXTS.update(CARD_TEXTS)
 
 LEVEL_PLURALS: dict[str, tuple[str, str]] = {
     "school": ("scholen", "schools"),
@@ -163,9 +423,15 @@ LEVEL_PLURALS: dict[str, tuple[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "nl") -> str:
-    nl, en = TEXTS[key]
-    return nl if lang == "nl" else en
+def pick(pair: tuple[str, str], lang: str = "nl") -> str:
+    """The reader's word from a (Dutch, English) pair kept elsewhere (labels of targets, levels …)."""
+    return pair[0] if lang == "nl" else pair[1]
+
+
+def t(key: str, lang: str = "nl", **fields: object) -> str:
+    """The catalogue's text for ``key`` in ``lang``, with its ``{named}`` fields filled in."""
+    text = pick(TEXTS[key], lang)
+    return text.format(**fields) if fields else text
 
 
 # -- risk in words --------------------------------------------------------------------------
@@ -195,7 +461,7 @@ def risk_band(risk: float) -> str | None:
 
 def band_word(risk: float, lang: str = "nl") -> str:
     band = risk_band(risk)
-    return "–" if band is None else BAND_WORDS[band][0 if lang == "nl" else 1]
+    return "–" if band is None else pick(BAND_WORDS[band], lang)
 
 
 def format_risk(risk: float) -> str:
@@ -293,6 +559,8 @@ def gate_summary(code: dict, lang: str = "nl") -> str:
 # -- column headers of the tables the app shows ------------------------------------------------
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "group": ("Groep", "Group"),
+    "grouping": ("Indeling", "Grouping"),
+    "status": ("Status", "Status"),
     "n_rows": ("Plaats-jaren", "Place-years"),
     "n_places": ("Plaatsen", "Places"),
     "audited": ("Geaudit", "Audited"),

@@ -17,11 +17,11 @@ from features.panel import TARGET_LABELS
 from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
 from features.years import format_school_year
-from models.texts import format_risk, t
+from models.texts import format_risk, pick, t
 
 lang = ui.setup_page("app_title")
 target = ui.target_choice(lang)
-st.title(f"kansenradar — {TARGET_LABELS[target][0 if lang == 'nl' else 1]}")
+st.title(f"kansenradar — {pick(TARGET_LABELS[target], lang)}")
 st.caption(t("tagline", lang))
 
 
@@ -177,11 +177,7 @@ def drill_down() -> None:
             continue
         within = ui.scores(str(b.path))
         within = within[within["gemeente_code"] == choice]
-        st.subheader(
-            ("Postcodegebieden" if lang == "nl" else "Postcode areas")
-            if level == "pc4"
-            else ("Scholen" if lang == "nl" else "Schools")
-        )
+        st.subheader(t("pc4_areas" if level == "pc4" else "schools", lang))
         st.dataframe(
             ui.display_scores(within, lang, extra=("pc4",) if level == "school" else ()),
             hide_index=True,

@@ -21,7 +21,7 @@ from models.explain import (
     peer_places,
     summary_sentence,
 )
-from models.texts import band_word, format_risk, t
+from models.texts import band_word, format_risk, pick, t
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -126,7 +126,7 @@ st.caption(t("grouped_help", lang))
 fig = go.Figure(
     go.Bar(
         x=groups.to_numpy(),
-        y=[CONCEPTS[k][0 if lang == "nl" else 1] for k in groups.index],
+        y=[pick(CONCEPTS[k], lang) for k in groups.index],
         orientation="h",
         marker_color=np.where(groups.to_numpy() > 0, "#b3261e", "#2a6f97"),
         text=[
@@ -150,7 +150,7 @@ with st.expander(t("indicator_detail", lang)):
         pd.DataFrame(
             {
                 "indicator": [label(n, lang) for n in c.index],
-                t("concept", lang): [CONCEPTS[concept_of(n)][0 if lang == "nl" else 1] for n in c.index],
+                t("concept", lang): [pick(CONCEPTS[concept_of(n)], lang) for n in c.index],
                 t("contribution", lang): c.round(2).to_numpy(),
             }
         ),
@@ -158,22 +158,24 @@ with st.expander(t("indicator_detail", lang)):
         key="contrib_detail",
     )
 
-past = ui.table(str(b.path), "lookback")
+past = ui.lookback(str(b.path))
 strip = past[past["place_id"] == place].sort_values("target_year")
 if len(strip):
     st.subheader(t("lookback", lang))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("year", lang): [format_school_year(int(y)) for y in strip["target_year"]],
-                t("lb_flag_issued", lang): strip["flag"].map({1: t("flag_yes", lang), 0: "—"}),
-                t("lb_turned_out", lang): strip["elevated_next"].map(
-                    {1: t("flag_yes", lang), 0: t("lb_not_elevated", lang)}
-                ),
-            }
-        ).T,
-        key="lookback_strip",
+    rows = {
+        t("year", lang): [format_school_year(int(y)) for y in strip["target_year"]],
+        t("lb_flag_issued", lang): strip["flag"].map({1: t("flag_yes", lang), 0: "—"}),
+    }
+    if strip["emerging_alarm"].notna().any():
+        rows[t("lb_emerging_alarm", lang)] = (
+            strip["emerging_alarm"]
+            .map({1.0: t("emerging_yes", lang), 0.0: "—"})
+            .fillna(t("insufficient_history", lang))
+        )
+    rows[t("lb_turned_out", lang)] = strip["elevated_next"].map(
+        {1: t("flag_yes", lang), 0: t("lb_not_elevated", lang)}
     )
+    st.dataframe(pd.DataFrame(rows).T, key="lookback_strip")
 
 # for a gemeente: what the school-level champion sees in its schools, pupil-weighted
 if level == "gemeente":
@@ -197,18 +199,11 @@ if level == "gemeente":
                 s_scores.loc[inside, "n_pupils"],
             )
             top = agg.iloc[0].sort_values(key=abs).tail(8)
-            st.subheader(
-                "Wat de scholen laten zien (gewogen naar leerlingen)"
-                if lang == "nl"
-                else "What its schools show (pupil-weighted)"
-            )
-            st.caption(
-                f"{int(inside.sum())} "
-                + ("scholen, schoolmodel" if lang == "nl" else "schools, school-level model")
-            )
+            st.subheader(t("schools_show", lang))
+            st.caption(f"{int(inside.sum())} {t('schools_model', lang)}")
             st.bar_chart(
                 pd.DataFrame(
-                    {"bijdrage" if lang == "nl" else "contribution": top.to_numpy()},
+                    {t("contribution_short", lang): top.to_numpy()},
                     index=[label(n, lang) for n in top.index],
                 ),
                 horizontal=True,

@@ -15,7 +15,7 @@ from models.texts import t
 lang = ui.setup_page("budget")
 target = ui.target_choice(lang)
 level = ui.level_choice(lang, target, default="school")
-st.title("Prioriteren" if lang == "nl" else "Prioritise")
+st.title(t("page_title_prioritise", lang))
 b = ui.load_bundle(target, level)
 if b is None:
     st.stop()
@@ -64,11 +64,9 @@ st.dataframe(
         pd.DataFrame(
             {
                 t("grouping", lang): spread["grouping"].map(lambda g: grouping_label(g, lang)),
-                ("groep" if lang == "nl" else "group"): spread["group"],
-                ("in lijst" if lang == "nl" else "in list"): spread["share_in_list"].map("{:.0%}".format),
-                ("alle plaatsen" if lang == "nl" else "all places"): spread["share_all_places"].map(
-                    "{:.0%}".format
-                ),
+                t("spread_group", lang): spread["group"],
+                t("spread_in_list", lang): spread["share_in_list"].map("{:.0%}".format),
+                t("spread_all", lang): spread["share_all_places"].map("{:.0%}".format),
             }
         )
     ),

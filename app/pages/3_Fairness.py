@@ -39,11 +39,7 @@ st.dataframe(
 )
 a = audit[audit["grouping"] == grouping] if not audit.empty else audit
 if a.empty:
-    st.info(
-        "Te weinig plaatsen per groep om te auditen."
-        if lang == "nl"
-        else "Too few places per group to audit."
-    )
+    st.info(t("too_few_to_audit", lang))
 else:
     metric = st.selectbox(
         column_label("metric", lang),
@@ -70,7 +66,7 @@ else:
         height=170 + 40 * len(m),
         margin={"l": 0, "r": 0, "t": 60, "b": 0},
         xaxis_title=f"{column_label(metric, lang)} ({load_fairness_limits().confidence:.0%} "
-        + ("bootstrap-interval)" if lang == "nl" else "bootstrap interval)"),
+        + f"{t('bootstrap_interval', lang)})",
         title=ui.with_origin(grouping_label(grouping, lang), lang),
     )
     st.plotly_chart(fig, width="stretch", key="audit_plot")
@@ -99,18 +95,18 @@ else:
     calib = a[a["metric"].isin(["mean_predicted", "observed_rate"])].pivot_table(
         index="group", columns="metric", values="value"
     )
-    st.subheader("Kalibratie per groep" if lang == "nl" else "Calibration by group")
+    st.subheader(t("calibration_by_group", lang))
     st.dataframe(csv_safe(labelled_columns(calib.round(3), lang)), key="calibration")
 
-st.subheader("Mitigatie" if lang == "nl" else "Mitigation")
+st.subheader(t("mitigation_heading", lang))
 st.dataframe(
     labelled_columns(ui.table(str(b.path), "mitigation").round(3), lang), hide_index=True, key="mitigation"
 )
-report = b.report_path.read_text(encoding="utf-8")
+report = b.report_path(lang).read_text(encoding="utf-8")
 st.download_button(
     t("report_link", lang),
     report,
-    file_name=f"{meta.name}-v{meta.version}-audit.html",
+    file_name=f"{meta.name}-v{meta.version}-audit-{lang}.html",
     mime="text/html",
     key="report",
 )

@@ -10,7 +10,7 @@ from app.folders import FolderRefused, data_root, inside_root, refused_files, wi
 from app.unexpected import log_unexpected, short_message
 from features.dryrun import check_folder
 from features.export import csv_safe
-from models.lookback import lookback_sentence, lookback_summary
+from models.lookback import lookback_sentence
 from models.metrics import EARLY_WARNING_METRICS
 from models.texts import LEVEL_PLURALS, labelled_columns, t
 
@@ -50,44 +50,43 @@ if b is not None:
 
     st.subheader(t("lookback", lang))
     st.caption(t("lookback_help", lang))
-    past = lookback_summary(ui.table(str(b.path), "lookback"))
+    past = ui.lookback_summary(str(b.path))
     plural = LEVEL_PLURALS[level]
-    for row in past.tail(2).itertuples():
+    latest = past[past["target_year"] == past["target_year"].max()]
+    for row in latest.itertuples():  # the newest year, each signal in one sentence
         st.markdown("- " + lookback_sentence(row, plural, lang))
+    signal_words = {"elevated": t("elevated_signal", lang), "emerging": t("emerging_signal", lang)}
     st.dataframe(
         past.drop(columns=["target_year"])
+        .assign(signal=past["signal"].map(signal_words))
         .rename(columns={c: t(f"lb_{c}", lang) for c in past.columns if c != "target_year"})
         .round(2),
         hide_index=True,
         key="lookback",
     )
 
-st.subheader("Data")
-st.markdown(
-    "- **Echt / real:** scholen en gemeenten (DUO-registers), CBS-context, achterstandsscores, "
-    "gemeentegrenzen, VSV 2014-15 per VO-school.\n"
-    "- **Gesimuleerd / simulated:** leerlingen, adviezen, toetsuitslagen, heroverwegingen en "
-    "VSV per jaar 2014-15 … 2024-25 (`features/synthetic`), gekalibreerd op landelijke cijfers.\n"
-    f"- {t('suppressed_note', lang)}"
+st.subheader(t("data_heading", lang))
+origin = ui.provenance()
+described = (
+    [t("data_real", lang), t("data_simulated", lang)]
+    if origin.simulated
+    else [t("data_user", lang, label=origin.label)]
 )
+st.markdown("\n".join(f"- {line}" for line in [*described, t("suppressed_note", lang)]))
 
 st.subheader(t("validate_folder", lang))
 root = data_root()
-st.caption(
-    f"Alleen mappen binnen de datamap '{root.name}' (pad relatief daaraan)."
-    if lang == "nl"
-    else f"Only folders inside the data root '{root.name}' (path relative to it)."
-)
+st.caption(t("folder_scope", lang, root=root.name))
 folder = st.text_input(t("folder", lang), key="folder")
 if folder:
     try:  # only inside the data root; no symlink out of it, no oversized files (app/folders.py)
         path = inside_root(folder, root)
         refused = refused_files(path, root)
     except FolderRefused as exc:
-        st.error(("Map geweigerd: " if lang == "nl" else "Folder refused: ") + str(exc))
+        st.error(t("folder_refused", lang) + str(exc))
     else:
         if refused:
-            st.error(("Map geweigerd: " if lang == "nl" else "Folder refused: ") + "; ".join(refused))
+            st.error(t("folder_refused", lang) + "; ".join(refused))
             st.stop()
         try:
             report = check_folder(path)
@@ -99,19 +98,16 @@ if folder:
         bad = checks[checks["present"] & ~checks["ok"]]
         missing = checks[~checks["present"] & (checks["rows"] == 0)]
         (st.error if not report.ok else st.success)(
-            f"{len(report.errors)} {'probleem/problemen' if lang == 'nl' else 'problem(s)'}, "
-            f"{len(bad)} {'bestand(en) met fouten' if lang == 'nl' else 'file(s) with errors'}"
+            t("n_problems", lang, n=len(report.errors), files=len(bad))
         )
         if not report.ok:
             st.code(without_values(report.error()), language=None)
         if len(missing):
-            st.warning(("Ontbreekt: " if lang == "nl" else "Missing: ") + ", ".join(missing["label"]))
+            st.warning(t("missing_files", lang) + ", ".join(missing["label"]))
         for (target, level), why in report.skipped.items():
-            st.warning(f"{'Overgeslagen' if lang == 'nl' else 'Skipped'} {target} × {level}: {why}")
+            st.warning(f"{t('skipped', lang)} {target} × {level}: {why}")
         if report.unrecognised:
-            st.info(
-                ("Niet herkend: " if lang == "nl" else "Not recognised: ") + ", ".join(report.unrecognised)
-            )
+            st.info(t("not_recognised", lang) + ", ".join(report.unrecognised))
         for note in report.notes:
             st.caption(note)
         st.dataframe(csv_safe(checks), hide_index=True, key="checks")

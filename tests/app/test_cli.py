@@ -98,7 +98,10 @@ def test_audit_and_report_commands_point_at_the_champion(pipeline_run) -> None:
     assert result.exit_code == 0, result.output
     assert champion.registered_name in result.output
     report = runner.invoke(app, ["report", *where])
-    assert Path(report.output.strip()).is_file()
+    assert Path(report.output.strip()).name == "report.html"  # Dutch first
+    english = runner.invoke(app, ["report", *where, "--lang", "en"])
+    assert Path(english.output.strip()).name == "report.en.html" and Path(english.output.strip()).is_file()
+    assert runner.invoke(app, ["report", *where, "--lang", "de"]).exit_code == 1
 
 
 def test_missing_champion_exits_with_code_3(pipeline_run) -> None:

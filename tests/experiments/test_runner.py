@@ -19,7 +19,7 @@ def test_main_job_writes_bundles_and_sets_champions_only_through_the_gate(pipeli
         bundle = read_bundle(outcome.bundle)
         meta = bundle.meta
         assert meta.promoted == meta.gate_allowed  # no override in the main job
-        assert bundle.report_path.is_file()
+        assert bundle.report_path("nl").is_file() and bundle.report_path("en").is_file()
         for name in TABLES:
             assert not bundle.table(name).empty or name == "audit", name
         versions = client.search_model_versions(f"name='{meta.name}'")
@@ -31,7 +31,10 @@ def test_main_job_writes_bundles_and_sets_champions_only_through_the_gate(pipeli
 
 
 def test_report_reads_as_a_model_card(pipeline_run) -> None:
-    html = (pipeline_run["outcomes"][0].bundle / "report.html").read_text()
+    dutch = (pipeline_run["outcomes"][0].bundle / "report.html").read_text()
+    for section in ("Doel en beoogd gebruik", "signaleert plaatsen, nooit personen", "Menselijk toezicht"):
+        assert section in dutch, section
+    html = (pipeline_run["outcomes"][0].bundle / "report.en.html").read_text()
     for section in (
         "Purpose and intended use",
         "flags places, never persons",

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
+from features.provenance import DataOrigin
 from models.audit import Audit, GateDecision
-from models.report import render_report
+from models.report import CardInput, render_report, render_reports
 from models.spec import FairnessLimits
 
 XSS = "D<img src=x onerror=alert(1)>"
 
 
-def card(data_note: str, reason: str) -> str:
+def card(folder: str, reason: str, lang: str = "nl") -> str:
     audit = Audit(
         table=pd.DataFrame(),
         groups=pd.DataFrame(
@@ -21,7 +23,7 @@ def card(data_note: str, reason: str) -> str:
         n_rows=40,
         threshold=0.5,
     )
-    return render_report(
+    card = CardInput(
         name="kansenradar-dropout-rmc",
         version="3",
         run_id="abc",
@@ -35,12 +37,14 @@ def card(data_note: str, reason: str) -> str:
         calibration_method="isotonic",
         threshold=0.5,
         features=["rate_now", XSS],
-        data_note=data_note,
+        origin=DataOrigin(False, folder, "0123"),
     )
+    return render_report(card, lang)
 
 
-def test_nothing_from_data_or_reasons_becomes_markup() -> None:
-    html = card(f"[data: {XSS} · fingerprint 0123] User-supplied DUO/CBS files.", "<script>alert(2)</script>")
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_nothing_from_data_or_reasons_becomes_markup(lang: str) -> None:
+    html = card(XSS, "<script>alert(2)</script>", lang)
     assert "<img" not in html and "<script>alert" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
@@ -48,5 +52,56 @@ def test_nothing_from_data_or_reasons_becomes_markup() -> None:
 
 
 def test_the_card_shows_no_server_path() -> None:
-    html = card("[data: mijn-downloads · fingerprint 0123] User-supplied DUO/CBS files.", "r")
+    html = card("mijn-downloads", "r")
     assert "mijn-downloads" in html and "/home/" not in html and "/tmp/" not in html
+
+
+def test_the_template_holds_no_words_of_its_own() -> None:
+    """Every sentence of the card comes from the catalogue, so no language can be missed."""
+    import re
+
+    from models.report import TEMPLATES
+
+    source = (TEMPLATES / "model_card.html.j2").read_text(encoding="utf-8")
+    bare = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}|<[^>]+>", " ", source, flags=re.S)
+    words = re.findall(r"[A-Za-zÀ-ÿ]{2,}", bare)
+    assert words == ["kansenradar"]  # only the product's name, in the <title>
+
+
+@pytest.mark.parametrize(("lang", "other"), [("nl", "en"), ("en", "nl")])
+def test_each_card_speaks_one_language(lang: str, other: str) -> None:
+    from markupsafe import escape
+
+    from models.texts import CARD_TEXTS
+
+    html = card("mijn-downloads", "r", lang)
+    k, o = (0, 1) if lang == "nl" else (1, 0)
+    fixed = {key: pair for key, pair in CARD_TEXTS.items() if "{" not in pair[0] and pair[0] != pair[1]}
+    shown = [key for key, pair in fixed.items() if str(escape(pair[k])) in html]
+    assert len(shown) > 20, shown  # the headings, limitations, register entry …
+    assert not [key for key, pair in fixed.items() if str(escape(pair[o])) in html]
+    assert f'<html lang="{lang}">' in html
+
+
+def test_both_cards_are_written_dutch_first() -> None:
+    cards = render_reports(
+        CardInput(
+            name="m",
+            version="1",
+            run_id="r",
+            target="dropout",
+            level="gemeente",
+            comparison=pd.DataFrame({"roc_auc": [0.9]}, index=pd.Index(["lightgbm"], name="model")),
+            fold_metrics=pd.DataFrame({"test_year": [2023], "roc_auc": [0.9]}),
+            audit=Audit(pd.DataFrame(), pd.DataFrame(), FairnessLimits(), 0, 0.5),
+            decision=GateDecision(True, (), "ok"),
+            mitigation=pd.DataFrame(),
+            calibration_method="isotonic",
+            threshold=0.5,
+            features=["rate_now"],
+            origin=DataOrigin(True, "simulated", "abcd"),
+        )
+    )
+    assert list(cards) == ["nl", "en"]
+    assert "gesimuleerd · vingerafdruk abcd" in cards["nl"] and "simulated · fingerprint abcd" in cards["en"]
+    assert "Bereik" not in cards["en"] and "AUC" in cards["nl"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.lookback import lookback_sentence, lookback_summary, lookback_table
+from models.lookback import lookback_sentence, lookback_summary, lookback_table, with_emerging_alarms
 from models.texts import LEVEL_PLURALS, TEXTS, band_word, format_risk, risk_band
 
 
@@ -54,3 +54,39 @@ def test_lookback_counts_hits_and_misses_by_hand() -> None:
         "Van de 3 gemeenten gesignaleerd voor 2023-24 waren er 2 daadwerkelijk verhoogd; "
         "1 verhoogde gemeenten werden gemist."
     )
+
+
+def test_both_signals_are_judged_on_the_same_rows_and_outcome() -> None:
+    table = pd.DataFrame(
+        {
+            "place_id": list("abcdef"),
+            "feature_year": [2022] * 6,
+            "target_year": [2023] * 6,
+            "risk": [0.9, 0.8, 0.2, 0.1, 0.1, 0.1],
+            "flag": [1, 1, 0, 0, 0, 0],
+            "elevated_next": [1, 0, 1, 1, 0, 1],
+        }
+    )
+    emerging = pd.DataFrame(
+        {
+            "place_id": [*"abcdef", "c"],
+            "school_year": [2022] * 6 + [2021],
+            "state": ["alarm", "no_alarm", "alarm", "alarm", "alarm", "insufficient_history", "no_alarm"],
+        }
+    )
+    both = with_emerging_alarms(table, emerging)
+    assert len(both) == 6  # the 2021 state of c is not a feature year of the look-back
+    assert both["emerging_alarm"].tolist()[:5] == [1.0, 0.0, 1.0, 1.0, 1.0] and np.isnan(
+        both["emerging_alarm"][5]
+    )
+    summary = lookback_summary(both)
+    level, early = (summary[summary["signal"] == s].iloc[0] for s in ("elevated", "emerging"))
+    assert (level.flagged, level.flagged_elevated, level.missed, level.only_this_signal) == (2, 1, 3, 0)
+    # c and d: elevated, alarmed as emerging, not flagged by the level signal; f had no history
+    assert (early.flagged, early.flagged_elevated, early.missed, early.only_this_signal) == (4, 3, 1, 2)
+    assert early.elevated == level.elevated == 4
+    assert lookback_sentence(early, LEVEL_PLURALS["gemeente"], "nl") == (
+        "Van de 4 gemeenten met een opkomend-alarm in 2022-23 waren er 3 het jaar daarna (2023-24) "
+        "verhoogd; 2 daarvan had het verhoogd-signaal niet gegeven."
+    )
+    assert list(lookback_summary(with_emerging_alarms(table, None))["signal"]) == ["elevated"]
