@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +132,8 @@ class Trained:
     mitigation: pd.DataFrame
     reweighed: ModelResult | None
     seconds: float
+    audits: dict[str, tuple[Audit, GateDecision]] = field(default_factory=dict)
+    """The fairness audit of the candidate ("none") and of the reweighed one, done in the worker."""
 
 
 def train_step(spec: ExperimentSpec, data: ExperimentInput, limits: FairnessLimits) -> Trained:
@@ -141,7 +143,10 @@ def train_step(spec: ExperimentSpec, data: ExperimentInput, limits: FairnessLimi
     places = place_attributes(data.panel)
     mitigation = compare_mitigations(results[chosen], data.features, places, spec, limits.mitigation_grouping)
     reweighed = _reweigh(spec, data, results[chosen], limits)
-    return Trained(results, chosen, mitigation, reweighed, time.perf_counter() - t0)
+    audits = {"none": audit_step(results[chosen], data, limits)}
+    if not audits["none"][1].allowed:  # the ladder's next rung will need it
+        audits["reweighing"] = audit_step(reweighed, data, limits)
+    return Trained(results, chosen, mitigation, reweighed, time.perf_counter() - t0, audits)
 
 
 def audit_step(
@@ -229,14 +234,15 @@ def attempt(
     data: ExperimentInput,
     settings: RunSettings,
     mitigation: tuple[str, pd.DataFrame],
+    audited: tuple[Audit, GateDecision] | None = None,
 ) -> ExperimentOutcome:
-    """Audit one registered candidate, write its card and bundle, and ask the gate to promote it."""
+    """Audit one registered candidate (unless the worker did), write its card and bundle, and ask
+    the gate to promote it."""
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     mitigation_name, mitigation_table = mitigation
-    audit, decision = audit_step(candidate, data, settings.limits)
-    audited = (audit, decision, mitigation_table)
-    reports = card_step(spec, candidate, logged, comparison, audited, data.origin)
+    audit, decision = audited or audit_step(candidate, data, settings.limits)
+    reports = card_step(spec, candidate, logged, comparison, (audit, decision, mitigation_table), data.origin)
     seconds["audit"] = time.perf_counter() - t0
     record_gate_decision(logged.name, logged.version, decision)
     promotion = promote(
@@ -305,7 +311,16 @@ def finish_experiment(
     t0 = time.perf_counter()
     logged = log_experiment(spec, results, data.features, chosen, origin=data.origin)
     mlflow_seconds = time.perf_counter() - t0
-    outcome = attempt(spec, results[chosen], logged, comparison, data, settings, ("none", trained.mitigation))
+    outcome = attempt(
+        spec,
+        results[chosen],
+        logged,
+        comparison,
+        data,
+        settings,
+        ("none", trained.mitigation),
+        trained.audits.get("none"),
+    )
     outcome.candidate_row = chosen
     candidate = results[chosen]
     for rung in LADDER:
@@ -323,8 +338,9 @@ def finish_experiment(
             spec, {chosen: candidate}, data.features, chosen, mitigation=rung.name, origin=data.origin
         )
         mitigation_seconds = time.perf_counter() - t0
+        ahead = trained.audits.get(rung.name) if candidate is trained.reweighed else None
         outcome = attempt(
-            spec, candidate, logged, comparison, data, settings, (rung.name, trained.mitigation)
+            spec, candidate, logged, comparison, data, settings, (rung.name, trained.mitigation), ahead
         )
         outcome.candidate_row = row
         outcome.seconds[f"mitigation:{rung.name}"] = mitigation_seconds
@@ -344,13 +360,20 @@ def finish_experiment(
 
 def train_all(
     specs: list[ExperimentSpec], inputs: dict[str, ExperimentInput], limits: FairnessLimits, workers: int
-) -> list[Trained]:
-    """Train every experiment; in ``workers`` processes when more than one."""
+) -> Iterator[tuple[ExperimentSpec, Trained]]:
+    """Train every experiment, handing each back as soon as it is done.
+
+    In ``workers`` processes when more than one: the main process audits, logs and registers the
+    first experiments while the workers still train the others (MLflow stays in one process).
+    """
     if workers <= 1 or len(specs) <= 1:
-        return [train_step(s, inputs[s.name], limits) for s in specs]
+        for s in specs:
+            yield s, train_step(s, inputs[s.name], limits)
+        return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(train_step, s, inputs[s.name], limits) for s in specs]
-        return [f.result() for f in futures]
+        futures = {pool.submit(train_step, s, inputs[s.name], limits): s for s in specs}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
 
 
 def default_workers() -> int:
@@ -383,11 +406,11 @@ def run_all(
     origin = data_origin(data_dir)
     inputs = {s.name: ExperimentInput(*built[(s.target, s.level)], data_dir, origin) for s in specs}
     say(f"training {len(specs)} experiments")
-    trained = train_all(specs, inputs, settings.limits, workers or default_workers())
-    outcomes = []
-    for spec, result in zip(specs, trained, strict=True):
+    finished = {}
+    for spec, result in train_all(specs, inputs, settings.limits, workers or default_workers()):
         say(f"auditing and registering {spec.name}")
-        outcomes.append(finish_experiment(spec, result, inputs[spec.name], settings))
+        finished[spec.name] = finish_experiment(spec, result, inputs[spec.name], settings)
+    outcomes = [finished[s.name] for s in specs]  # in the order of the experiment files
     write_run_outputs(settings.output_dir, sources.geojson, outcomes, origin)
     return outcomes
 

@@ -160,7 +160,7 @@ def log_detector(
     import mlflow
     from mlflow.models import infer_signature
 
-    from models.registry import client, setup
+    from models.registry import client, model_requirements, setup
 
     name = emerging_registered_name(target, level)
     setup(f"kansenradar/{target}")
@@ -194,6 +194,7 @@ def log_detector(
         info = mlflow.pyfunc.log_model(
             name="model",
             python_model=model,
+            pip_requirements=model_requirements(),
             signature=infer_signature(example, model.predict(None, example)),
             input_example=example,
             registered_model_name=name,

@@ -2,13 +2,12 @@
 
 Written for researchers auditing fairness and for a DPIA / EU AI Act register entry: purpose,
 data and its limits, accuracy against baselines, fairness with intervals, calibration by group,
-mitigation trade-offs, limitations. Plots are embedded as PNG, so the file opens anywhere.
+mitigation trade-offs, limitations. Charts are inline SVG (:mod:`models.charts`), so the file
+opens anywhere, without scripts.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.provenance import DataOrigin
 from features.suppression import MIN_PUPILS
 from models.audit import Audit, GateDecision
+from models.charts import IntervalPanel, Point, interval_chart, scatter_chart
 from models.groups import grouping_label
 from models.metrics import COMPARISON_METRICS
 from models.texts import LANGUAGES, column_label, gate_reason, gate_summary, labelled_columns, pick, t
@@ -37,15 +37,6 @@ text-align:right}th{background:#eef4f8}td:first-child,th:first-child{text-align:
 .refused{border-left-color:#b3261e}dl{display:grid;grid-template-columns:14em 1fr;gap:.3em 1em}
 dt{font-weight:600}img{max-width:100%}small{color:#555}.scroll{overflow-x:auto}
 """
-
-
-def _png(fig: object) -> str:
-    import matplotlib.pyplot as plt
-
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
 def _table(frame: pd.DataFrame, digits: int = 3) -> Markup:
@@ -66,87 +57,69 @@ def _words(lang: str):
 
 
 def fairness_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    w = _words(lang)
-    t_ = audit.table[(audit.table["grouping"] == grouping)]
+    """Recall, false-positive rate and selection rate per group, with intervals."""
+    t_ = audit.table[audit.table["grouping"] == grouping]
     metrics = ["recall", "false_positive_rate", "selection_rate"]
-    fig, axes = plt.subplots(1, 3, figsize=(11, 0.45 * t_["group"].nunique() + 1.6), sharey=True)
-    for ax, metric in zip(axes, metrics, strict=True):
-        m = t_[t_["metric"] == metric]
-        ypos = np.arange(len(m))
-        ax.errorbar(
-            m["value"],
-            ypos,
-            xerr=[m["value"] - m["ci_low"], m["ci_high"] - m["value"]],
-            fmt="o",
-            color="#2a6f97",
-            ecolor="#7aa6c2",
-            capsize=3,
+    groups = list(dict.fromkeys(t_["group"].astype(str)))
+    panels = []
+    for metric in metrics:
+        m = t_[t_["metric"] == metric].assign(group=lambda f: f["group"].astype(str)).set_index("group")
+        m = m.reindex(groups)
+        ref = m[m.index == m["reference"].astype(str)]["value"]
+        panels.append(
+            IntervalPanel(
+                column_label(metric, lang),
+                m["value"].tolist(),
+                m["ci_low"].tolist(),
+                m["ci_high"].tolist(),
+                float(ref.iloc[0]) if len(ref) else None,
+            )
         )
-        ref = m[m["group"] == m["reference"]]["value"]
-        if len(ref):
-            ax.axvline(ref.iloc[0], color="grey", ls=":", lw=1)
-        ax.set_yticks(ypos, m["group"].astype(str))
-        ax.set_title(column_label(metric, lang), fontsize=10)
-        ax.set_xlim(0, 1)
-    fig.suptitle(
-        w(
-            "card_plot_interval",
-            grouping=grouping_label(grouping, lang),
-            confidence=int(audit.thresholds.confidence * 100),
-        ),
-        fontsize=10,
-        y=1.06,
+    title = t(
+        "card_plot_interval",
+        lang,
+        grouping=grouping_label(grouping, lang),
+        confidence=int(audit.thresholds.confidence * 100),
     )
-    return _png(fig)
+    return interval_chart(title, groups, panels)
 
 
 def calibration_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
-    import matplotlib.pyplot as plt
-
-    w = _words(lang)
+    """Mean predicted risk against the observed share elevated, per group (diagonal: perfect)."""
     t_ = audit.table[audit.table["grouping"] == grouping]
     pred = t_[t_["metric"] == "mean_predicted"].set_index("group")["value"]
     obs = t_[t_["metric"] == "observed_rate"].set_index("group")
-    fig, ax = plt.subplots(figsize=(4.8, 4.2))
-    hi = max(pred.max(), obs["ci_high"].max(), 0.05) * 1.15
-    ax.plot([0, hi], [0, hi], ls="--", color="grey")
-    ax.errorbar(
-        pred,
-        obs.loc[pred.index, "value"],
-        yerr=[
-            obs.loc[pred.index, "value"] - obs.loc[pred.index, "ci_low"],
-            obs.loc[pred.index, "ci_high"] - obs.loc[pred.index, "value"],
-        ],
-        fmt="s",
-        capsize=3,
+    points = [
+        Point(
+            float(x),
+            float(obs.loc[g, "value"]),
+            str(g),
+            float(obs.loc[g, "ci_low"]),
+            float(obs.loc[g, "ci_high"]),
+        )
+        for g, x in pred.items()
+        if g in obs.index
+    ]
+    return scatter_chart(
+        t("card_plot_calibration", lang, grouping=grouping_label(grouping, lang).lower()),
+        points,
+        t("card_plot_predicted", lang),
+        t("card_plot_observed", lang),
+        diagonal=True,
     )
-    for g, x in pred.items():
-        ax.annotate(str(g), (x, obs.loc[g, "value"]), fontsize=7, xytext=(3, 3), textcoords="offset points")
-    ax.set_xlabel(w("card_plot_predicted"))
-    ax.set_ylabel(w("card_plot_observed"))
-    ax.set_title(w("card_plot_calibration", grouping=grouping_label(grouping, lang).lower()), fontsize=10)
-    return _png(fig)
 
 
 def mitigation_plot(mitigation: pd.DataFrame, lang: str = "nl") -> str:
-    import matplotlib.pyplot as plt
-
-    w = _words(lang)
-    fig, ax = plt.subplots(figsize=(5.5, 4))
-    for r in mitigation.itertuples():
-        ax.scatter(r.max_recall_difference, r.f1, s=60)
-        ax.annotate(
-            r.method, (r.max_recall_difference, r.f1), fontsize=8, xytext=(4, 4), textcoords="offset points"
-        )
-    ax.set_xlabel(w("card_plot_tradeoff_x"))
-    ax.set_ylabel(w("card_plot_tradeoff_y"))
-    ax.set_title(w("card_plot_tradeoff"), fontsize=10)
-    return _png(fig)
+    """Each mitigation method's accuracy (F1) against its largest recall difference."""
+    points = [
+        Point(float(r.max_recall_difference), float(r.f1), str(r.method)) for r in mitigation.itertuples()
+    ]
+    return scatter_chart(
+        t("card_plot_tradeoff", lang),
+        points,
+        t("card_plot_tradeoff_x", lang),
+        t("card_plot_tradeoff_y", lang),
+    )
 
 
 def data_note(origin: DataOrigin, lang: str = "nl") -> str:

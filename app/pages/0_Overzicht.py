@@ -5,19 +5,21 @@ The default page of ``app/kansenradar.py`` (``make run`` starts it).
 
 from __future__ import annotations
 
+from html import escape
+
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
 from app.bundles import newest
+from app.maps import Outlines, class_map, outlines, quantile_classes, risk_classes
 from features.geometry import compact_boundaries
 from features.panel import TARGET_LABELS
 from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
 from features.years import format_school_year
-from models.texts import format_risk, pick, t
+from models.texts import band_word, format_risk, pick, t
 
 lang = ui.setup_page("app_title")
 target = ui.target_choice(lang)
@@ -26,8 +28,22 @@ st.caption(t("tagline", lang))
 
 
 @st.cache_resource(show_spinner=False)
-def boundaries() -> dict:
-    return compact_boundaries(read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1])
+def shapes() -> Outlines:
+    return outlines(compact_boundaries(read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1]))
+
+
+def hover_lines(names: pd.Series, *columns: tuple[str, pd.Series]) -> list[str]:
+    """Hover text per gemeente: its name (escaped: names come from data files) and labelled values."""
+    rows = zip(names.astype(str), *(values.astype(str) for _, values in columns), strict=True)
+    return [
+        f"<b>{escape(row[0])}</b>"
+        + "".join(f"<br>{label}: {escape(v)}" for (label, _), v in zip(columns, row[1:], strict=True))
+        for row in rows
+    ]
+
+
+def percent(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: "–" if v != v else f"{v:.1f}%")
 
 
 def emerging_view(em) -> None:
@@ -39,25 +55,21 @@ def emerging_view(em) -> None:
     shown = scored[scored["school_year"] == year].assign(
         label=lambda f: ui.emerging_words(f["state"], lang).to_numpy()
     )
-    fig = px.choropleth_map(
-        shown,
-        geojson=boundaries(),
-        locations="place_id",
-        featureidkey="id",
-        color="emerging_score",
-        color_continuous_scale="PuRd",
-        map_style="white-bg",
-        center={"lat": 52.2, "lon": 5.3},
-        zoom=6.1,
-        opacity=0.9,
-        hover_name="place_name",
-        hover_data={"label": True, "rate": ":.1f", "expected_rate": ":.1f", "place_id": False},
-        labels={"emerging_score": "score", "label": t("emerging", lang)},
-    )
-    fig.update_layout(
-        height=600,
-        margin={"l": 0, "r": 0, "t": 30, "b": 0},
-        title=f"{t('map_emerging', lang)} — {format_school_year(year)}",
+    classes, labels = quantile_classes(shown["emerging_score"], digits=2)
+    fig = class_map(
+        shapes(),
+        shown["place_id"].tolist(),
+        classes,
+        labels,
+        hover_lines(
+            shown["place_name"].fillna(shown["place_id"]),
+            (t("emerging", lang), shown["label"]),
+            (t("observed", lang), percent(shown["rate"])),
+            (t("expected", lang), percent(shown["expected_rate"])),
+        ),
+        title=ui.with_origin(f"{t('map_emerging', lang)} — {format_school_year(year)}", lang),
+        legend_title="score",
+        lang=lang,
     )
     left, right = st.columns([3, 2])
     with left:
@@ -113,40 +125,34 @@ def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Fig
     """The choropleth for one bundle, year and language — built once, reused on every rerun."""
     if forecast:
         data = ui.scores(bundle_path)
-        shown = data.assign(
-            value=data["risk"] * 100,
-            shown_value=data["risk"].map(format_risk),  # never "0 %" or "100 %"
-            label=data["flag"].map({1: t("flag_yes", lang)}).fillna(""),
+        classes, labels = risk_classes(data["risk"], lang)
+        hover = hover_lines(
+            data["place_name"].fillna(data["place_id"]),
+            (t("risk", lang), data["risk"].map(format_risk)),
+            (t("risk_band", lang), data["risk"].map(lambda r: band_word(r, lang))),
+            (t("flag", lang), data["flag"].map({1: t("flag_yes", lang)}).fillna("—")),
         )
-        title = f"{t('map_title', lang)} — {format_school_year(year)}"
-        colour = t("risk", lang) + " (%)"
+        title, legend = f"{t('map_title', lang)} — {format_school_year(year)}", t("risk_band", lang)
     else:
-        h = ui.history(bundle_path)
-        h = h[h["school_year"] == year]
-        shown = h.assign(
-            value=h["shrunk_rate"],
-            shown_value=h["shrunk_rate"].map(lambda v: "–" if v != v else f"{v:.1f}%"),
-            label=h["elevated"].map({1.0: t("flag_yes", lang)}).fillna(""),
+        data = ui.history(bundle_path)
+        data = data[data["school_year"] == year]
+        classes, labels = quantile_classes(data["shrunk_rate"])
+        hover = hover_lines(
+            data["place_name"].fillna(data["place_id"]),
+            ("%", percent(data["shrunk_rate"])),
+            (t("flag", lang), data["elevated"].map({1.0: t("flag_yes", lang)}).fillna("—")),
         )
-        title, colour = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
-    # MapLibre with the blank "white-bg" style: no tiles, no CDN — the map works offline
-    fig = px.choropleth_map(
-        shown,
-        geojson=boundaries(),
-        locations="place_id",
-        featureidkey="id",
-        color="value",
-        color_continuous_scale="YlOrRd",
-        map_style="white-bg",
-        center={"lat": 52.2, "lon": 5.3},
-        zoom=6.1,
-        opacity=0.9,
-        hover_name="place_name",
-        hover_data={"label": True, "shown_value": True, "value": False, "place_id": False},
-        labels={"value": colour, "shown_value": colour, "label": t("flag", lang)},
+        title, legend = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
+    return class_map(
+        shapes(),
+        data["place_id"].tolist(),
+        classes,
+        labels,
+        hover,
+        title=ui.with_origin(title, lang),
+        legend_title=legend,
+        lang=lang,
     )
-    fig.update_layout(height=600, margin={"l": 0, "r": 0, "t": 60, "b": 0}, title=ui.with_origin(title, lang))
-    return fig
 
 
 fig = map_figure(str(gem.path), int(year), year == pred_year, lang)

@@ -67,9 +67,9 @@ def test_overview_renders_map_and_table_in_chromium(pipeline_run, tmp_path: Path
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"http://127.0.0.1:{port}/", timeout=60_000)
-            page.wait_for_selector(".js-plotly-plot .maplibregl-canvas", timeout=90_000)
+            page.wait_for_selector(".js-plotly-plot .scatterlayer path.js-fill", timeout=90_000)
             page.wait_for_selector("[data-testid='stDataFrame']", timeout=60_000)
-            page.wait_for_timeout(3000)  # let MapLibre draw the polygons
+            page.wait_for_timeout(1000)  # let Plotly finish drawing the shapes
             assert page.locator("[data-testid='stException']").count() == 0
             assert "kansenradar" in page.locator("h1").first.inner_text()
             map_png = page.locator(".js-plotly-plot").first.screenshot()

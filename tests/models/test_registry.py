@@ -68,6 +68,14 @@ def test_logged_model_loads_by_champion_alias_and_scores_the_same(store: Path, t
     np.testing.assert_allclose(served["risk"], logged.model.score(rows)["risk"])
     run = mlflow.get_run(logged.run_id)
     assert run.data.params["data_fingerprint"] and "mean_roc_auc" in run.data.metrics
+    # the model's requirements are pinned to what is installed (written, not inferred)
+    from importlib.metadata import version
+
+    requirements = Path(
+        mlflow.artifacts.download_artifacts(f"models:/{logged.name}@{CHAMPION}/requirements.txt")
+    ).read_text()
+    for package in ("kansenradar", "scikit-learn", "lightgbm", "pandas", "mlflow"):
+        assert f"{package}=={version(package)}" in requirements.splitlines(), package
 
 
 def test_gate_refusal_is_recorded_and_an_override_needs_a_reason(store: Path, trained) -> None:
