@@ -31,9 +31,12 @@ def keep_choice(
     widget; the last choice is kept in session state under its own name and handed back.
     """
     stored = st.session_state.get(f"_keep_{key}", default)
-    index = (
-        options.index(stored) if stored in options else (options.index(default) if default in options else 0)
-    )
+    if stored in options:
+        index = options.index(stored)
+    elif default is None:  # nothing chosen yet: the widget shows its placeholder
+        index = None
+    else:
+        index = options.index(default) if default in options else 0
     value = widget(label, options, index=index, key=f"{key}_{st.session_state.get('lang', 'nl')}", **kw)
     st.session_state[f"_keep_{key}"] = value
     return value

@@ -198,7 +198,7 @@ def stage_app(work: Path) -> dict:
     t0 = time.perf_counter()
     at = AppTest.from_file(page, default_timeout=120).run()
     warm = time.perf_counter() - t0
-    choice = at.selectbox(key="gemeente_choice")
+    choice = at.selectbox(key="gemeente_choice_nl")
     t0 = time.perf_counter()
     choice.select_index(1).run()
     interaction = time.perf_counter() - t0

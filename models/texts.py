@@ -206,6 +206,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lb_signal": ("Signaal", "Signal"),
     "lb_only_this_signal": ("Alleen door dit signaal gevonden", "Found only by this signal"),
     "lb_emerging_alarm": ("Opkomend-alarm (jaar ervoor)", "Emerging alarm (year before)"),
+    "choose_placeholder": ("Kies of typ een gemeente", "Choose or type a municipality"),
     "map_not_shown": ("niet getoond (< 10 leerlingen of verborgen)", "not shown (< 10 pupils or hidden)"),
 }
 

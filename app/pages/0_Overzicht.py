@@ -173,10 +173,20 @@ st.divider()
 
 @st.fragment
 def drill_down() -> None:
-    """PC4 areas and schools of one gemeente; reruns alone when the choice changes."""
+    """PC4 areas and schools of one chosen gemeente; reruns alone when the choice changes."""
     options = scores.dropna(subset=["place_name"]).sort_values("rank")
     ids = dict(zip(options["place_name"], options["place_id"], strict=True))
-    choice = ids[st.selectbox(t("choose_gemeente", lang), list(ids), key="gemeente_choice")]
+    name = ui.keep_choice(
+        st.selectbox,
+        t("choose_gemeente", lang),
+        list(ids),
+        "gemeente_choice",
+        None,
+        placeholder=t("choose_placeholder", lang),
+    )
+    if name is None:  # nothing is drawn until a gemeente is chosen: the page opens faster
+        return
+    choice = ids[name]
     for level in ("pc4", "school"):
         b = ui.bundle(target, level, ui.champion(ui.registered_name(target, level)))
         if b is None:

@@ -25,6 +25,9 @@ def test_overview_shows_map_ranked_flags_and_drilldown(run) -> None:
     assert len(at.get("plotly_chart")) == 1
     flagged = at.dataframe[0].value
     assert len(flagged) > 0 and (flagged["Signaal"] == "verhoogd").all()
+    assert len(at.dataframe) == 1  # PC4 areas and schools wait until a gemeente is chosen
+    at.selectbox(key="gemeente_choice_nl").set_value(at.selectbox(key="gemeente_choice_nl").options[0]).run()
+    assert not at.exception, [e.value for e in at.exception]
     schools = at.dataframe[-1].value
     small = schools[schools["Leerlingen"].isin(["<10", "verborgen"])]
     assert (small["Risico"] == "–").all()  # hidden: no figure, only its true label
