@@ -467,7 +467,10 @@ def report(
     """Print the path of the champion's HTML audit report / model card in one language."""
     if lang not in LANGUAGES:
         _fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", 1)
-    typer.echo(str(_bundle(target, level).report_path(lang)))
+    path = _bundle(target, level).report_path(lang)
+    if not path.is_file():
+        _fail(f"this model version has no model card in {lang!r} (written by an older version): {path}", 3)
+    typer.echo(str(path))
 
 
 def _compare_json(root: Path) -> None:

@@ -80,6 +80,8 @@ def emerging_step(
         "gate_allowed": decision.allowed,
         "gate_summary": decision.summary,
         "gate_reasons": list(decision.reasons),
+        "gate_summary_code": dict(decision.summary_code),  # worded in the reader's language
+        "gate_codes": list(decision.codes),
         "promoted": promotion.promoted,
         "promotion_message": promotion.message,
         "seconds": {"detect": detect_seconds, "total": time.perf_counter() - t0},

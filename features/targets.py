@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import betaincinv  # beta quantiles without importing scipy.stats (0.8 s)
 
 from features.panel import rate
 
@@ -80,8 +80,8 @@ def shrink(panel: pd.DataFrame, interval: float = INTERVAL) -> pd.DataFrame:
         a, b = beta_prior(k, n)
         pa, pb = a + k, b + np.clip(n - k, 0, None)
         out.loc[idx, "shrunk_rate"] = pa / (pa + pb)
-        out.loc[idx, "rate_lower"] = stats.beta.ppf(lo_q, pa, pb)
-        out.loc[idx, "rate_upper"] = stats.beta.ppf(hi_q, pa, pb)
+        out.loc[idx, "rate_lower"] = betaincinv(pa, pb, lo_q)
+        out.loc[idx, "rate_upper"] = betaincinv(pa, pb, hi_q)
         out.loc[idx, "national_rate"] = k.sum() / n.sum() if n.sum() > 0 else np.nan
     return out
 

@@ -110,9 +110,8 @@ class Bundle:
         return str(self.meta.version)
 
     def report_path(self, lang: str = "nl") -> Path:
-        """The model card in ``lang`` (Dutch when the bundle has none in that language)."""
-        path = self.path / REPORT_FILES.get(lang, REPORT_FILES["nl"])
-        return path if path.is_file() else self.path / REPORT_FILES["nl"]
+        """Where the model card in ``lang`` is (it may be missing in a bundle of an older version)."""
+        return self.path / REPORT_FILES[lang]
 
     def table(self, name: str) -> pd.DataFrame:
         """One of :data:`TABLES`, as written (internal: not yet suppressed for display)."""

@@ -80,6 +80,25 @@ def grouping_label(grouping: str, lang: str = "nl") -> str:
     return nl if lang == "nl" else en
 
 
+GROUP_WORDS: dict[str, str] = {
+    "stedelijk": "urban",
+    "matig stedelijk": "moderately urban",
+    "landelijk": "rural",
+    "laag": "low",
+    "midden": "middle",
+    "hoog": "high",
+}
+"""English for the groups the audit names in Dutch; provinces and denominations are names."""
+
+
+def group_label(group: object, lang: str = "nl") -> str:
+    """A group (or an intersection 'a × b') in the reader's language."""
+    text = str(group)
+    if lang == "nl":
+        return text
+    return " × ".join(GROUP_WORDS.get(part, part) for part in text.split(" × "))
+
+
 def joint_group(
     places: pd.DataFrame, groupings: tuple[str, ...], cuts: dict[str, tuple[float, float]] | None = None
 ) -> pd.Series:

@@ -78,6 +78,9 @@ def _artifact_root(uri: str) -> str:
     return ""
 
 
+_KNOWN_EXPERIMENTS: dict[tuple[str, str], str] = {}
+
+
 def setup(experiment: str) -> str:
     """Point MLflow at the tracking store and make sure ``experiment`` exists; returns its id."""
     import mlflow
@@ -85,14 +88,17 @@ def setup(experiment: str) -> str:
     uri = tracking_uri()
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
-    found = mlflow.get_experiment_by_name(experiment)
-    if found is not None:
-        exp_id = found.experiment_id
-    else:
-        root = _artifact_root(uri)
-        exp_id = mlflow.create_experiment(
-            experiment, artifact_location=(f"{root}/{experiment}" if root else None)
-        )
+    exp_id = _KNOWN_EXPERIMENTS.get((uri, experiment))
+    if exp_id is None:  # asked once per store and experiment (≈0.35 s a time on SQLite)
+        found = mlflow.get_experiment_by_name(experiment)
+        if found is not None:
+            exp_id = found.experiment_id
+        else:
+            root = _artifact_root(uri)
+            exp_id = mlflow.create_experiment(
+                experiment, artifact_location=(f"{root}/{experiment}" if root else None)
+            )
+        _KNOWN_EXPERIMENTS[(uri, experiment)] = exp_id
     mlflow.set_experiment(experiment_id=exp_id)
     return exp_id
 

@@ -17,14 +17,26 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from features.indicators import label as indicator_label
 from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.provenance import DataOrigin
 from features.suppression import MIN_PUPILS
+from features.years import format_school_year
 from models.audit import Audit, GateDecision
 from models.charts import IntervalPanel, Point, interval_chart, scatter_chart
-from models.groups import grouping_label
+from models.groups import group_label, grouping_label
 from models.metrics import COMPARISON_METRICS
-from models.texts import LANGUAGES, column_label, gate_reason, gate_summary, labelled_columns, pick, t
+from models.texts import (
+    LANGUAGES,
+    column_label,
+    gate_reason,
+    gate_summary,
+    labelled_columns,
+    labelled_values,
+    pick,
+    t,
+    value_label,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS = """
@@ -60,11 +72,11 @@ def fairness_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
     """Recall, false-positive rate and selection rate per group, with intervals."""
     t_ = audit.table[audit.table["grouping"] == grouping]
     metrics = ["recall", "false_positive_rate", "selection_rate"]
-    groups = list(dict.fromkeys(t_["group"].astype(str)))
+    codes = list(dict.fromkeys(t_["group"].astype(str)))
     panels = []
     for metric in metrics:
         m = t_[t_["metric"] == metric].assign(group=lambda f: f["group"].astype(str)).set_index("group")
-        m = m.reindex(groups)
+        m = m.reindex(codes)
         ref = m[m.index == m["reference"].astype(str)]["value"]
         panels.append(
             IntervalPanel(
@@ -81,7 +93,7 @@ def fairness_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
         grouping=grouping_label(grouping, lang),
         confidence=int(audit.thresholds.confidence * 100),
     )
-    return interval_chart(title, groups, panels)
+    return interval_chart(title, [group_label(g, lang) for g in codes], panels)
 
 
 def calibration_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
@@ -93,7 +105,7 @@ def calibration_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
         Point(
             float(x),
             float(obs.loc[g, "value"]),
-            str(g),
+            group_label(g, lang),
             float(obs.loc[g, "ci_low"]),
             float(obs.loc[g, "ci_high"]),
         )
@@ -112,7 +124,8 @@ def calibration_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
 def mitigation_plot(mitigation: pd.DataFrame, lang: str = "nl") -> str:
     """Each mitigation method's accuracy (F1) against its largest recall difference."""
     points = [
-        Point(float(r.max_recall_difference), float(r.f1), str(r.method)) for r in mitigation.itertuples()
+        Point(float(r.max_recall_difference), float(r.f1), value_label(r.method, lang))
+        for r in mitigation.itertuples()
     ]
     return scatter_chart(
         t("card_plot_tradeoff", lang),
@@ -127,6 +140,10 @@ def data_note(origin: DataOrigin, lang: str = "nl") -> str:
     if origin.simulated:
         return _words(lang)("card_data_simulated", fingerprint=origin.fingerprint)
     return _words(lang)("card_data_user", label=origin.label, fingerprint=origin.fingerprint)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _number(value: float | int, lang: str, digits: int = 0) -> str:
@@ -172,6 +189,7 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
     sizes = audit.groups.copy()
     if not sizes.empty:
         sizes["grouping"] = sizes["grouping"].map(lambda g: grouping_label(g, lang))
+        sizes["group"] = sizes["group"].map(lambda g: group_label(g, lang))
         sizes["status"] = np.where(
             sizes["audited"], w("card_audited"), w("card_too_small", min_group=th.min_group_size)
         )
@@ -188,7 +206,12 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
             t_["metric"].isin(
                 ["selection_rate", "recall", "false_positive_rate", "precision_at_top", "calibration_gap"]
             )
-        ].assign(metric=lambda f: f["metric"].map(lambda m: column_label(m, lang)))
+        ].assign(
+            metric=lambda f: f["metric"].map(lambda m: column_label(m, lang)),
+            group=lambda f: f["group"].map(lambda g: group_label(g, lang)),
+            reference=lambda f: f["reference"].map(lambda g: group_label(g, lang)),
+            exceeds=lambda f: f["exceeds"].map(lambda v: value_label(bool(v), lang)),
+        )
         cols = ["group", "metric", "value", "ci_low", "ci_high", "reference", "difference"]
         cols += ["diff_low", "diff_high", "ratio", "n_places", "exceeds"]
         groupings.append(
@@ -212,7 +235,7 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         version=card.version,
         run_id=card.run_id,
         target=pick(TARGET_LABELS[card.target], lang),
-        level=pick((LEVEL_LABELS[card.level][0], LEVEL_LABELS[card.level][1].lower()), lang),
+        level=_lower_first(pick(LEVEL_LABELS[card.level], lang)),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         allowed=decision.allowed,
         summary=gate_summary(summary_code, lang) if summary_code else decision.summary,
@@ -222,26 +245,32 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         else "",
         data_note=data_note(card.origin, lang),
         min_pupils=MIN_PUPILS,
-        features=list(card.features),
-        comparison_table=_table(labelled_columns(comp[[c for c in keep if c in comp]], lang)),
-        calibration_method=card.calibration_method,
+        features=[indicator_label(n, lang) for n in card.features],
+        comparison_table=_table(
+            labelled_columns(labelled_values(comp[[c for c in keep if c in comp]], ["model"], lang), lang)
+        ),
+        calibration_method=value_label(card.calibration_method, lang),
         threshold=_number(card.threshold, lang, digits=3),
         fold_table=_table(labelled_columns(card.fold_metrics, lang)),
         n_rows=_number(audit.n_rows, lang),
         confidence=int(th.confidence * 100),
         n_boot=_number(th.n_boot, lang),
         gated=", ".join(grouping_label(g, lang) for g in th.gated_groupings),
-        max_recall=th.max_recall_difference,
-        max_fpr=th.max_fpr_difference,
-        max_calib=th.max_calibration_gap,
+        max_recall=_number(th.max_recall_difference, lang, digits=2),
+        max_fpr=_number(th.max_fpr_difference, lang, digits=2),
+        max_calib=_number(th.max_calibration_gap, lang, digits=2),
         min_group=th.min_group_size,
         sizes_table=_table(labelled_columns(sizes, lang)) if not sizes.empty else None,
         groupings=groupings,
-        mitigation_table=_table(labelled_columns(mitigation.drop(columns=["grouping", "test_year"]), lang))
+        mitigation_table=_table(
+            labelled_columns(
+                labelled_values(mitigation.drop(columns=["grouping", "test_year"]), ["method"], lang), lang
+            )
+        )
         if has_mitigation
         else None,
         mitigation_grouping=grouping_label(mitigation["grouping"].iloc[0], lang) if has_mitigation else "",
-        mitigation_year=int(mitigation["test_year"].iloc[0]) if has_mitigation else "",
+        mitigation_year=format_school_year(int(mitigation["test_year"].iloc[0])) if has_mitigation else "",
         mitigation_plot=Markup(mitigation_plot(mitigation, lang)) if has_mitigation else "",
         n_folds=len(card.fold_metrics),
     )

@@ -167,9 +167,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "schools_model": ("scholen, schoolmodel", "schools, school-level model"),
     "contribution_short": ("bijdrage", "contribution"),
     "page_title_prioritise": ("Prioriteren", "Prioritise"),
-    "spread_group": ("groep", "group"),
-    "spread_in_list": ("in lijst", "in list"),
-    "spread_all": ("alle plaatsen", "all places"),
+    "spread_group": ("Groep", "Group"),
+    "spread_in_list": ("In de lijst", "In the list"),
+    "spread_all": ("Alle plaatsen", "All places"),
     "too_few_to_audit": ("Te weinig plaatsen per groep om te auditen.", "Too few places per group to audit."),
     "bootstrap_interval": ("bootstrap-interval", "bootstrap interval"),
     "calibration_by_group": ("Kalibratie per groep", "Calibration by group"),
@@ -206,6 +206,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "lb_signal": ("Signaal", "Signal"),
     "lb_only_this_signal": ("Alleen door dit signaal gevonden", "Found only by this signal"),
     "lb_emerging_alarm": ("Opkomend-alarm (jaar ervoor)", "Emerging alarm (year before)"),
+    "median_of": ("{what} (mediaan)", "{what} (median)"),
+    "no_card_in_language": (
+        "Deze modelversie heeft geen Nederlandse modelkaart; hieronder de Engelse.",
+        "This model version has no English model card; the Dutch one is offered below.",
+    ),
     "choose_placeholder": ("Kies of typ een gemeente", "Choose or type a municipality"),
     "map_not_shown": ("niet getoond (< 10 leerlingen of verborgen)", "not shown (< 10 pupils or hidden)"),
 }
@@ -598,7 +603,59 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "brier": ("Brier", "Brier"),
     "calibration_error": ("Kalibratiefout (ECE)", "Calibration error (ECE)"),
     "n_places_scored": ("Plaatsen", "Places"),
+    "prevalence": ("Aandeel verhoogd", "Prevalence"),
+    "signal": ("Signaal", "Signal"),
+    "planted_recall_1y": ("Gevonden binnen 1 jaar", "Found within 1 year"),
+    "planted_recall_2y": ("Gevonden binnen 2 jaar", "Found within 2 years"),
+    "planted_recall_3y": ("Gevonden binnen 3 jaar", "Found within 3 years"),
+    "top_planted_recall_2y": ("Bovenaan binnen 2 jaar", "At the top within 2 years"),
+    "median_detection_delay": ("Mediane vertraging (jaar)", "Median delay (years)"),
+    "false_alarm_rate": ("Vals-alarmpercentage", "False alarm rate"),
+    "alarm_precision": ("Precisie van alarmen", "Alarm precision"),
+    "indicator": ("Indicator", "Indicator"),
 }
+
+# -- values that are codes in the tables: model kinds, methods, signals, yes/no ------------------
+VALUE_LABELS: dict[str, tuple[str, str]] = {
+    "persistence": ("persistentie (vorig jaar)", "persistence (last year)"),
+    "context_only": ("alleen context", "context only"),
+    "logistic": ("logistische regressie", "logistic regression"),
+    "lightgbm": ("LightGBM", "LightGBM"),
+    "detector": ("detector (eigen verleden)", "detector (own past)"),
+    "elevated": ("verhoogd", "elevated"),
+    "emerging": ("opkomend", "emerging"),
+    "none": ("geen", "none"),
+    "unmitigated": ("zonder mitigatie", "unmitigated"),
+    "threshold_optimizer (TPR parity)": (
+        "drempels per groep (gelijk bereik)",
+        "thresholds per group (equal recall)",
+    ),
+    "reweighing (Kamiran–Calders)": ("herweging (Kamiran–Calders)", "reweighing (Kamiran–Calders)"),
+    "reweighing": ("herweging", "reweighing"),
+    "reweighing+group_thresholds": ("herweging + drempels per groep", "reweighing + thresholds per group"),
+    "isotonic": ("isotone regressie", "isotonic regression"),
+    "platt": ("Platt-schaling", "Platt scaling"),
+    "True": ("ja", "yes"),
+    "False": ("nee", "no"),
+}
+
+
+def value_label(value: object, lang: str = "nl") -> str:
+    """A code in a table cell in words (a model kind, a method, yes/no); other values as they are."""
+    text = str(value)
+    if text.endswith("+reweighing"):  # a candidate retrained with reweighing: "lightgbm+reweighing"
+        return f"{value_label(text.removesuffix('+reweighing'), lang)} + {value_label('reweighing', lang)}"
+    words = VALUE_LABELS.get(text)
+    return text if words is None else pick(words, lang)
+
+
+def labelled_values(frame, columns, lang: str = "nl"):
+    """``frame`` with the code cells of ``columns`` in words (missing columns are skipped)."""
+    out = frame.copy()
+    for column in columns:
+        if column in out:
+            out[column] = out[column].map(lambda v: v if v != v else value_label(v, lang))
+    return out
 
 
 def column_label(column: str, lang: str = "nl") -> str:

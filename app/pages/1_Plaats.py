@@ -21,7 +21,7 @@ from models.explain import (
     peer_places,
     summary_sentence,
 )
-from models.texts import band_word, format_risk, pick, t
+from models.texts import band_word, column_label, format_risk, pick, t
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -149,7 +149,7 @@ with st.expander(t("indicator_detail", lang)):
     st.dataframe(
         pd.DataFrame(
             {
-                "indicator": [label(n, lang) for n in c.index],
+                column_label("indicator", lang): [label(n, lang) for n in c.index],
                 t("concept", lang): [pick(CONCEPTS[concept_of(n)], lang) for n in c.index],
                 t("contribution", lang): c.round(2).to_numpy(),
             }
@@ -175,7 +175,8 @@ if len(strip):
     rows[t("lb_turned_out", lang)] = strip["elevated_next"].map(
         {1: t("flag_yes", lang), 0: t("lb_not_elevated", lang)}
     )
-    st.dataframe(pd.DataFrame(rows).T, key="lookback_strip")
+    years = rows.pop(t("year", lang))
+    st.dataframe(pd.DataFrame(rows, index=years).T, key="lookback_strip")
 
 # for a gemeente: what the school-level champion sees in its schools, pupil-weighted
 if level == "gemeente":
@@ -214,10 +215,10 @@ peers = peer_places(feats, place)
 shown = [n for n in c.index[::-1] if n in feats.columns][:8]
 compare = pd.DataFrame(
     {
-        "indicator": [label(n, lang) for n in shown],
+        column_label("indicator", lang): [label(n, lang) for n in shown],
         t("place", lang): feats.loc[place, shown].to_numpy(),
-        t("national", lang) + " (mediaan)": feats[shown].median().to_numpy(),
-        t("peers", lang) + " (mediaan)": feats.loc[peers, shown].median().to_numpy(),
+        t("median_of", lang, what=t("national", lang)): feats[shown].median().to_numpy(),
+        t("median_of", lang, what=t("peers", lang)): feats.loc[peers, shown].median().to_numpy(),
     }
 )
 st.subheader(f"{t('national', lang)} / {t('peers', lang)}")

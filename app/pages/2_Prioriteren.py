@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import ui
 from features.export import csv_safe, to_csv
-from models.groups import grouping_label
+from models.groups import group_label, grouping_label
 from models.prioritise import RANK_ON, prioritise, spread_over_groups
 from models.scoring import export_frame
 from models.texts import t
@@ -64,7 +64,7 @@ st.dataframe(
         pd.DataFrame(
             {
                 t("grouping", lang): spread["grouping"].map(lambda g: grouping_label(g, lang)),
-                t("spread_group", lang): spread["group"],
+                t("spread_group", lang): spread["group"].map(lambda g: group_label(g, lang)),
                 t("spread_in_list", lang): spread["share_in_list"].map("{:.0%}".format),
                 t("spread_all", lang): spread["share_all_places"].map("{:.0%}".format),
             }

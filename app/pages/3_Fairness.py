@@ -8,8 +8,8 @@ import streamlit as st
 from app import ui
 from experiments.config import load_fairness_limits
 from features.export import csv_safe
-from models.groups import grouping_label
-from models.texts import column_label, gate_reason, gate_summary, labelled_columns, t
+from models.groups import group_label, grouping_label
+from models.texts import column_label, gate_reason, gate_summary, labelled_columns, t, value_label
 
 lang = ui.setup_page("gate")
 target = ui.target_choice(lang)
@@ -21,7 +21,11 @@ if b is None:
 meta = b.meta
 (st.success if meta.gate_allowed else st.error)(
     f"{t('gate', lang)}: {gate_summary(meta.gate_summary_code, lang)} — {meta.name} v{meta.version}"
-    + (f" ({t('mitigation', lang)}: {meta.mitigation})" if meta.mitigation != "none" else "")
+    + (
+        f" ({t('mitigation', lang)}: {value_label(meta.mitigation, lang)})"
+        if meta.mitigation != "none"
+        else ""
+    )
 )
 for code in meta.gate_codes:
     st.write("• " + gate_reason(code, lang))
@@ -33,7 +37,11 @@ grouping = st.selectbox(
     t("grouping", lang), groupings, key="grouping", format_func=lambda g: grouping_label(g, lang)
 )
 st.dataframe(
-    csv_safe(labelled_columns(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), lang)),
+    csv_safe(
+        labelled_columns(
+            ui.in_words(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), lang), lang
+        )
+    ),
     hide_index=True,
     key="sizes",
 )
@@ -51,7 +59,7 @@ else:
     fig = go.Figure(
         go.Scatter(
             x=m["value"],
-            y=m["group"].astype(str),
+            y=m["group"].map(lambda g: group_label(g, lang)),
             mode="markers",
             error_x={
                 "type": "data",
@@ -71,7 +79,7 @@ else:
     )
     st.plotly_chart(fig, width="stretch", key="audit_plot")
     st.dataframe(
-        csv_safe(m)[
+        csv_safe(ui.in_words(m, lang))[
             [
                 "group",
                 "value",
@@ -96,13 +104,19 @@ else:
         index="group", columns="metric", values="value"
     )
     st.subheader(t("calibration_by_group", lang))
-    st.dataframe(csv_safe(labelled_columns(calib.round(3), lang)), key="calibration")
+    st.dataframe(csv_safe(labelled_columns(ui.in_words(calib.round(3), lang), lang)), key="calibration")
 
 st.subheader(t("mitigation_heading", lang))
 st.dataframe(
-    labelled_columns(ui.table(str(b.path), "mitigation").round(3), lang), hide_index=True, key="mitigation"
+    labelled_columns(ui.in_words(ui.table(str(b.path), "mitigation").round(3), lang), lang),
+    hide_index=True,
+    key="mitigation",
 )
-report = b.report_path(lang).read_text(encoding="utf-8")
+card = b.report_path(lang)
+if not card.is_file():  # an older version, written before the English card existed
+    st.info(t("no_card_in_language", lang))
+    card = b.report_path("nl")
+report = card.read_text(encoding="utf-8")
 st.download_button(
     t("report_link", lang),
     report,

@@ -12,7 +12,7 @@ from features.dryrun import check_folder
 from features.export import csv_safe
 from models.lookback import lookback_sentence
 from models.metrics import EARLY_WARNING_METRICS
-from models.texts import LEVEL_PLURALS, labelled_columns, t
+from models.texts import LEVEL_PLURALS, gate_summary, labelled_columns, t, value_label
 
 EARLY_WARNING_COLUMNS = ("signal", "model", *EARLY_WARNING_METRICS)
 
@@ -25,13 +25,14 @@ if b is not None:
     m = b.meta
     st.write(
         f"**{m.name}** v{m.version} · MLflow run `{m.run_id}` · "
-        f"{t('calibration', lang)}: {m.calibration} · {t('threshold', lang)}: {m.threshold:.3f} · "
-        f"{t('mitigation', lang)}: {m.mitigation} · {t('data_origin', lang)}: "
+        f"{t('calibration', lang)}: {value_label(m.calibration, lang)} · "
+        f"{t('threshold', lang)}: {m.threshold:.3f} · "
+        f"{t('mitigation', lang)}: {value_label(m.mitigation, lang)} · {t('data_origin', lang)}: "
         f"{ui.origin_label(ui.provenance(), lang)} ({m.data_fingerprint})"
     )
     st.subheader(t("model_vs_baselines", lang))
     comp = ui.table(str(b.path), "comparison")
-    st.dataframe(labelled_columns(comp.round(3), lang), hide_index=True, key="comparison")
+    st.dataframe(labelled_columns(ui.in_words(comp.round(3), lang), lang), hide_index=True, key="comparison")
     st.subheader(t("per_year", lang))
     st.dataframe(
         labelled_columns(ui.table(str(b.path), "fold_metrics").round(3), lang), hide_index=True, key="folds"
@@ -40,13 +41,14 @@ if b is not None:
     if b.has_emerging:  # both signals judged as early warning, side by side
         st.subheader(t("early_warning", lang))
         em_meta = b.emerging_meta()
-        st.caption(
-            f"**{em_meta.get('name')}** v{em_meta.get('version')} · {em_meta.get('gate_summary', '')} · "
-            + t("emerging_note", lang)
-        )
+        code = em_meta.get("gate_summary_code")
+        verdict = gate_summary(code, lang) if code else em_meta.get("gate_summary", "")
+        detector = f"**{em_meta.get('name')}** v{em_meta.get('version')}"
+        st.caption(f"{detector} · {verdict} · {t('emerging_note', lang)}")
         early = ui.table(str(b.path), "early_warning")
         shown = [c for c in EARLY_WARNING_COLUMNS if c in early]
-        st.dataframe(early[shown].round(3), hide_index=True, key="early_warning")
+        early = labelled_columns(ui.in_words(early[shown].round(3), lang), lang)
+        st.dataframe(early, hide_index=True, key="early_warning")
 
     st.subheader(t("lookback", lang))
     st.caption(t("lookback_help", lang))

@@ -91,7 +91,9 @@ def test_both_cards_are_written_dutch_first() -> None:
             run_id="r",
             target="dropout",
             level="gemeente",
-            comparison=pd.DataFrame({"roc_auc": [0.9]}, index=pd.Index(["lightgbm"], name="model")),
+            comparison=pd.DataFrame(
+                {"roc_auc": [0.9, 0.7]}, index=pd.Index(["lightgbm", "persistence"], name="model")
+            ),
             fold_metrics=pd.DataFrame({"test_year": [2023], "roc_auc": [0.9]}),
             audit=Audit(pd.DataFrame(), pd.DataFrame(), FairnessLimits(), 0, 0.5),
             decision=GateDecision(True, (), "ok"),
@@ -105,3 +107,7 @@ def test_both_cards_are_written_dutch_first() -> None:
     assert list(cards) == ["nl", "en"]
     assert "gesimuleerd · vingerafdruk abcd" in cards["nl"] and "simulated · fingerprint abcd" in cards["en"]
     assert "Bereik" not in cards["en"] and "AUC" in cards["nl"]
+    # codes are worded: model kinds, the calibration method and the indicators
+    assert "persistentie (vorig jaar)" in cards["nl"] and "persistence" not in cards["nl"]
+    assert "isotone regressie" in cards["nl"] and "isotonic regression" in cards["en"]
+    assert "rate_now" not in cards["nl"] and "rate_now" not in cards["en"]

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from models.groups import group_label
 from models.lookback import lookback_sentence, lookback_summary, lookback_table, with_emerging_alarms
-from models.texts import LEVEL_PLURALS, TEXTS, band_word, format_risk, risk_band
+from models.texts import LEVEL_PLURALS, TEXTS, VALUE_LABELS, band_word, format_risk, risk_band, value_label
 
 
 def test_risk_is_never_shown_as_certain() -> None:
@@ -26,6 +27,20 @@ def test_risk_is_never_shown_as_certain() -> None:
 def test_every_text_exists_in_both_languages(key: str) -> None:
     nl, en = TEXTS[key]
     assert nl.strip() and en.strip()
+
+
+@pytest.mark.parametrize("code", sorted(VALUE_LABELS))
+def test_every_code_in_a_table_has_words_in_both_languages(code: str) -> None:
+    nl, en = VALUE_LABELS[code]
+    assert nl.strip() and en.strip()
+
+
+def test_codes_and_groups_are_worded_per_language() -> None:
+    assert value_label("lightgbm+reweighing", "nl") == "LightGBM + herweging"
+    assert value_label(True, "en") == "yes" and value_label("something else", "nl") == "something else"
+    assert group_label("landelijk × hoog", "en") == "rural × high"
+    assert group_label("landelijk × hoog", "nl") == "landelijk × hoog"
+    assert group_label("Utrecht", "en") == "Utrecht"  # provinces are names
 
 
 def test_lookback_counts_hits_and_misses_by_hand() -> None:
