@@ -370,8 +370,9 @@ def train_all(
         for s in specs:
             yield s, train_step(s, inputs[s.name], limits)
         return
+    largest_first = sorted(specs, key=lambda s: -len(inputs[s.name].features))  # shortest makespan
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(train_step, s, inputs[s.name], limits): s for s in specs}
+        futures = {pool.submit(train_step, s, inputs[s.name], limits): s for s in largest_first}
         for future in as_completed(futures):
             yield futures[future], future.result()
 
