@@ -51,10 +51,23 @@ dt{font-weight:600}img{max-width:100%}small{color:#555}.scroll{overflow-x:auto}
 """
 
 
-def _table(frame: pd.DataFrame, digits: int = 3) -> Markup:
-    """A table as HTML; pandas escapes every cell and header (``escape=True``)."""
-    html_table = frame.to_html(
-        index=False, float_format=lambda v: f"{v:.{digits}f}", na_rep="–", border=0, escape=True
+def _table(frame: pd.DataFrame, lang: str, digits: int = 3) -> Markup:
+    """A table as HTML, numbers the reader's way; pandas escapes every cell and header.
+
+    Counts stored as floats (places, rows) are written as whole numbers: "342.000" would read
+    as three hundred and forty-two thousand to a Dutch reader.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if (
+            pd.api.types.is_float_dtype(values)
+            and values.dropna().mod(1).eq(0).all()
+            and values.notna().any()
+        ):
+            out[column] = values.map(lambda v: "–" if v != v else _number(v, lang))
+    html_table = out.to_html(
+        index=False, float_format=lambda v: _number(v, lang, digits), na_rep="–", border=0, escape=True
     )
     return Markup(f"<div class='scroll'>{html_table}</div>")
 
@@ -218,7 +231,7 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
             {
                 "label": grouping_label(grouping, lang),
                 "plots": Markup(plots),
-                "table": _table(labelled_columns(show[cols], lang)),
+                "table": _table(labelled_columns(show[cols], lang), lang),
             }
         )
     has_mitigation = mitigation is not None and not mitigation.empty
@@ -247,11 +260,12 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         min_pupils=MIN_PUPILS,
         features=[indicator_label(n, lang) for n in card.features],
         comparison_table=_table(
-            labelled_columns(labelled_values(comp[[c for c in keep if c in comp]], ["model"], lang), lang)
+            labelled_columns(labelled_values(comp[[c for c in keep if c in comp]], ["model"], lang), lang),
+            lang,
         ),
         calibration_method=value_label(card.calibration_method, lang),
         threshold=_number(card.threshold, lang, digits=3),
-        fold_table=_table(labelled_columns(card.fold_metrics, lang)),
+        fold_table=_table(labelled_columns(card.fold_metrics, lang), lang),
         n_rows=_number(audit.n_rows, lang),
         confidence=int(th.confidence * 100),
         n_boot=_number(th.n_boot, lang),
@@ -260,12 +274,13 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         max_fpr=_number(th.max_fpr_difference, lang, digits=2),
         max_calib=_number(th.max_calibration_gap, lang, digits=2),
         min_group=th.min_group_size,
-        sizes_table=_table(labelled_columns(sizes, lang)) if not sizes.empty else None,
+        sizes_table=_table(labelled_columns(sizes, lang), lang) if not sizes.empty else None,
         groupings=groupings,
         mitigation_table=_table(
             labelled_columns(
                 labelled_values(mitigation.drop(columns=["grouping", "test_year"]), ["method"], lang), lang
-            )
+            ),
+            lang,
         )
         if has_mitigation
         else None,

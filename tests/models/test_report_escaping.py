@@ -94,7 +94,7 @@ def test_both_cards_are_written_dutch_first() -> None:
             comparison=pd.DataFrame(
                 {"roc_auc": [0.9, 0.7]}, index=pd.Index(["lightgbm", "persistence"], name="model")
             ),
-            fold_metrics=pd.DataFrame({"test_year": [2023], "roc_auc": [0.9]}),
+            fold_metrics=pd.DataFrame({"test_year": [2023], "roc_auc": [0.9], "n_places": [1342.0]}),
             audit=Audit(pd.DataFrame(), pd.DataFrame(), FairnessLimits(), 0, 0.5),
             decision=GateDecision(True, (), "ok"),
             mitigation=pd.DataFrame(),
@@ -111,3 +111,7 @@ def test_both_cards_are_written_dutch_first() -> None:
     assert "persistentie (vorig jaar)" in cards["nl"] and "persistence" not in cards["nl"]
     assert "isotone regressie" in cards["nl"] and "isotonic regression" in cards["en"]
     assert "rate_now" not in cards["nl"] and "rate_now" not in cards["en"]
+    # numbers the reader's way; a count stored as a float is still a whole number
+    assert "<td>0,900</td>" in cards["nl"] and "<td>0.900</td>" in cards["en"]
+    assert "<td>1.342</td>" in cards["nl"] and "<td>1,342</td>" in cards["en"]
+    assert "1.342,000" not in cards["nl"] and "1342.000" not in cards["en"]
