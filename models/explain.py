@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from features.indicators import REGISTRY, label
+from models.texts import format_number, pick, t
 
 
 def top_drivers(contributions: pd.DataFrame, n: int = 3, lang: str = "nl") -> pd.Series:
@@ -32,11 +33,7 @@ def top_drivers(contributions: pd.DataFrame, n: int = 3, lang: str = "nl") -> pd
     out = []
     for i, idx in enumerate(order):
         parts = [label(names[j], lang) for j in idx if values[i, j] > 0]
-        out.append(
-            "; ".join(parts)
-            if parts
-            else ("geen duidelijke drijfveer" if lang == "nl" else "no clear driver")
-        )
+        out.append("; ".join(parts) if parts else t("no_clear_driver", lang))
     return pd.Series(out, index=contributions.index)
 
 
@@ -50,45 +47,21 @@ def aggregate_contributions(contributions: pd.DataFrame, key: pd.Series, weights
 
 def summary_sentence(row: pd.Series, target: str, lang: str = "nl") -> str:
     """One plain sentence about the place's history and context (the flag's *why* in words)."""
-    what = {
-        "under_advice": (
-            "het aandeel leerlingen met een advies onder hun toetsniveau",
-            "the share of pupils advised below their test level",
-        ),
-        "dropout": ("het aandeel voortijdig schoolverlaters", "the share of early school leavers"),
-    }[target][0 if lang == "nl" else 1]
+    what = t(f"what_{target}", lang)
     bits = []
     rises = row.get("rises_in_a_row")
     gap = row.get("gap_to_national")
     if pd.notna(rises) and rises >= 2:
-        bits.append(
-            f"{what} is drie jaar op rij gestegen"
-            if lang == "nl"
-            else f"{what} has risen three years in a row"
-        )
+        bits.append(t("risen_three_years", lang, what=what))
     elif pd.notna(row.get("trend_3y")) and row["trend_3y"] > 1:
-        bits.append(f"{what} stijgt" if lang == "nl" else f"{what} is rising")
+        bits.append(t("rising", lang, what=what))
     if pd.notna(gap):
-        if lang == "nl":
-            bits.append(
-                f"het ligt {abs(gap):.1f} procentpunt {'boven' if gap > 0 else 'onder'} het landelijke niveau"
-            )
-        else:
-            bits.append(
-                f"it is {abs(gap):.1f} percentage points {'above' if gap > 0 else 'below'} the national level"
-            )
+        key = "above_national" if gap > 0 else "below_national"
+        bits.append(t(key, lang, gap=format_number(abs(gap), lang, digits=1)))
     if bits and pd.notna(rises) and rises >= 2:
-        bits.append(
-            "terwijl de context (CBS-kerncijfers) niet veranderde"
-            if lang == "nl"
-            else "while the context (CBS key figures) did not change"
-        )
+        bits.append(t("context_unchanged", lang))
     if not bits:
-        return (
-            "Te weinig geschiedenis voor een samenvatting."
-            if lang == "nl"
-            else "Too little history for a summary."
-        )
+        return t("too_little_history", lang)
     text = ", ".join(bits)
     return text[0].upper() + text[1:] + "."
 
@@ -149,31 +122,18 @@ def grouped_summary(groups: pd.Series, lang: str = "nl", min_effect: float = 0.1
     order = groups.abs().sort_values(ascending=False).index
     up = [c for c in order if groups[c] >= min_effect]
     down = [c for c in order if groups[c] <= -min_effect]
-    i = 0 if lang == "nl" else 1
-    names = {c: CONCEPTS[c][i].lower() for c in CONCEPTS}
+    names = {c: pick(CONCEPTS[c], lang).lower() for c in CONCEPTS}
     if not up and not down:
-        return (
-            "Deze plaats lijkt op een gewone plaats; geen onderdeel springt eruit."
-            if lang == "nl"
-            else "This place resembles an ordinary place; no part stands out."
-        )
-    join = " en " if lang == "nl" else " and "
+        return t("ordinary_place", lang)
+    join = t("and", lang)
     parts = []
     if up:
-        words, many = join.join(names[c] for c in up[:2]), len(up[:2]) > 1
-        parts.append(
-            f"Vooral {words} {'verhogen' if many else 'verhoogt'} het risico "
-            "ten opzichte van een gewone plaats"
-            if lang == "nl"
-            else f"Mainly {words} {'raise' if many else 'raises'} the risk compared with an ordinary place"
-        )
+        words = join.join(names[c] for c in up[:2])
+        parts.append(t("raises_many" if len(up[:2]) > 1 else "raises_one", lang, parts=words))
     if down:
-        words, many = join.join(names[c] for c in down[:2]), len(down[:2]) > 1
-        parts.append(
-            f"{words} {'verlagen' if many else 'verlaagt'} het"
-            if lang == "nl"
-            else f"{words} {'lower' if many else 'lowers'} it"
-        )
+        words = join.join(names[c] for c in down[:2])
+        sentence = t("lowers_many" if len(down[:2]) > 1 else "lowers_one", lang, parts=words)
+        parts.append(sentence if up else sentence[:1].upper() + sentence[1:])
     return "; ".join(parts) + "."
 
 
@@ -186,41 +146,24 @@ def emerging_sentence(history: pd.DataFrame, year: int, guard_band: int, lang: s
     """
     from features.years import format_school_year
 
-    nl = lang == "nl"
     rows = history.set_index("school_year")
     if year not in rows.index:
-        return "Geen gegevens voor dit jaar." if nl else "No data for this year."
+        return t("em_no_data", lang)
     r = rows.loc[year]
     when = format_school_year(year)
     if r["state"] == "insufficient_history":
-        return (
-            f"{when}: te weinig eerdere jaren om een verwachting te maken."
-            if nl
-            else f"{when}: too few earlier years to form an expectation."
-        )
+        return t("em_no_history", lang, when=when)
     if pd.isna(r["rate"]) or pd.isna(r["expected_rate"]):
-        return (
-            f"{when}: berust op minder dan 10 leerlingen; niet getoond."
-            if nl
-            else f"{when}: rests on fewer than 10 pupils; not shown."
-        )
+        return t("em_hidden", lang, when=when)
     base = [y for y in rows.index if y <= year - 1 - guard_band]
     span = f"{format_school_year(min(base))} … {format_school_year(max(base))}"
     band = f"{r['expected_rate']:.0f} % ({r['expected_lower']:.0f}–{r['expected_upper']:.0f} %)"
-    text = (
-        f"{when}: {r['rate']:.0f} % waargenomen, {band} verwacht uit {span} en de landelijke verandering"
-        if nl
-        else f"{when}: {r['rate']:.0f} % observed, {band} expected from {span} and the national change"
-    )
+    text = t("em_observed", lang, when=when, rate=f"{r['rate']:.0f}", band=band, span=span)
     run = int(r["years_above_expected"]) if pd.notna(r["years_above_expected"]) else 0
-    counts = {2: ("twee", "two"), 3: ("drie", "three"), 4: ("vier", "four")}
+    counts = {2: "two", 3: "three", 4: "four"}
     if run >= 2:
-        n = counts.get(run, (str(run), str(run)))[0 if nl else 1]
-        text += f"; {n} jaar op rij boven verwachting" if nl else f"; above expectation {n} years in a row"
+        text += t("em_run", lang, n=t(counts[run], lang) if run in counts else str(run))
     elif run == 1:
-        text += "; dit jaar boven verwachting" if nl else "; above expectation this year"
-    if r["state"] == "alarm":
-        text += " — opkomend." if nl else " — emerging."
-    else:
-        text += " — niet opkomend." if nl else " — not emerging."
+        text += t("em_run_one", lang)
+    text += t("em_alarm" if r["state"] == "alarm" else "em_no_alarm", lang)
     return text

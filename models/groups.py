@@ -94,9 +94,8 @@ GROUP_WORDS: dict[str, str] = {
 def group_label(group: object, lang: str = "nl") -> str:
     """A group (or an intersection 'a × b') in the reader's language."""
     text = str(group)
-    if lang == "nl":
-        return text
-    return " × ".join(GROUP_WORDS.get(part, part) for part in text.split(" × "))
+    english = " × ".join(GROUP_WORDS.get(part, part) for part in text.split(" × "))
+    return text if lang == "nl" else english
 
 
 def joint_group(

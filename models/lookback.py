@@ -21,6 +21,7 @@ import pandas as pd
 
 from features.suppression import SHOWN, status_of
 from features.years import format_school_year
+from models.texts import pick, t
 
 
 def lookback_table(oof: pd.DataFrame, thresholds: np.ndarray, panel: pd.DataFrame) -> pd.DataFrame:
@@ -122,27 +123,24 @@ def lookback_sentence(row: pd.Series, level_plural: tuple[str, str], lang: str =
 
     For the emerging signal the sentence says what it found that the level signal did not.
     """
-    nl, en = level_plural
+    places = pick(level_plural, lang)
     if getattr(row, "signal", "elevated") == "emerging":
-        alarm_year = format_school_year(int(row.target_year) - 1)
-        if lang == "nl":
-            return (
-                f"Van de {int(row.flagged)} {nl} met een opkomend-alarm in {alarm_year} waren er "
-                f"{int(row.flagged_elevated)} het jaar daarna ({row.school_year}) verhoogd; "
-                f"{int(row.only_this_signal)} daarvan had het verhoogd-signaal niet gegeven."
-            )
-        return (
-            f"Of the {int(row.flagged)} {en} with an emerging alarm in {alarm_year}, "
-            f"{int(row.flagged_elevated)} were elevated the year after ({row.school_year}); the "
-            f"elevated signal had missed {int(row.only_this_signal)} of them."
+        return t(
+            "lb_emerging",
+            lang,
+            flagged=int(row.flagged),
+            places=places,
+            alarm_year=format_school_year(int(row.target_year) - 1),
+            hits=int(row.flagged_elevated),
+            year=row.school_year,
+            only=int(row.only_this_signal),
         )
-    if lang == "nl":
-        return (
-            f"Van de {int(row.flagged)} {nl} gesignaleerd voor {row.school_year} waren er "
-            f"{int(row.flagged_elevated)} daadwerkelijk verhoogd; "
-            f"{int(row.missed)} verhoogde {nl} werden gemist."
-        )
-    return (
-        f"Of the {int(row.flagged)} {en} flagged for {row.school_year}, {int(row.flagged_elevated)} were "
-        f"really elevated; {int(row.missed)} elevated {en} were missed."
+    return t(
+        "lb_level",
+        lang,
+        flagged=int(row.flagged),
+        places=places,
+        year=row.school_year,
+        hits=int(row.flagged_elevated),
+        missed=int(row.missed),
     )

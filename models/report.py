@@ -29,6 +29,7 @@ from models.metrics import COMPARISON_METRICS
 from models.texts import (
     LANGUAGES,
     column_label,
+    format_number,
     gate_reason,
     gate_summary,
     labelled_columns,
@@ -65,9 +66,9 @@ def _table(frame: pd.DataFrame, lang: str, digits: int = 3) -> Markup:
             and values.dropna().mod(1).eq(0).all()
             and values.notna().any()
         ):
-            out[column] = values.map(lambda v: "–" if v != v else _number(v, lang))
+            out[column] = values.map(lambda v: "–" if v != v else format_number(v, lang))
     html_table = out.to_html(
-        index=False, float_format=lambda v: _number(v, lang, digits), na_rep="–", border=0, escape=True
+        index=False, float_format=lambda v: format_number(v, lang, digits), na_rep="–", border=0, escape=True
     )
     return Markup(f"<div class='scroll'>{html_table}</div>")
 
@@ -157,12 +158,6 @@ def data_note(origin: DataOrigin, lang: str = "nl") -> str:
 
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
-
-
-def _number(value: float | int, lang: str, digits: int = 0) -> str:
-    """A number written the reader's way: 1.234,5 in Dutch, 1,234.5 in English."""
-    text = f"{value:,.{digits}f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
 
 
 @dataclass(frozen=True)
@@ -264,15 +259,15 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
             lang,
         ),
         calibration_method=value_label(card.calibration_method, lang),
-        threshold=_number(card.threshold, lang, digits=3),
+        threshold=format_number(card.threshold, lang, digits=3),
         fold_table=_table(labelled_columns(card.fold_metrics, lang), lang),
-        n_rows=_number(audit.n_rows, lang),
+        n_rows=format_number(audit.n_rows, lang),
         confidence=int(th.confidence * 100),
-        n_boot=_number(th.n_boot, lang),
+        n_boot=format_number(th.n_boot, lang),
         gated=", ".join(grouping_label(g, lang) for g in th.gated_groupings),
-        max_recall=_number(th.max_recall_difference, lang, digits=2),
-        max_fpr=_number(th.max_fpr_difference, lang, digits=2),
-        max_calib=_number(th.max_calibration_gap, lang, digits=2),
+        max_recall=format_number(th.max_recall_difference, lang, digits=2),
+        max_fpr=format_number(th.max_fpr_difference, lang, digits=2),
+        max_calib=format_number(th.max_calibration_gap, lang, digits=2),
         min_group=th.min_group_size,
         sizes_table=_table(labelled_columns(sizes, lang), lang) if not sizes.empty else None,
         groupings=groupings,

@@ -215,6 +215,82 @@ TEXTS: dict[str, tuple[str, str]] = {
     "map_not_shown": ("niet getoond (< 10 leerlingen of verborgen)", "not shown (< 10 pupils or hidden)"),
 }
 
+# -- sentences the models write about a place (models/explain.py, models/lookback.py) -----------
+SENTENCES: dict[str, tuple[str, str]] = {
+    "no_clear_driver": ("geen duidelijke drijfveer", "no clear driver"),
+    "what_under_advice": (
+        "het aandeel leerlingen met een advies onder hun toetsniveau",
+        "the share of pupils advised below their test level",
+    ),
+    "what_dropout": ("het aandeel voortijdig schoolverlaters", "the share of early school leavers"),
+    "risen_three_years": ("{what} is drie jaar op rij gestegen", "{what} has risen three years in a row"),
+    "rising": ("{what} stijgt", "{what} is rising"),
+    "above_national": (
+        "het ligt {gap} procentpunt boven het landelijke niveau",
+        "it is {gap} percentage points above the national level",
+    ),
+    "below_national": (
+        "het ligt {gap} procentpunt onder het landelijke niveau",
+        "it is {gap} percentage points below the national level",
+    ),
+    "context_unchanged": (
+        "terwijl de context (CBS-kerncijfers) niet veranderde",
+        "while the context (CBS key figures) did not change",
+    ),
+    "too_little_history": (
+        "Te weinig geschiedenis voor een samenvatting.",
+        "Too little history for a summary.",
+    ),
+    "ordinary_place": (
+        "Deze plaats lijkt op een gewone plaats; geen onderdeel springt eruit.",
+        "This place resembles an ordinary place; no part stands out.",
+    ),
+    "and": (" en ", " and "),
+    "raises_one": (
+        "Vooral {parts} verhoogt het risico ten opzichte van een gewone plaats",
+        "Mainly {parts} raises the risk compared with an ordinary place",
+    ),
+    "raises_many": (
+        "Vooral {parts} verhogen het risico ten opzichte van een gewone plaats",
+        "Mainly {parts} raise the risk compared with an ordinary place",
+    ),
+    "lowers_one": ("{parts} verlaagt het", "{parts} lowers it"),
+    "lowers_many": ("{parts} verlagen het", "{parts} lower it"),
+    "em_no_data": ("Geen gegevens voor dit jaar.", "No data for this year."),
+    "em_no_history": (
+        "{when}: te weinig eerdere jaren om een verwachting te maken.",
+        "{when}: too few earlier years to form an expectation.",
+    ),
+    "em_hidden": (
+        f"{{when}}: berust op minder dan {MIN_PUPILS} leerlingen; niet getoond.",
+        f"{{when}}: rests on fewer than {MIN_PUPILS} pupils; not shown.",
+    ),
+    "em_observed": (
+        "{when}: {rate} % waargenomen, {band} verwacht uit {span} en de landelijke verandering",
+        "{when}: {rate} % observed, {band} expected from {span} and the national change",
+    ),
+    "em_run": ("; {n} jaar op rij boven verwachting", "; above expectation {n} years in a row"),
+    "em_run_one": ("; dit jaar boven verwachting", "; above expectation this year"),
+    "em_alarm": (" — opkomend.", " — emerging."),
+    "em_no_alarm": (" — niet opkomend.", " — not emerging."),
+    "two": ("twee", "two"),
+    "three": ("drie", "three"),
+    "four": ("vier", "four"),
+    "lb_level": (
+        "Van de {flagged} {places} gesignaleerd voor {year} waren er {hits} daadwerkelijk verhoogd; "
+        "{missed} verhoogde {places} werden gemist.",
+        "Of the {flagged} {places} flagged for {year}, {hits} were really elevated; {missed} elevated "
+        "{places} were missed.",
+    ),
+    "lb_emerging": (
+        "Van de {flagged} {places} met een opkomend-alarm in {alarm_year} waren er {hits} het jaar "
+        "daarna ({year}) verhoogd; {only} daarvan had het verhoogd-signaal niet gegeven.",
+        "Of the {flagged} {places} with an emerging alarm in {alarm_year}, {hits} were elevated the year "
+        "after ({year}); the elevated signal had missed {only} of them.",
+    ),
+}
+TEXTS.update(SENTENCES)
+
 # -- the model card (models/report.py): whole sentences with {named} fields, Dutch first ----------
 CARD_TEXTS: dict[str, tuple[str, str]] = {
     "card_title": ("kansenradar — modelkaart en fairness-audit", "kansenradar model card and fairness audit"),
@@ -437,6 +513,12 @@ def t(key: str, lang: str = "nl", **fields: object) -> str:
     """The catalogue's text for ``key`` in ``lang``, with its ``{named}`` fields filled in."""
     text = pick(TEXTS[key], lang)
     return text.format(**fields) if fields else text
+
+
+def format_number(value: float, lang: str = "nl", digits: int = 0) -> str:
+    """A number written the reader's way: 1.234,5 in Dutch, 1,234.5 in English."""
+    text = f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "nl" else text
 
 
 # -- risk in words --------------------------------------------------------------------------

@@ -15,7 +15,16 @@ import pytest
 from models.texts import TEXTS
 
 REPO = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*REPO.glob("app/**/*.py"), REPO / "models" / "report.py"])
+SOURCES = sorted(
+    path
+    for path in [
+        *REPO.glob("app/**/*.py"),
+        *REPO.glob("models/*.py"),
+        *REPO.glob("features/**/*.py"),
+        *REPO.glob("experiments/*.py"),
+    ]
+    if path.name != "texts.py"  # the catalogue itself
+)
 
 
 def _compares_language(test: ast.expr) -> bool:
@@ -34,9 +43,12 @@ def _inline_translations(path: Path) -> list[str]:
     return [
         f"{path.relative_to(REPO)}:{node.lineno}"
         for node in ast.walk(tree)
-        if isinstance(node, ast.IfExp)
-        and _compares_language(node.test)
-        and (_is_words(node.body) or _is_words(node.orelse))
+        if (
+            isinstance(node, ast.IfExp)  # "Mitigatie" if lang == "nl" else "Mitigation"
+            and _compares_language(node.test)
+            and (_is_words(node.body) or _is_words(node.orelse))
+        )
+        or (isinstance(node, ast.If) and _compares_language(node.test))  # if lang == "nl": return "…"
     ]
 
 
