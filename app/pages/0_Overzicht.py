@@ -19,7 +19,7 @@ from features.panel import TARGET_LABELS
 from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
 from features.years import format_school_year
-from models.texts import band_word, format_risk, pick, t
+from models.texts import band_word, format_number, format_risk, pick, t
 
 lang = ui.setup_page("app_title")
 target = ui.target_choice(lang)
@@ -43,7 +43,7 @@ def hover_lines(names: pd.Series, *columns: tuple[str, pd.Series]) -> list[str]:
 
 
 def percent(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: "–" if v != v else f"{v:.1f}%")
+    return values.map(lambda v: "–" if v != v else f"{format_number(v, lang, 1)}%")
 
 
 def emerging_view(em) -> None:

@@ -21,7 +21,7 @@ from models.explain import (
     peer_places,
     summary_sentence,
 )
-from models.texts import band_word, column_label, format_risk, pick, t
+from models.texts import band_word, column_label, format_number, format_risk, pick, t
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -130,7 +130,9 @@ fig = go.Figure(
         orientation="h",
         marker_color=np.where(groups.to_numpy() > 0, "#b3261e", "#2a6f97"),
         text=[
-            hidden_label(SECONDARY, lang) if pd.isna(v) else ("↑ " if v > 0 else "↓ ") + f"{v:+.2f}"
+            hidden_label(SECONDARY, lang)
+            if pd.isna(v)
+            else ("↑ +" if v > 0 else "↓ −") + format_number(abs(v), lang, 2)
             for v in groups.to_numpy()
         ],
         textposition="auto",

@@ -10,7 +10,7 @@ from features.export import csv_safe, to_csv
 from models.groups import group_label, grouping_label
 from models.prioritise import RANK_ON, prioritise, spread_over_groups
 from models.scoring import export_frame
-from models.texts import t
+from models.texts import format_number, t
 
 lang = ui.setup_page("budget")
 target = ui.target_choice(lang)
@@ -46,8 +46,8 @@ rank_on = st.radio(
 chosen = prioritise(scores, int(budget), by=kind, rank_on=rank_on)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("budget_places", lang), len(chosen))
-c2.metric(t("pupils", lang), f"{chosen['n_pupils'].sum():,.0f}")
-c3.metric(t("expected_hits", lang), f"{chosen['risk'].sum():.1f}")
+c2.metric(t("pupils", lang), format_number(chosen["n_pupils"].sum(), lang))
+c3.metric(t("expected_hits", lang), format_number(chosen["risk"].sum(), lang, 1))
 st.dataframe(ui.display_scores(chosen, lang, extra=("gemeente_name",)), hide_index=True, key="priority_table")
 st.download_button(
     t("download", lang),

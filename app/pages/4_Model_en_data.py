@@ -12,7 +12,7 @@ from features.dryrun import check_folder
 from features.export import csv_safe
 from models.lookback import lookback_sentence
 from models.metrics import EARLY_WARNING_METRICS
-from models.texts import LEVEL_PLURALS, gate_summary, labelled_columns, t, value_label
+from models.texts import LEVEL_PLURALS, format_number, gate_summary, labelled_columns, t, value_label
 
 EARLY_WARNING_COLUMNS = ("signal", "model", *EARLY_WARNING_METRICS)
 
@@ -26,7 +26,7 @@ if b is not None:
     st.write(
         f"**{m.name}** v{m.version} · MLflow run `{m.run_id}` · "
         f"{t('calibration', lang)}: {value_label(m.calibration, lang)} · "
-        f"{t('threshold', lang)}: {m.threshold:.3f} · "
+        f"{t('threshold', lang)}: {format_number(m.threshold, lang, 3)} · "
         f"{t('mitigation', lang)}: {value_label(m.mitigation, lang)} · {t('data_origin', lang)}: "
         f"{ui.origin_label(ui.provenance(), lang)} ({m.data_fingerprint})"
     )

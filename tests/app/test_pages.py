@@ -115,8 +115,9 @@ def test_model_page_validates_a_users_folder_without_traceback(
     at = page("pages/4_Model_en_data.py").run()
     assert not at.exception
     assert len(at.dataframe) >= 1  # comparison with baselines
-    early = next(d.value for d in at.dataframe if "planted_recall_2y" in d.value.columns)
-    assert set(early["signal"]) == {"emerging", "elevated"}  # both signals, side by side
+    early = next(d.value for d in at.dataframe if "Gevonden binnen 2 jaar" in d.value.columns)
+    assert set(early["Signaal"]) == {"opkomend", "verhoogd"}  # both signals, side by side, in words
+    assert any("Alleen door dit signaal gevonden" in d.value.columns for d in at.dataframe)  # look-back
     at.text_input(key="folder").input(tmp_path.name).run()
     assert not at.exception
     assert at.error and "1" in at.error[0].value
