@@ -48,6 +48,12 @@ How the score for place *i* in year *t* is made (data of years ≤ t only):
    uncertainty (variance 1.25) is added to the count's sampling variance, and the score at the
    lowest count the published cells allow (``emerging_score_low``) is kept next to the score.
 
+10. **Only published cells of the place itself.** A place-year hidden by disclosure control
+   (:mod:`features.suppression`: fewer than 10 pupils, or hidden so that it cannot be recovered by
+   subtraction) takes no part in its place's expectation, nor is it scored: an expected rate
+   resting on a hidden year could give that year's figure away. National lines use every cell,
+   as the national totals are published.
+
 Places with fewer than ``min_baseline_years`` usable years before the guard band are in state
 ``insufficient_history`` (new or merged schools). With data from 2014-15 the first year the
 detector can alarm is 2014 + 3 + 1 = **2018-19** (:func:`first_alarm_year`).
@@ -70,6 +76,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy.special import chdtri, ndtri  # quantiles without importing scipy.stats (0.8 s)
+
+from features.suppression import SHOWN, STATUS_COLUMN, status_of
 
 STATES = ("alarm", "no_alarm", "insufficient_history")
 """The state of every scored place-year (``state`` column of :attr:`EmergingResult.frame`)."""
@@ -219,6 +227,9 @@ def build_signals(
     k = _wide(panel, "n_events", cells, shape)
     k_min = _wide(panel, "n_events_min", cells, shape) if "n_events_min" in panel else k
     k_min = np.where(np.isfinite(k_min), k_min, k)
+    hidden = np.zeros(shape, dtype=bool)  # the place's own cells that may not be used (see 10.)
+    if STATUS_COLUMN in panel:
+        hidden[cells] = (status_of(panel) != SHOWN).to_numpy()
     out = []
     for name in names:
         if name in ("eligible_share", "event_share"):
@@ -232,6 +243,9 @@ def build_signals(
                 out.append(_test_adjusted(name, value, n_adv, test_z, logit=name == "havo_plus_gap"))
         else:
             raise ValueError(f"unknown signal {name!r}")
+    for signal in out:  # national centres above were fitted on all cells; the place's own are masked
+        signal.x = np.where(hidden, np.nan, signal.x)
+        signal.x_low = np.where(hidden, np.nan, signal.x_low)
     return places, years, out, cells
 
 

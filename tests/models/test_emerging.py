@@ -274,3 +274,32 @@ def test_features_and_detector_never_read_the_planted_truth():
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO).returncode == 0
+
+
+def test_a_hidden_year_of_the_place_takes_no_part_in_its_expectation():
+    """An expectation resting on a hidden year could give that year's figure away (privacy)."""
+    from features.suppression import STATUS_COLUMN
+
+    def hidden_2016(share_2016: float) -> pd.DataFrame:
+        panel = with_place({2016: share_2016})
+        panel[STATUS_COLUMN] = "shown"
+        panel.loc[(panel["place_id"] == "X") & (panel["school_year"] == 2016), STATUS_COLUMN] = "secondary"
+        return panel
+
+    low, high = detect(hidden_2016(0.05), "dropout"), detect(hidden_2016(0.60), "dropout")
+    # only through the national totals (published anyway: one place of 400 moves them a little)
+    for year in (2019, 2022):
+        assert row(low, "X", year)["expected_rate"] == pytest.approx(
+            row(high, "X", year)["expected_rate"], abs=1e-3
+        )
+        assert row(low, "X", year)["expected_upper"] == pytest.approx(
+            row(high, "X", year)["expected_upper"], abs=1e-3
+        )
+    shown = with_place({2016: 0.60})  # the same year, published: it does move the expectation
+    assert (
+        detect(shown, "dropout").frame.pipe(
+            lambda f: f[(f.place_id == "X") & (f.school_year == 2019)]["expected_rate"].iloc[0]
+        )
+        > row(low, "X", 2019)["expected_rate"] + 0.005
+    )
+    assert pd.isna(row(low, "X", 2016)["exceedance_z"])  # the hidden year itself is not scored
