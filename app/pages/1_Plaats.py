@@ -207,7 +207,7 @@ if level == "gemeente":
             st.bar_chart(
                 pd.DataFrame(
                     {t("contribution_short", lang): top.to_numpy()},
-                    index=[label(n, lang) for n in top.index],
+                    index=pd.Index([label(n, lang) for n in top.index], name=column_label("indicator", lang)),
                 ),
                 horizontal=True,
             )
