@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from models.texts import BAND_WORDS, RISK_BANDS, pick, t
+from models.texts import BAND_WORDS, RISK_BANDS, pick, risk_band, t
 
 COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 NOT_SHOWN = "#d9d9d9"
@@ -64,15 +64,13 @@ def outlines(collection: dict) -> Outlines:
 
 def risk_classes(risk: pd.Series, lang: str) -> tuple[pd.Series, list[str]]:
     """The risk band of each calibrated risk (NaN stays NaN) and the bands' labels, low to high."""
-    lower = 0.0
-    labels = []
+    order = {band: k for k, (_, band) in enumerate(RISK_BANDS)}
+    lower, labels = 0.0, []
     for upper, band in RISK_BANDS:
         top = "" if upper >= 1 else f"{upper:.0%}"
         labels.append(f"{pick(BAND_WORDS[band], lang)} ({lower:.0%}–{top})".replace("–)", "+)"))
         lower = upper
-    edges = [0.0, *[upper for upper, _ in RISK_BANDS[:-1]], math.inf]
-    codes = pd.cut(risk, edges, right=False, labels=False)
-    return codes, labels
+    return risk.map(risk_band).map(order), labels
 
 
 def quantile_classes(values: pd.Series, n: int = 5, digits: int = 1) -> tuple[pd.Series, list[str]]:

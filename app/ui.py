@@ -16,7 +16,6 @@ from features.paths import output_root
 from features.provenance import DataOrigin
 from features.suppression import SHOWN, hidden_label, status_of
 from models.bundle import Bundle, read_bundle, read_provenance
-from models.groups import group_label, grouping_label
 from models.lookback import lookback_summary as summarise_lookback
 from models.texts import (
     LANGUAGE_NAMES,
@@ -25,10 +24,8 @@ from models.texts import (
     format_risk,
     gate_reason,
     gate_summary,
-    labelled_values,
     pick,
     t,
-    value_label,
 )
 
 TARGETS = ("under_advice", "dropout")
@@ -187,22 +184,6 @@ def table(path: str, name: str) -> pd.DataFrame:
 
 def _bundle_at(path: str) -> Bundle:
     return read_bundle(Path(path))
-
-
-def in_words(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Audit-style tables with their codes in words: groups, groupings, methods, yes/no."""
-    out = frame.copy()
-    for column in ("group", "reference"):
-        if column in out:
-            out[column] = out[column].map(lambda g: group_label(g, lang))
-    if "grouping" in out:
-        out["grouping"] = out["grouping"].map(lambda g: grouping_label(g, lang))
-    for column in ("exceeds", "audited"):
-        if column in out:
-            out[column] = out[column].map(lambda v: v if v != v else value_label(bool(v), lang))
-    if out.index.name == "group":
-        out.index = out.index.map(lambda g: group_label(g, lang))
-    return labelled_values(out, ["method", "model", "signal"], lang)
 
 
 def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) -> pd.DataFrame:

@@ -78,13 +78,14 @@ def lookback_summary(table: pd.DataFrame) -> pd.DataFrame:
     ``only_this_signal`` counts the elevated places this signal flagged and the other did not —
     what the emerging signal adds to the level signal, and the other way round.
     """
-    frames = []
     present = [s for s, column in SIGNALS.items() if column in table and table[column].notna().any()]
+    flags = {s: table[SIGNALS[s]].fillna(0).astype(int) for s in present}  # no history: no alarm
+    elevated = table["elevated_next"].astype(int)
+    frames = []
     for signal in present:
-        other = SIGNALS[next((s for s in present if s != signal), signal)]
-        flag = table[SIGNALS[signal]].fillna(0).astype(int)
-        other_flag = table[other].fillna(0).astype(int) if other != SIGNALS[signal] else 0 * flag
-        elevated = table["elevated_next"].astype(int)
+        flag = flags[signal]
+        others = [flags[s] for s in present if s != signal]
+        other_flag = others[0] if others else 0 * flag
         frames.append(
             pd.DataFrame(
                 {

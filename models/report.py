@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +29,12 @@ from models.groups import group_label, grouping_label
 from models.metrics import COMPARISON_METRICS
 from models.texts import (
     LANGUAGES,
+    codes_in_words,
     column_label,
     format_number,
     gate_reason,
     gate_summary,
     labelled_columns,
-    labelled_values,
     pick,
     t,
     value_label,
@@ -71,15 +72,6 @@ def _table(frame: pd.DataFrame, lang: str, digits: int = 3) -> Markup:
         index=False, float_format=lambda v: format_number(v, lang, digits), na_rep="–", border=0, escape=True
     )
     return Markup(f"<div class='scroll'>{html_table}</div>")
-
-
-def _words(lang: str):
-    """The card's catalogue lookup in one language, with ``{named}`` fields filled in."""
-
-    def words(key: str, **fields: object) -> str:
-        return t(key, lang, **fields)
-
-    return words
 
 
 def fairness_plot(audit: Audit, grouping: str, lang: str = "nl") -> str:
@@ -152,8 +144,8 @@ def mitigation_plot(mitigation: pd.DataFrame, lang: str = "nl") -> str:
 def data_note(origin: DataOrigin, lang: str = "nl") -> str:
     """Where the data come from, for the card's first line (origin decided by the folder's manifest)."""
     if origin.simulated:
-        return _words(lang)("card_data_simulated", fingerprint=origin.fingerprint)
-    return _words(lang)("card_data_user", label=origin.label, fingerprint=origin.fingerprint)
+        return t("card_data_simulated", lang, fingerprint=origin.fingerprint)
+    return t("card_data_user", lang, label=origin.label, fingerprint=origin.fingerprint)
 
 
 def _lower_first(text: str) -> str:
@@ -189,15 +181,14 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
     *name* only (:func:`features.provenance.data_origin`) — never a server path. The prose comes
     from the catalogue in :mod:`models.texts`, so the Dutch and English cards say the same thing.
     """
-    w = _words(lang)
+    w = partial(t, lang=lang)  # the template's words, in this card's language
     audit, decision, mitigation = card.audit, card.decision, card.mitigation
     comp = card.comparison.reset_index().rename(columns={"index": "model"})
     keep = ["model", *COMPARISON_METRICS]
     th = audit.thresholds
     sizes = audit.groups.copy()
     if not sizes.empty:
-        sizes["grouping"] = sizes["grouping"].map(lambda g: grouping_label(g, lang))
-        sizes["group"] = sizes["group"].map(lambda g: group_label(g, lang))
+        sizes = codes_in_words(sizes.drop(columns=["audited"]), lang).assign(audited=sizes["audited"])
         sizes["status"] = np.where(
             sizes["audited"], w("card_audited"), w("card_too_small", min_group=th.min_group_size)
         )
@@ -214,12 +205,7 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
             t_["metric"].isin(
                 ["selection_rate", "recall", "false_positive_rate", "precision_at_top", "calibration_gap"]
             )
-        ].assign(
-            metric=lambda f: f["metric"].map(lambda m: column_label(m, lang)),
-            group=lambda f: f["group"].map(lambda g: group_label(g, lang)),
-            reference=lambda f: f["reference"].map(lambda g: group_label(g, lang)),
-            exceeds=lambda f: f["exceeds"].map(lambda v: value_label(bool(v), lang)),
-        )
+        ].pipe(codes_in_words, lang)
         cols = ["group", "metric", "value", "ci_low", "ci_high", "reference", "difference"]
         cols += ["diff_low", "diff_high", "ratio", "n_places", "exceeds"]
         groupings.append(
@@ -248,14 +234,11 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         allowed=decision.allowed,
         summary=gate_summary(summary_code, lang) if summary_code else decision.summary,
         reasons=[gate_reason(c, lang) for c in decision.codes] if decision.codes else list(decision.reasons),
-        not_auditable=gate_summary(summary_code, lang)
-        if summary_code and summary_code.get("code") == "not_auditable"
-        else "",
         data_note=data_note(card.origin, lang),
         min_pupils=MIN_PUPILS,
         features=[indicator_label(n, lang) for n in card.features],
         comparison_table=_table(
-            labelled_columns(labelled_values(comp[[c for c in keep if c in comp]], ["model"], lang), lang),
+            labelled_columns(codes_in_words(comp[[c for c in keep if c in comp]], lang), lang),
             lang,
         ),
         calibration_method=value_label(card.calibration_method, lang),
@@ -272,9 +255,7 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         sizes_table=_table(labelled_columns(sizes, lang), lang) if not sizes.empty else None,
         groupings=groupings,
         mitigation_table=_table(
-            labelled_columns(
-                labelled_values(mitigation.drop(columns=["grouping", "test_year"]), ["method"], lang), lang
-            ),
+            labelled_columns(codes_in_words(mitigation.drop(columns=["grouping", "test_year"]), lang), lang),
             lang,
         )
         if has_mitigation

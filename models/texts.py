@@ -8,7 +8,7 @@ missing translation is a test failure rather than an English word on a Dutch pag
 from __future__ import annotations
 
 from features.suppression import MIN_PUPILS
-from models.groups import grouping_label
+from models.groups import group_label, grouping_label
 
 LANGUAGES = ("nl", "en")
 """The product's languages, Dutch first: every text below is a (Dutch, English) pair."""
@@ -304,7 +304,6 @@ CARD_TEXTS: dict[str, tuple[str, str]] = {
         "De fairness-poort weigert promotie tot champion.",
         "The fairness gate refuses promotion to champion.",
     ),
-    "card_not_audited": ("Niet geaudit:", "Not audited:"),
     "card_h_purpose": ("1. Doel en beoogd gebruik", "1. Purpose and intended use"),
     "card_purpose": (
         "kansenradar schat per plaats (school, postcodegebied, gemeente of RMC-regio) de kans dat "
@@ -738,6 +737,27 @@ def labelled_values(frame, columns, lang: str = "nl"):
         if column in out:
             out[column] = out[column].map(lambda v: v if v != v else value_label(v, lang))
     return out
+
+
+def codes_in_words(frame, lang: str = "nl"):
+    """Audit-style tables with their codes in words: groups, groupings, metrics, methods, yes/no.
+
+    The one place the app's tables and the model card turn stored codes into the reader's words.
+    """
+    out = frame.copy()
+    for column in ("group", "reference"):
+        if column in out:
+            out[column] = out[column].map(lambda g: group_label(g, lang))
+    if "grouping" in out:
+        out["grouping"] = out["grouping"].map(lambda g: grouping_label(g, lang))
+    if "metric" in out:
+        out["metric"] = out["metric"].map(lambda m: column_label(m, lang))
+    for column in ("exceeds", "audited"):
+        if column in out:
+            out[column] = out[column].map(lambda v: v if v != v else value_label(bool(v), lang))
+    if out.index.name == "group":
+        out.index = out.index.map(lambda g: group_label(g, lang))
+    return labelled_values(out, ["method", "model", "signal"], lang)
 
 
 def column_label(column: str, lang: str = "nl") -> str:

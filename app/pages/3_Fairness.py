@@ -9,7 +9,15 @@ from app import ui
 from experiments.config import load_fairness_limits
 from features.export import csv_safe
 from models.groups import group_label, grouping_label
-from models.texts import column_label, gate_reason, gate_summary, labelled_columns, t, value_label
+from models.texts import (
+    codes_in_words,
+    column_label,
+    gate_reason,
+    gate_summary,
+    labelled_columns,
+    t,
+    value_label,
+)
 
 lang = ui.setup_page("gate")
 target = ui.target_choice(lang)
@@ -39,7 +47,7 @@ grouping = st.selectbox(
 st.dataframe(
     csv_safe(
         labelled_columns(
-            ui.in_words(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), lang), lang
+            codes_in_words(sizes[sizes["grouping"] == grouping].drop(columns=["grouping"]), lang), lang
         )
     ),
     hide_index=True,
@@ -79,7 +87,7 @@ else:
     )
     st.plotly_chart(fig, width="stretch", key="audit_plot")
     st.dataframe(
-        csv_safe(ui.in_words(m, lang))[
+        csv_safe(codes_in_words(m, lang))[
             [
                 "group",
                 "value",
@@ -104,11 +112,11 @@ else:
         index="group", columns="metric", values="value"
     )
     st.subheader(t("calibration_by_group", lang))
-    st.dataframe(csv_safe(labelled_columns(ui.in_words(calib.round(3), lang), lang)), key="calibration")
+    st.dataframe(csv_safe(labelled_columns(codes_in_words(calib.round(3), lang), lang)), key="calibration")
 
 st.subheader(t("mitigation_heading", lang))
 st.dataframe(
-    labelled_columns(ui.in_words(ui.table(str(b.path), "mitigation").round(3), lang), lang),
+    labelled_columns(codes_in_words(ui.table(str(b.path), "mitigation").round(3), lang), lang),
     hide_index=True,
     key="mitigation",
 )

@@ -12,7 +12,15 @@ from features.dryrun import check_folder
 from features.export import csv_safe
 from models.lookback import lookback_sentence
 from models.metrics import EARLY_WARNING_METRICS
-from models.texts import LEVEL_PLURALS, format_number, gate_summary, labelled_columns, t, value_label
+from models.texts import (
+    LEVEL_PLURALS,
+    codes_in_words,
+    format_number,
+    gate_summary,
+    labelled_columns,
+    t,
+    value_label,
+)
 
 EARLY_WARNING_COLUMNS = ("signal", "model", *EARLY_WARNING_METRICS)
 
@@ -32,7 +40,9 @@ if b is not None:
     )
     st.subheader(t("model_vs_baselines", lang))
     comp = ui.table(str(b.path), "comparison")
-    st.dataframe(labelled_columns(ui.in_words(comp.round(3), lang), lang), hide_index=True, key="comparison")
+    st.dataframe(
+        labelled_columns(codes_in_words(comp.round(3), lang), lang), hide_index=True, key="comparison"
+    )
     st.subheader(t("per_year", lang))
     st.dataframe(
         labelled_columns(ui.table(str(b.path), "fold_metrics").round(3), lang), hide_index=True, key="folds"
@@ -47,7 +57,7 @@ if b is not None:
         st.caption(f"{detector} · {verdict} · {t('emerging_note', lang)}")
         early = ui.table(str(b.path), "early_warning")
         shown = [c for c in EARLY_WARNING_COLUMNS if c in early]
-        early = labelled_columns(ui.in_words(early[shown].round(3), lang), lang)
+        early = labelled_columns(codes_in_words(early[shown].round(3), lang), lang)
         st.dataframe(early, hide_index=True, key="early_warning")
 
     st.subheader(t("lookback", lang))
