@@ -3,6 +3,11 @@
 Exit codes: 0 ok · 1 usage error · 2 a data file is wrong (the message says which file, row
 and column) · 3 no champion model (run ``kansenradar train`` first) · 4 promotion refused ·
 5 unexpected error (a short message; the traceback is in the log file it names).
+
+Imports are lazy on purpose: ``--help``, a usage error or ``kansenradar app`` must answer at once,
+so this module loads only typer, rich and the light ``features.paths`` / ``features.vocabulary``;
+each command imports the heavy libraries (pandas, scikit-learn, MLflow, LightGBM, fairlearn)
+it needs inside its body. ``tests/app/test_cli.py`` counts the modules ``--help`` imports.
 """
 
 from __future__ import annotations
@@ -17,32 +22,17 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from app.bundles import champion_bundle, champion_from_registry, registered_name, versions
-from app.serving import serve_command, serve_env
-from experiments.config import load_configs, load_fairness_limits
-from experiments.runner import run_all
-from features.catalog import load_sources, locate, skipped_targets
-from features.dryrun import check_folder
-from features.errors import DataError
-from features.export import write_table
-from features.indicators import feature_names
 from features.paths import APP_ENTRY, DATA_ROOT_ENV, DEFAULT_DATA_DIR, REPO_ROOT, output_root
-from features.pipeline import build_features
-from features.provenance import data_origin
-from features.synthetic import generate as generate_default
-from models.bundle import Bundle, BundleError, read_bundle, record_promotion
-from models.emerging import detect
-from models.metrics import COMPARISON_METRICS
-from models.registry import load_champion
-from models.registry import promote as promote_version
-from models.scoring import export_frame, score_year, suppressed_scores, with_emerging
-from models.texts import LANGUAGES
+
+if TYPE_CHECKING:
+    from models.bundle import Bundle
 
 
 def _quiet_libraries() -> None:
@@ -90,12 +80,12 @@ def _fail(message: str, code: int) -> None:
 
 def _check_place_kind(target: str, level: str) -> None:
     """Unknown target or level: a usage error (exit 1) before any data is read or trained."""
-    from features.panel import LEVELS
+    from features.vocabulary import TARGET_LEVELS
 
-    if target not in LEVELS:
-        _fail(f"unknown target {target!r}; choose one of {', '.join(LEVELS)}", 1)
-    if level not in LEVELS[target]:
-        _fail(f"unknown level {level!r} for {target}; choose one of {', '.join(LEVELS[target])}", 1)
+    if target not in TARGET_LEVELS:
+        _fail(f"unknown target {target!r}; choose one of {', '.join(TARGET_LEVELS)}", 1)
+    if level not in TARGET_LEVELS[target]:
+        _fail(f"unknown level {level!r} for {target}; choose one of {', '.join(TARGET_LEVELS[target])}", 1)
 
 
 def _check_reason(force: bool, reason: str | None, flag: str) -> None:
@@ -161,6 +151,7 @@ def generate(
     scale: float = typer.Option(1.0, help="Multiply pupil numbers (benchmarks)."),
 ) -> None:
     """Write the embedded national default: semi-synthetic DUO/CBS files on the real skeleton."""
+    from features.synthetic import generate as generate_default
 
     with _stages(12, "simulating pupils") as step:
         manifest = generate_default(out, seed=seed, scale=scale, progress=lambda m: step(f"simulating {m}"))
@@ -188,6 +179,8 @@ def _print_realism(out: Path) -> None:
 @app.command()
 def validate(data_dir: Path = DataDir) -> None:
     """Check a folder of DUO/CBS files the way `run` reads it (a dry run up to the panels)."""
+    from features.dryrun import check_folder
+
     if not data_dir.is_dir():
         _fail(f"folder {data_dir} does not exist", 1)
     report = check_folder(data_dir)
@@ -221,6 +214,10 @@ def features(
     ),
 ) -> None:
     """Build the place × year panels and the registered indicators for every target and level."""
+    from features.catalog import load_sources
+    from features.errors import DataError
+    from features.indicators import feature_names
+    from features.pipeline import build_features
 
     ensure_default_data(data_dir)
     try:
@@ -248,6 +245,8 @@ def features(
 
 def _say_skipped(data_dir: Path) -> dict[tuple[str, str], str]:
     """Print which (target, level) cannot be built from the folder and why; return them."""
+    from features.catalog import locate, skipped_targets
+
     skipped = skipped_targets(locate(data_dir)) if data_dir.is_dir() else {}
     for (target, level), why in skipped.items():
         console.print(f"[yellow]skipped {target} × {level}:[/] {why} in {data_dir}")
@@ -257,6 +256,9 @@ def _say_skipped(data_dir: Path) -> dict[tuple[str, str], str]:
 def _run(
     data_dir: Path, only: list[str] | None, force: bool, reason: str | None, fail_on_refusal: bool = True
 ) -> None:
+    from experiments.config import load_configs
+    from experiments.runner import run_all
+    from features.errors import DataError
 
     ensure_default_data(data_dir)
     configs = [c for c in load_configs() if not only or c.name in only]
@@ -337,6 +339,9 @@ def run(data_dir: Path = DataDir) -> None:
 
 def _bundle(target: str, level: str) -> Bundle:
     _check_place_kind(target, level)
+    from app.bundles import champion_bundle, champion_from_registry, registered_name
+    from models.bundle import BundleError
+
     try:
         name = registered_name(target, level)
     except KeyError as exc:
@@ -353,6 +358,8 @@ def _bundle(target: str, level: str) -> Bundle:
 @app.command()
 def audit(target: str = Target, level: str = Level) -> None:
     """Show the champion's fairness audit: gate decision and disparities beyond limits."""
+    from experiments.config import load_fairness_limits
+
     b = _bundle(target, level)
     console.print(f"[bold]{b.name} v{b.version}[/] — {b.meta.gate_summary}")
     table = b.table("audit")
@@ -391,9 +398,12 @@ def promote(
     reason: str = typer.Option(None, help="Why the override is justified (required)."),
 ) -> None:
     """Promote a version to champion through the fairness gate (the registry's record decides)."""
-
-    _check_place_kind(target, level)
+    _check_place_kind(target, level)  # usage errors answer before the heavy imports
     _check_reason(force, reason, "--force")
+    from app.bundles import registered_name, versions
+    from models.bundle import read_bundle, record_promotion
+    from models.registry import promote as promote_version
+
     try:
         name = registered_name(target, level)
     except KeyError as exc:
@@ -424,8 +434,17 @@ def score(
     out: Path = typer.Option(None, help="Output .csv or .parquet (default: outputs/)."),
 ) -> None:
     """Batch-score places with the champion (risk, interval, flag, drivers); suppressed."""
+    _check_place_kind(target, level)  # a usage error answers before the heavy imports
+    from app.bundles import registered_name
+    from features.catalog import load_sources
+    from features.errors import DataError
+    from features.export import write_table
+    from features.pipeline import build_features
+    from features.provenance import data_origin
+    from models.emerging import detect
+    from models.registry import load_champion
+    from models.scoring import export_frame, score_year, suppressed_scores, with_emerging
 
-    _check_place_kind(target, level)
     ensure_default_data(data_dir)
     name = registered_name(target, level)
     try:
@@ -465,6 +484,8 @@ def report(
     lang: str = typer.Option("nl", "--lang", help="nl (Dutch, default) or en."),
 ) -> None:
     """Print the path of the champion's HTML audit report / model card in one language."""
+    from features.vocabulary import LANGUAGES
+
     if lang not in LANGUAGES:
         _fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", 1)
     path = _bundle(target, level).report_path(lang)
@@ -501,6 +522,8 @@ def compare(
 ) -> None:
     """Comparison table of the last run: candidates vs baselines per experiment."""
     import pandas as pd
+
+    from models.metrics import COMPARISON_METRICS
 
     path = output_root() / "comparison.csv"
     if not path.is_file():
@@ -572,6 +595,9 @@ def serve(
 ) -> None:
     """Serve the champion over REST (MLflow scoring server: POST /invocations)."""
     _check_place_kind(target, level)
+    from app.bundles import registered_name
+    from app.serving import serve_command, serve_env
+
     name = registered_name(target, level)
     console.print(f"serving models:/{name}@champion on http://127.0.0.1:{port}/invocations")
     raise typer.Exit(subprocess.call(serve_command(name, port), cwd=REPO_ROOT, env=serve_env()))

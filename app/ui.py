@@ -15,11 +15,11 @@ from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.paths import output_root
 from features.provenance import DataOrigin
 from features.suppression import SHOWN, hidden_label, status_of
+from features.vocabulary import LANGUAGES, TARGETS
 from models.bundle import Bundle, read_bundle, read_provenance
 from models.lookback import lookback_summary as summarise_lookback
 from models.texts import (
     LANGUAGE_NAMES,
-    LANGUAGES,
     band_word,
     format_risk,
     gate_reason,
@@ -27,8 +27,6 @@ from models.texts import (
     pick,
     t,
 )
-
-TARGETS = ("under_advice", "dropout")
 
 
 def keep_choice(

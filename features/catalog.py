@@ -28,6 +28,7 @@ import pandas as pd
 from features import sources as src
 from features.errors import DataError
 from features.paths import DEFAULT_DATA_DIR, SKELETON_DIR
+from features.vocabulary import TARGET_LEVELS
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ KINDS = {k.key: k for k in SOURCE_KINDS}
 OUTCOME_SOURCES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     **{
         ("under_advice", level): (("eindscores",), ("heroverweging",), ("advice", "advice_wide"))
-        for level in ("school", "pc4", "gemeente")
+        for level in TARGET_LEVELS["under_advice"]
     },
     ("dropout", "school"): (("vsv_school",),),
     ("dropout", "gemeente"): (("vsv_gemeente",),),

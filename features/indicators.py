@@ -27,10 +27,9 @@ import pandas as pd
 from features.context import CONTEXT_KNOWN_LATER
 from features.panel import rate
 from features.targets import TARGET_COLUMNS
+from features.vocabulary import LEVELS as ALL_LEVELS
+from features.vocabulary import TARGETS as BOTH
 from features.years import is_doorstroomtoets_regime
-
-BOTH = ("under_advice", "dropout")
-ALL_LEVELS = ("school", "pc4", "gemeente", "rmc")
 
 
 @dataclass(frozen=True)

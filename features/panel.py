@@ -36,12 +36,10 @@ from features.context import as_known
 from features.errors import DataError
 from features.sources import harmonise_gemeente
 from features.sources._checks import bounds
+from features.vocabulary import TARGET_LEVELS
 
 SUPPRESSED_CELL_ESTIMATE = 2.5
-LEVELS: dict[str, tuple[str, ...]] = {
-    "under_advice": ("school", "pc4", "gemeente"),
-    "dropout": ("school", "gemeente", "rmc"),
-}
+LEVELS = TARGET_LEVELS  # kept as the panel's name for "levels per target"; defined in features.vocabulary
 TARGET_LABELS = {
     "under_advice": ("Onderadvisering", "Under-advice"),
     "dropout": ("Voortijdig schoolverlaten", "Early school leaving"),

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from features.suppression import STATUS_COLUMN, publish
+from features.vocabulary import emerging_registered_name, experiment_name
 from models.audit import Audit, bootstrap_group
 from models.emerging import EmergingResult
 from models.groups import assign_groups
@@ -44,11 +45,6 @@ SERVED_COLUMNS = (
     "expected_upper",
     "n_pupils",
 )
-
-
-def emerging_registered_name(target: str, level: str) -> str:
-    """Registry name of the detector for ``target`` × ``level`` (next to the level model's)."""
-    return f"kansenradar-emerging-{target}-{level}".replace("_", "-")
 
 
 class EmergingModel(PythonModel):
@@ -163,7 +159,7 @@ def log_detector(
     from models.registry import client, model_requirements, setup
 
     name = emerging_registered_name(target, level)
-    setup(f"kansenradar/{target}")
+    setup(experiment_name(target))
     model = EmergingModel(result.frame, target, level, result.params.as_dict())
     with mlflow.start_run(run_name=f"{experiment}:emerging") as run:
         mlflow.set_tags(

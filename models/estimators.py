@@ -19,7 +19,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-MODEL_KINDS = ("persistence", "context_only", "logistic", "lightgbm")
+from features.vocabulary import MODEL_KINDS
 
 
 class PersistenceBaseline(ClassifierMixin, BaseEstimator):

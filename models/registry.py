@@ -22,6 +22,7 @@ from features.export import to_csv
 from features.paths import tracking_uri
 from features.provenance import DataOrigin
 from features.suppression import SHOWN, STATUS_COLUMN, publishable_indicators
+from features.vocabulary import experiment_name
 from models.audit import GateDecision
 from models.risk_model import RiskModel
 from models.spec import ExperimentSpec
@@ -199,7 +200,7 @@ def log_experiment(
     import mlflow
     from mlflow.models import infer_signature
 
-    setup(f"kansenradar/{config.target}")
+    setup(experiment_name(config.target))
     fingerprint = data_fingerprint(features)
     mlflow_client = client()
     logged: LoggedModel | None = None

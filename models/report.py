@@ -22,13 +22,13 @@ from features.indicators import label as indicator_label
 from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.provenance import DataOrigin
 from features.suppression import MIN_PUPILS
+from features.vocabulary import LANGUAGES
 from features.years import format_school_year
 from models.audit import Audit, GateDecision
 from models.charts import IntervalPanel, Point, interval_chart, scatter_chart
 from models.groups import group_label, grouping_label
 from models.metrics import COMPARISON_METRICS
 from models.texts import (
-    LANGUAGES,
     codes_in_words,
     column_label,
     format_number,

@@ -14,12 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from features.vocabulary import BASELINE_KINDS, CANDIDATE_KINDS, LEVELS, MODEL_KINDS, TARGETS
+from features.vocabulary import registered_name as _registered_name
 from models.groups import GROUPINGS as GROUPING_LABELS
 
-TARGETS = ("under_advice", "dropout")
-LEVELS = ("school", "pc4", "gemeente", "rmc")
-MODEL_KINDS = ("persistence", "context_only", "logistic", "lightgbm")
-CANDIDATE_KINDS = ("logistic", "lightgbm")
 CALIBRATION_METHODS = ("isotonic", "platt")
 SELECTION_METRICS = ("average_precision", "roc_auc", "precision_at_top")  # higher is better
 GROUPINGS = tuple(GROUPING_LABELS)
@@ -41,7 +39,7 @@ class ExperimentSpec:
     target: str
     level: str
     candidates: tuple[str, ...] = CANDIDATE_KINDS[::-1]
-    baselines: tuple[str, ...] = ("persistence", "context_only")
+    baselines: tuple[str, ...] = BASELINE_KINDS
     selection_metric: str = "average_precision"
     test_years: tuple[int, ...] = (2019, 2020, 2021, 2022, 2023)
     seed: int = 0
@@ -53,7 +51,7 @@ class ExperimentSpec:
     @property
     def registered_name(self) -> str:
         """Name in the MLflow model registry."""
-        return f"kansenradar-{self.target}-{self.level}".replace("_", "-")
+        return _registered_name(self.target, self.level)
 
     def params_for(self, kind: str) -> dict[str, Any]:
         """Hyper-parameters of one model kind (baselines have none of their own)."""

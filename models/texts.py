@@ -10,7 +10,6 @@ from __future__ import annotations
 from features.suppression import MIN_PUPILS
 from models.groups import group_label, grouping_label
 
-LANGUAGES = ("nl", "en")
 """The product's languages, Dutch first: every text below is a (Dutch, English) pair."""
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 """Each language in its own words, for the toggle (readable whichever language is on)."""

@@ -18,6 +18,7 @@ from features.geometry import compact_boundaries
 from features.panel import TARGET_LABELS
 from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
+from features.vocabulary import LEVELS_WITHIN_GEMEENTE
 from features.years import format_school_year
 from models.texts import band_word, format_number, format_risk, pick, t
 
@@ -187,7 +188,7 @@ def drill_down() -> None:
     if name is None:  # nothing is drawn until a gemeente is chosen: the page opens faster
         return
     choice = ids[name]
-    for level in ("pc4", "school"):
+    for level in LEVELS_WITHIN_GEMEENTE:
         b = ui.bundle(target, level, ui.champion(ui.registered_name(target, level)))
         if b is None:
             continue

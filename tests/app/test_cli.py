@@ -162,9 +162,9 @@ def test_editing_a_bundle_cannot_promote_a_refused_version(pipeline_run, monkeyp
 
 def test_score_csv_neutralises_formula_cells(pipeline_run, tmp_path: Path, monkeypatch) -> None:
     """Names come from the data folder: a '=HYPERLINK(…)' school name must not run in Excel."""
-    import app.cli as cli
+    import models.scoring as scoring
 
-    real = cli.score_year
+    real = scoring.score_year
 
     def planted(*args, **kwargs):
         scores, contrib = real(*args, **kwargs)
@@ -172,7 +172,7 @@ def test_score_csv_neutralises_formula_cells(pipeline_run, tmp_path: Path, monke
         scores.loc[scores.index[: len(names)], "place_name"] = names
         return scores, contrib
 
-    monkeypatch.setattr(cli, "score_year", planted)
+    monkeypatch.setattr(scoring, "score_year", planted)  # the CLI imports it when the command runs
     out = tmp_path / "scores.csv"
     args = ["score", "-t", "under_advice", "-l", "gemeente", "--data-dir", str(pipeline_run["data_dir"])]
     result = runner.invoke(app, [*args, "--out", str(out)])
@@ -187,3 +187,42 @@ def test_score_csv_neutralises_formula_cells(pipeline_run, tmp_path: Path, monke
     parquet = tmp_path / "scores.parquet"
     assert runner.invoke(app, [*args, "--out", str(parquet)]).exit_code == 0
     assert pd.read_parquet(parquet)["place_name"].iloc[0] == '=HYPERLINK("http://x")'  # data as they are
+
+
+HEAVY_MODULES = ("pandas", "numpy", "sklearn", "mlflow", "lightgbm", "fairlearn", "streamlit", "pyarrow")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--help"],
+        *[
+            [command, "--help"]
+            for command in ("generate", "validate", "run", "score", "audit", "serve", "app")
+        ],
+        ["score", "--target", "nonsense"],
+        ["promote", "--level", "moon", "--version", "1"],
+    ],
+    ids=" ".join,
+)
+def test_help_and_usage_errors_import_no_heavy_library(argv: list[str]) -> None:
+    """``--help`` and usage errors must answer at once: the CLI imports the heavy libraries
+    only inside the commands that need them (counted in a fresh interpreter, since this test
+    process has imported everything already)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['kansenradar', *{argv!r}]\n"
+        "from app.cli import app\n"
+        "try:\n    app()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print('EXIT', code)\n"
+        f"print('HEAVY', sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY_MODULES!r})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    lines = dict(
+        line.split(" ", 1) for line in done.stdout.splitlines() if line.startswith(("EXIT", "HEAVY"))
+    )
+    assert lines["EXIT"] in ("0", "1", "2"), done.stdout + done.stderr  # help (0) or usage (1 or click's 2)
+    assert lines["HEAVY"] == "[]", f"{argv} imported {lines['HEAVY']}"

@@ -59,12 +59,12 @@ def test_help_documents_the_unexpected_error_exit_code() -> None:
 def test_an_unexpected_error_is_a_short_message_a_log_file_and_exit_5(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
-    import app.cli
+    import features.dryrun
 
     def broken(data_dir: Path):
         raise RuntimeError("boom in the dry run")
 
-    monkeypatch.setattr(app.cli, "check_folder", broken)
+    monkeypatch.setattr(features.dryrun, "check_folder", broken)  # the CLI imports it when it runs
     monkeypatch.setenv("KANSENRADAR_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setattr(sys, "argv", ["kansenradar", "validate", "--data-dir", str(tmp_path)])
     with pytest.raises(SystemExit) as stop:

@@ -1,0 +1,70 @@
+"""The domain vocabulary: the one home of kansenradar's codes.
+
+Targets, levels (kinds of place), the valid target × level pairs, model kinds, signal kinds and
+the names under which models are registered are *codes*: decisions and tables carry them, and
+they are worded only at the edge (``models/texts.py``). Every other module imports them from
+here, so adding a target or a level is one edit, and a typo is an error at import time instead
+of an empty table (``tests/architecture/test_vocabulary.py`` fails when another module defines
+its own list of target or level names).
+
+This module imports nothing heavy on purpose: the CLI checks a user's ``--target``/``--level``
+against it before pandas, scikit-learn or MLflow are loaded, so a usage error answers at once.
+"""
+
+from __future__ import annotations
+
+TARGETS: tuple[str, ...] = ("under_advice", "dropout")
+"""What is predicted: under-advice (advice below the test) and early school leaving (VSV)."""
+
+LEVELS: tuple[str, ...] = ("school", "pc4", "gemeente", "rmc")
+"""Kinds of place, finest first."""
+
+TARGET_LEVELS: dict[str, tuple[str, ...]] = {
+    "under_advice": ("school", "pc4", "gemeente"),
+    "dropout": ("school", "gemeente", "rmc"),
+}
+"""Per target, the levels its outcome can be built at (a school's pupils live in a PC4 area for
+primary schools; VSV is published per VO school and per gemeente of residence, RMC = its
+gemeenten)."""
+
+LEVELS_WITHIN_GEMEENTE: tuple[str, ...] = ("pc4", "school")
+"""Kinds of place that lie inside one gemeente, coarsest first: the order of a drill-down."""
+
+BASELINE_KINDS: tuple[str, ...] = ("persistence", "context_only")
+"""Simple baselines trained beside every candidate (see ``models/estimators.py``)."""
+
+CANDIDATE_KINDS: tuple[str, ...] = ("logistic", "lightgbm")
+"""Learned competitors; the one with the better held-out average precision is the candidate."""
+
+MODEL_KINDS: tuple[str, ...] = (*BASELINE_KINDS, *CANDIDATE_KINDS)
+
+LANGUAGES: tuple[str, ...] = ("nl", "en")
+"""Languages of every user-facing word, Dutch first (the default)."""
+
+SIGNAL_KINDS: tuple[str, ...] = ("elevated", "emerging")
+"""The two signals every place carries: *verhoogd* (level model) and *opkomend* (detector)."""
+
+
+def pairs() -> list[tuple[str, str]]:
+    """Every valid (target, level), in the order of :data:`TARGETS` then :data:`LEVELS`."""
+    return [(t, lv) for t in TARGETS for lv in TARGET_LEVELS[t]]
+
+
+def is_valid_pair(target: str, level: str) -> bool:
+    """True when ``target`` can be built at ``level``."""
+    return level in TARGET_LEVELS.get(target, ())
+
+
+def registered_name(target: str, level: str) -> str:
+    """Registry name of the level model (``kansenradar-under-advice-school``)."""
+    return f"kansenradar-{target}-{level}".replace("_", "-")
+
+
+def emerging_registered_name(target: str, level: str) -> str:
+    """Registry name of the emerging detector (``kansenradar-emerging-dropout-gemeente``)."""
+    return f"kansenradar-emerging-{target}-{level}".replace("_", "-")
+
+
+def experiment_name(target: str) -> str:
+    """MLflow experiment that holds the runs of one target (all its levels)."""
+    return f"kansenradar/{target}"
