@@ -32,7 +32,7 @@ from features.paths import DEFAULT_DATA_DIR, output_root
 from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
 from features.suppression import publishable_indicators
-from models.audit import Audit, GateDecision, audit_predictions, gate
+from models.audit import Audit, GateDecision, audit_predictions, gate, served_rows
 from models.bundle import REPORT_FILES, BundleMeta, write_bundle, write_provenance
 from models.groups import joint_group
 from models.lookback import lookback_table
@@ -44,7 +44,6 @@ from models.spec import ExperimentSpec, FairnessLimits
 from models.train import (
     ModelResult,
     comparison_table,
-    row_thresholds,
     train_experiment,
     train_reweighed_candidate,
     with_group_thresholds,
@@ -152,9 +151,13 @@ def train_step(spec: ExperimentSpec, data: ExperimentInput, limits: FairnessLimi
 def audit_step(
     candidate: ModelResult, data: ExperimentInput, limits: FairnessLimits
 ) -> tuple[Audit, GateDecision]:
-    """The candidate's held-out predictions audited by group, and the gate's decision."""
+    """The served policy audited by group on held-out rows, and the gate's decision.
+
+    Held-out: cross-fitted risk and threshold per row (``candidate.oof``); served: only rows
+    whose flag is shown and whose outcome may be published (:func:`models.audit.served_rows`).
+    """
     oof = candidate.oof.merge(place_attributes(data.panel), on=["place_id", "school_year"], how="left")
-    audit = audit_predictions(oof, row_thresholds(candidate, oof), limits)
+    audit = audit_predictions(oof, oof["threshold"].to_numpy(), limits, served=served_rows(oof, data.panel))
     return audit, gate(audit)
 
 
@@ -222,8 +225,7 @@ def bundle_step(
 
 def past_flags(candidate: ModelResult, data: ExperimentInput) -> pd.DataFrame:
     """The out-of-fold flags this candidate would have issued, and what happened next."""
-    oof = candidate.oof.merge(place_attributes(data.panel), on=["place_id", "school_year"], how="left")
-    return lookback_table(oof, row_thresholds(candidate, oof), data.panel)
+    return lookback_table(candidate.oof, candidate.oof["threshold"].to_numpy(), data.panel)
 
 
 def attempt(
