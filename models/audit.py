@@ -325,6 +325,7 @@ class GateDecision:
 
 
 def _decision(allowed: bool, codes: list[dict], summary_code: dict) -> GateDecision:
+    summary_code = {**summary_code, "rules": AUDIT_RULES_VERSION}  # stored with every decision
     return GateDecision(
         allowed,
         tuple(gate_reason(c, "en") for c in codes),
