@@ -31,8 +31,8 @@ from features.export import to_csv
 from features.paths import DEFAULT_DATA_DIR, output_root
 from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
-from features.suppression import publishable_indicators
-from models.audit import Audit, GateDecision, audit_predictions, gate, served_rows
+from features.suppression import publishable_indicators, served_rows
+from models.audit import Audit, GateDecision, audit_predictions, gate
 from models.bundle import REPORT_FILES, BundleMeta, version_history, write_bundle, write_provenance
 from models.groups import joint_group
 from models.lookback import lookback_table

@@ -177,10 +177,11 @@ def gated_checks(table: pd.DataFrame, limits: FairnessLimits) -> pd.Series:
     grouping, judged (enough elevated places), and — for metrics gated by their difference —
     not the reference group compared with itself."""
     is_reference = table["group"].astype(str) == table["reference"].astype(str)
+    judged = table["judged"].astype(bool) if "judged" in table else True  # alarm-rate audits judge all
     return (
         table["metric"].isin(GATED)
         & table["grouping"].isin(limits.gated_groupings)
-        & table["judged"].astype(bool)
+        & judged
         & ~(table["metric"].isin(DIFFERENCE_METRICS) & is_reference)
     )
 
