@@ -224,6 +224,19 @@ def test_early_warning_metrics_against_hand_computed_values():
     assert excluded["alarm_precision"] == pytest.approx(2 / 3)
 
 
+def test_false_alarm_rate_counts_only_scored_places_and_counts_the_rest_apart():
+    """An unscored place-year (insufficient history) cannot alarm: it is no non-alarm."""
+    unscored = {("E", y) for y in range(2019, 2023)} | {("D", 2019)}
+    alarms = ALARMS.assign(
+        scored=[(p, y) not in unscored for p, y in zip(ALARMS.place_id, ALARMS.school_year)]
+    )
+    m = early_warning_metrics(alarms, ONSETS)
+    # never planted: D and E. 2020: D alarms, E unscored → 1/1; 2019: only E… unscored, D unscored → no year
+    assert m["false_alarm_rate"] == pytest.approx((1 + 0 + 0 + 0) / 4)
+    assert m["n_not_scored"] == 5 and m["not_scored_share"] == pytest.approx(5 / 10)
+    assert early_warning_metrics(ALARMS, ONSETS)["n_not_scored"] == 0
+
+
 def test_early_warning_metrics_without_any_alarm():
     m = early_warning_metrics(ALARMS.assign(alarm=False), ONSETS)
     assert m["planted_recall_1y"] == 0.0 and m["false_alarm_rate"] == 0.0
