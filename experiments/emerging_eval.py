@@ -43,6 +43,7 @@ COMPARE_KEYS = (
     "false_alarm_rate",
     "n_not_scored",
     "alarm_precision",
+    "oracle_recall_2y",
 )
 """Keys of every row of ``kansenradar compare --json`` (null where a figure does not apply)."""
 
@@ -109,11 +110,16 @@ def evaluate_methods(
     top_share: float,
     exclude: set[str] = frozenset(),
     level_metrics: dict[str, dict[str, float]] | None = None,
+    panel: pd.DataFrame | None = None,
+    rise: pd.DataFrame | None = None,
 ) -> list[dict]:
     """One row per signal × method with the :data:`COMPARE_KEYS` (+ top-list recall).
 
     ``level_scores`` maps a level-model kind to its out-of-fold ``place_id, school_year, score``;
-    ``level_metrics`` its mean fold metrics (AP, precision in the top list).
+    ``level_metrics`` its mean fold metrics (AP, precision in the top list). With the ``panel``
+    and the planted ``rise`` (:func:`load_rise`) the detector's row carries ``oracle_recall_2y``:
+    the oracle's recall within two years at the detector's false-alarm rate among scored
+    never-planted places, year by year (:func:`oracle_scores`).
     """
     frame = detector.frame[detector.frame["school_year"].isin(eval_years)]
     alarms = frame[["place_id", "school_year", "alarm"]].fillna({"alarm": False})
@@ -137,6 +143,15 @@ def evaluate_methods(
         by_year = json.dumps(
             {int(y): round(v, 4) for y, v in false_alarm_rate_by_year(counted, onsets).items()}
         )
+    oracle = {}
+    if onsets is not None and panel is not None and rise is not None:
+        never = alarms[~alarms["place_id"].isin(onsets.index) & ~alarms["place_id"].isin(exclude)]
+        line = never[never[SCORED]].groupby("school_year")["alarm"].mean()
+        shape = rise_shape(rise, onsets)
+        found = at_false_alarm_rate(oracle_scores(panel, shape, eval_years), onsets, line, exclude)
+        oracle["oracle_recall_2y"] = early_warning_metrics(found, onsets, exclude=exclude)[
+            "planted_recall_2y"
+        ]
     scored = frame.rename(columns={"emerging_score": "score"})
     det_top = top_share_alarms(scored.dropna(subset=["score"]), top_share)
     rows.append(
@@ -146,6 +161,7 @@ def evaluate_methods(
             "detector",
             top_share,
             **figures(alarms, det_top),
+            **oracle,
             achieved_alarm_rate=float(rate.mean()),
             false_alarm_rate_by_year=by_year,
         )
