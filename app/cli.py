@@ -374,16 +374,19 @@ def audit(target: str = Target, level: str = Level) -> None:
         f"{load_fairness_limits().confidence:.0%} CI",
         "diff vs ref",
         "limit",
+        "elevated places",
     )
     for r in gated.itertuples():
+        judged = bool(getattr(r, "judged", True))
         show.add_row(
             r.grouping,
             str(r.group),
             r.metric,
-            f"{r.value:.3f}",
-            f"{r.ci_low:.3f}–{r.ci_high:.3f}",
-            f"{r.difference:+.3f}",
+            f"{r.value:.3f}" if judged else "too few elevated places to judge",
+            f"{r.ci_low:.3f}–{r.ci_high:.3f}" if judged else "",
+            f"{r.difference:+.3f}" if judged else "",
             "" if r.limit != r.limit else f"{r.limit:.2f}",
+            str(getattr(r, "n_positive_places", "")),
         )
     console.print(show)
     typer.echo(f"report: {b.report_path('nl')} (English: {b.report_path('en')})")

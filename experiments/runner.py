@@ -32,8 +32,8 @@ from features.paths import DEFAULT_DATA_DIR, output_root
 from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
 from features.suppression import publishable_indicators
-from models.audit import Audit, GateDecision, audit_predictions, gate
-from models.bundle import REPORT_FILES, BundleMeta, write_bundle, write_provenance
+from models.audit import Audit, GateDecision, audit_predictions, gate, served_rows
+from models.bundle import REPORT_FILES, BundleMeta, version_history, write_bundle, write_provenance
 from models.groups import joint_group
 from models.lookback import lookback_table
 from models.mitigation import compare_mitigations
@@ -44,7 +44,6 @@ from models.spec import ExperimentSpec, FairnessLimits
 from models.train import (
     ModelResult,
     comparison_table,
-    row_thresholds,
     train_experiment,
     train_reweighed_candidate,
     with_group_thresholds,
@@ -123,38 +122,44 @@ LADDER: tuple[Rung, ...] = (
 @dataclass
 class Trained:
     """What a worker process hands back: every model kind on the folds, the selected candidate,
-    the mitigation trade-off table and, computed ahead, the candidate retrained with reweighing
-    (most first candidates meet the gate's limits only after it; training it in the worker costs
-    no wall-clock time on a second core, computing it later in the main process does)."""
+    every rung of the mitigation ladder built ahead (``ladder``: rung name → model, ``"none"`` the
+    candidate itself; most first candidates meet the gate's limits only after reweighing, and
+    training it in the worker costs no wall-clock time on a second core), and the mitigation
+    trade-off table of exactly those models."""
 
     results: dict[str, ModelResult]
     chosen: str
     mitigation: pd.DataFrame
-    reweighed: ModelResult | None
+    ladder: dict[str, ModelResult]
     seconds: float
     audits: dict[str, tuple[Audit, GateDecision]] = field(default_factory=dict)
-    """The fairness audit of the candidate ("none") and of the reweighed one, done in the worker."""
+    """The fairness audit of the candidate ("none") and of the next rung, done in the worker."""
 
 
 def train_step(spec: ExperimentSpec, data: ExperimentInput, limits: FairnessLimits) -> Trained:
-    """Baselines and competitors on the rolling-origin folds (runs in a worker process)."""
+    """Baselines, competitors and the mitigation ladder on the rolling-origin folds (in a worker)."""
     t0 = time.perf_counter()
     results, chosen = train_experiment(data.features, spec)
-    places = place_attributes(data.panel)
-    mitigation = compare_mitigations(results[chosen], data.features, places, spec, limits.mitigation_grouping)
-    reweighed = _reweigh(spec, data, results[chosen], limits)
+    ladder = {"none": results[chosen]}
+    for rung in LADDER:  # each rung turns the previous candidate into the next
+        ladder[rung.name] = rung.make(spec, data, list(ladder.values())[-1], limits)
+    mitigation = compare_mitigations(ladder, place_attributes(data.panel), data.panel, limits)
     audits = {"none": audit_step(results[chosen], data, limits)}
     if not audits["none"][1].allowed:  # the ladder's next rung will need it
-        audits["reweighing"] = audit_step(reweighed, data, limits)
-    return Trained(results, chosen, mitigation, reweighed, time.perf_counter() - t0, audits)
+        audits[LADDER[0].name] = audit_step(ladder[LADDER[0].name], data, limits)
+    return Trained(results, chosen, mitigation, ladder, time.perf_counter() - t0, audits)
 
 
 def audit_step(
     candidate: ModelResult, data: ExperimentInput, limits: FairnessLimits
 ) -> tuple[Audit, GateDecision]:
-    """The candidate's held-out predictions audited by group, and the gate's decision."""
+    """The served policy audited by group on held-out rows, and the gate's decision.
+
+    Held-out: cross-fitted risk and threshold per row (``candidate.oof``); served: only rows
+    whose flag is shown and whose outcome may be published (:func:`models.audit.served_rows`).
+    """
     oof = candidate.oof.merge(place_attributes(data.panel), on=["place_id", "school_year"], how="left")
-    audit = audit_predictions(oof, row_thresholds(candidate, oof), limits)
+    audit = audit_predictions(oof, oof["threshold"].to_numpy(), limits, served=served_rows(oof, data.panel))
     return audit, gate(audit)
 
 
@@ -165,8 +170,10 @@ def card_step(
     comparison: pd.DataFrame,
     audited: tuple[Audit, GateDecision, pd.DataFrame],
     origin: DataOrigin,
+    history: pd.DataFrame | None = None,
 ) -> dict[str, str]:
-    """The HTML model card with the fairness audit, in Dutch and English."""
+    """The HTML model card with the fairness audit, in Dutch and English; ``history`` lists the
+    experiment's earlier versions with their gate decisions."""
     audit, decision, mitigation = audited
     card = CardInput(
         name=logged.name,
@@ -183,6 +190,7 @@ def card_step(
         threshold=candidate.threshold,
         features=candidate.features,
         origin=origin,
+        history=history,
     )
     return render_reports(card)
 
@@ -222,8 +230,7 @@ def bundle_step(
 
 def past_flags(candidate: ModelResult, data: ExperimentInput) -> pd.DataFrame:
     """The out-of-fold flags this candidate would have issued, and what happened next."""
-    oof = candidate.oof.merge(place_attributes(data.panel), on=["place_id", "school_year"], how="left")
-    return lookback_table(oof, row_thresholds(candidate, oof), data.panel)
+    return lookback_table(candidate.oof, candidate.oof["threshold"].to_numpy(), data.panel)
 
 
 def attempt(
@@ -241,8 +248,13 @@ def attempt(
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     mitigation_name, mitigation_table = mitigation
+    own_row = "unmitigated" if mitigation_name == "none" else mitigation_name
+    mitigation_table = mitigation_table.assign(this_version=mitigation_table["method"] == own_row)
     audit, decision = audited or audit_step(candidate, data, settings.limits)
-    reports = card_step(spec, candidate, logged, comparison, (audit, decision, mitigation_table), data.origin)
+    history = version_history(settings.output_dir, logged.name)  # the versions before this one
+    reports = card_step(
+        spec, candidate, logged, comparison, (audit, decision, mitigation_table), data.origin, history
+    )
     seconds["audit"] = time.perf_counter() - t0
     record_gate_decision(logged.name, logged.version, decision)
     promotion = promote(
@@ -322,15 +334,11 @@ def finish_experiment(
         trained.audits.get("none"),
     )
     outcome.candidate_row = chosen
-    candidate = results[chosen]
     for rung in LADDER:
         if outcome.promoted:
             break
         t0 = time.perf_counter()
-        if rung.name == "reweighing" and trained.reweighed is not None:
-            candidate = trained.reweighed  # trained ahead in the worker
-        else:
-            candidate = rung.make(spec, data, candidate, settings.limits)
+        candidate = trained.ladder[rung.name]  # built ahead in the worker
         row = rung.comparison_row(chosen)
         if row not in comparison.index:
             comparison = pd.concat([comparison, comparison_table({row: candidate})])
@@ -338,7 +346,7 @@ def finish_experiment(
             spec, {chosen: candidate}, data.features, chosen, mitigation=rung.name, origin=data.origin
         )
         mitigation_seconds = time.perf_counter() - t0
-        ahead = trained.audits.get(rung.name) if candidate is trained.reweighed else None
+        ahead = trained.audits.get(rung.name)
         outcome = attempt(
             spec, candidate, logged, comparison, data, settings, (rung.name, trained.mitigation), ahead
         )

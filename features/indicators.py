@@ -244,6 +244,21 @@ def interval_width(panel: pd.DataFrame) -> pd.Series:
 
 
 @indicator(
+    "elevated_now",
+    "Verhoogd dit jaar",
+    "Elevated this year",
+    "0/1",
+    OUTCOME,
+    2014,
+    "history",
+    years=(0,),
+)
+def elevated_now(panel: pd.DataFrame) -> pd.Series:
+    """Whether the place is elevated in t itself (1/0): the persistence baseline's input."""
+    return lag(panel, "elevated", 0)
+
+
+@indicator(
     "elevated_years_3",
     "Jaren verhoogd (van 3)",
     "Years elevated (of 3)",

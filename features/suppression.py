@@ -557,3 +557,26 @@ def is_safe(frame: pd.DataFrame, figure_columns: Iterable[str], min_pupils: int 
     cols = [c for c in figure_columns if c in frame]
     shown = frame[cols].notna().any(axis=1).to_numpy() if cols else np.zeros(len(frame), bool)
     return not bool((shown & hidden).any())
+
+
+SERVED_STATES = ("audited", "not_served", "outcome_hidden")
+
+
+def served_rows(predictions: pd.DataFrame, panel: pd.DataFrame) -> pd.Series:
+    """Per held-out row (``place_id``, ``school_year`` = feature year t): ``audited`` when the
+    service shows the flag of t and the outcome of t + 1 may be published; else ``not_served``
+    (the flag of t is suppressed) or ``outcome_hidden`` (t + 1 is hidden).
+
+    The disclosure status is the one rule set's (:func:`status_of`), so
+    the audit judges exactly the flags a page, an export or the look-back shows.
+    """
+    shown = pd.Series(
+        (status_of(panel) == SHOWN).to_numpy(),
+        index=pd.MultiIndex.from_arrays([panel["place_id"], panel["school_year"].astype(int)]),
+    )
+    shown = shown[~shown.index.duplicated()]
+    ids, year = predictions["place_id"], predictions["school_year"].astype(int)
+    flag_shown = shown.reindex(pd.MultiIndex.from_arrays([ids, year])).fillna(False).to_numpy(bool)
+    outcome_shown = shown.reindex(pd.MultiIndex.from_arrays([ids, year + 1])).fillna(False).to_numpy(bool)
+    state = np.where(~flag_shown, "not_served", np.where(~outcome_shown, "outcome_hidden", "audited"))
+    return pd.Series(state, index=predictions.index, dtype=object)

@@ -1,20 +1,31 @@
-"""Fairness audit of an early-warning model over groups of places, with bootstrap intervals.
+"""Fairness audit of the policy the service serves, over groups of places, with intervals.
 
-Audited on the candidate's *held-out* predictions (rolling-origin folds), at the model's
-operating point. Per group:
+**What is audited: the served policy, out of fold.** The rows are the candidate's held-out
+place-years (rolling-origin folds), with the cross-fitted calibrated risk and the cross-fitted
+flag threshold of each row (:func:`models.train.cross_fit`), so neither the calibration nor the
+operating point saw the labels they are judged on. A row is audited only when the service
+would show its flag (the feature year's figures are published) *and* its outcome may be
+published (the outcome year's figures are published): :func:`served_rows` labels every row
+``audited``, ``not_served`` (the flag is suppressed: fewer than 10 pupils, or hidden against
+differencing) or ``outcome_hidden``; the non-audited rows are counted per group, never judged.
 
-* ``selection_rate`` — share of places flagged;
-* ``recall`` — share of places that turned out elevated which were flagged (missed hot spots
-  are the harm of under-flagging);
-* ``false_positive_rate`` — share of not-elevated places that were flagged (stigmatising a
-  place is the harm of over-flagging);
-* ``precision_at_top`` — of the group's places in the national top 10 %, the share elevated;
+Per group (:data:`METRICS`):
+
+* ``selection_rate`` — share of the group's audited place-years flagged;
+* ``recall`` — share of elevated place-years that were flagged (missed hot spots are the harm
+  of under-flagging); judged only when the group has at least ``min_positive_places`` elevated
+  places, otherwise reported as "too few elevated places to judge" (``judged`` False);
+* ``false_positive_rate`` — share of not-elevated place-years flagged (stigmatising a place);
+* ``precision_at_top`` — of the group's place-years in the national top 10 % of risk, the share
+  elevated;
 * ``mean_predicted`` / ``observed_rate`` / ``calibration_gap`` — calibration per group.
 
-Point estimates come from fairlearn's :class:`~fairlearn.metrics.MetricFrame`. Confidence
-intervals come from our own vectorised bootstrap (resampling places within each group): the
-MetricFrame bootstrap takes minutes at national scale (see ``docs/MEASURED.md``);
-a test checks both agree. Disparities are differences and ratios against a reference group.
+Point estimates come from fairlearn's :class:`~fairlearn.metrics.MetricFrame` (the count-based
+ones) and equal plain group means. **Intervals resample places, not place-years**: a place
+appears up to five times (once per held-out year), so its rows are resampled together (a cluster
+bootstrap, stratified by group, :func:`bootstrap_places`), vectorised — MetricFrame's own
+bootstrap takes minutes at national scale (``docs/MEASURED.md``). Disparities are differences
+and ratios against the group with the most audited rows (the reference).
 """
 
 from __future__ import annotations
@@ -26,10 +37,16 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
 from sklearn.metrics import recall_score
 
+from features.suppression import SERVED_STATES
 from models.groups import assign_groups
 from models.metrics import top_mask
 from models.spec import FairnessLimits
 from models.texts import gate_reason, gate_summary
+
+AUDIT_RULES_VERSION = 2
+"""The rules a gate decision was made under. 1: every place-year, place-year bootstrap, in-sample
+calibration (kansenradar ≤ 0.2.1). 2: served rows only, place bootstrap, cross-fitted calibration
+and threshold, too-few-positives rule, gated comparisons counted."""
 
 METRICS = (
     "selection_rate",
@@ -46,26 +63,55 @@ GATED = {
     "false_positive_rate": "max_fpr_difference",
     "calibration_gap": "max_calibration_gap",
 }
+DIFFERENCE_METRICS = frozenset({"alarm_rate", "recall", "false_positive_rate"})
+"""Gated by their difference to the reference group (the reference itself is no comparison);
+``calibration_gap`` is gated by the group's own gap, so every judged group is a check."""
+
+_SUMS = ("rows", "pos", "flag", "flag_pos", "flag_neg", "top", "top_pos", "prob")
 
 
-def _metrics_from_samples(y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.ndarray) -> np.ndarray:
-    """Metrics along the last axis; inputs shaped (..., n). Returns (..., len(METRICS))."""
+def place_sums(
+    place_id: np.ndarray, y: np.ndarray, flag: np.ndarray, prob: np.ndarray, top: np.ndarray
+) -> np.ndarray:
+    """(n_places, len(_SUMS)): each place's row count and sums of the counts the metrics need.
+
+    A place is the unit that is resampled, so its place-years travel together.
+    """
+    codes, _ = pd.factorize(np.asarray(place_id))
+    parts = np.column_stack([np.ones(y.size), y, flag, flag & y, flag & ~y, top, top & y, prob]).astype(float)
+    out = np.zeros((codes.max() + 1 if codes.size else 0, parts.shape[1]))
+    np.add.at(out, codes, parts)
+    return out
+
+
+def metrics_from_sums(totals: np.ndarray) -> np.ndarray:
+    """:data:`METRICS` from summed counts; ``totals`` shaped (..., len(_SUMS))."""
+    rows, pos, flag, flag_pos, flag_neg, top, top_pos, prob = np.moveaxis(totals, -1, 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        pos = y.sum(-1)
-        neg = (~y).sum(-1)
-        out = np.stack(
+        return np.stack(
             [
-                flag.mean(-1),
-                (flag & y).sum(-1) / pos,
-                (flag & ~y).sum(-1) / neg,
-                (top & y).sum(-1) / top.sum(-1),
-                prob.mean(-1),
-                y.mean(-1),
-                prob.mean(-1) - y.mean(-1),
+                flag / rows,
+                flag_pos / pos,
+                flag_neg / (rows - pos),
+                top_pos / top,
+                prob / rows,
+                pos / rows,
+                prob / rows - pos / rows,
             ],
             axis=-1,
         )
-    return out
+
+
+def bootstrap_places(sums: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, len(METRICS)) replicate metrics from resampling the group's *places*.
+
+    Drawing n places with replacement is drawing how often each place is taken (a multinomial
+    over the places); the replicate's counts are those weights times each place's sums, one
+    matrix product for all replicates instead of B loops over indices.
+    """
+    n = sums.shape[0]
+    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    return metrics_from_sums(weights @ sums)
 
 
 def bootstrap_group(
@@ -75,40 +121,17 @@ def bootstrap_group(
     top: np.ndarray,
     n_boot: int,
     rng: np.random.Generator,
-    prob_bins: int = 20,
+    *,
+    places: np.ndarray | None = None,
 ) -> np.ndarray:
-    """(n_boot, len(METRICS)) replicate metrics from resampling the group's places.
+    """(n_boot, len(METRICS)) place-bootstrap replicates of one group's rows.
 
-    Resampling n places with replacement only changes how many places fall in each cell of
-    (label, flag, top-k, risk bin), so we draw those cell counts from a multinomial instead of
-    drawing n indices B times: the same bootstrap at O(B × cells) instead of O(B × n).
-    Within a risk bin (1/20 of the range) each place's risk is set to the bin's mean, which only
-    removes the tiny within-bin part of the variance of the mean risk.
+    ``places`` names each row's place (rows of one place are resampled together); without it
+    every row is its own place.
     """
-    pbin = np.minimum((np.clip(prob, 0, 1) * prob_bins).astype(int), prob_bins - 1)
-    cell = ((y.astype(int) * 2 + flag.astype(int)) * 2 + top.astype(int)) * prob_bins + pbin
-    n_cells = 8 * prob_bins
-    counts = np.bincount(cell, minlength=n_cells).astype(float)
-    prob_sum = np.bincount(cell, weights=prob, minlength=n_cells)
-    cell_prob = np.divide(prob_sum, counts, out=np.zeros(n_cells), where=counts > 0)
-    draws = rng.multinomial(y.size, counts / counts.sum(), size=n_boot).astype(float)
-    codes = np.arange(n_cells) // prob_bins
-    cy, cf, ct = (codes >> 2) & 1, (codes >> 1) & 1, codes & 1
-    n = draws.sum(1)
-    pos = draws @ cy
-    neg = n - pos
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.column_stack(
-            [
-                draws @ cf / n,
-                draws @ (cy & cf) / pos,
-                draws @ ((1 - cy) & cf) / neg,
-                draws @ (cy & ct) / (draws @ ct),
-                draws @ cell_prob / n,
-                pos / n,
-                draws @ cell_prob / n - pos / n,
-            ]
-        )
+    y, flag, top = (np.asarray(a).astype(bool) for a in (y, flag, top))
+    ids = np.arange(y.size) if places is None else np.asarray(places)
+    return bootstrap_places(place_sums(ids, y, flag, np.asarray(prob, dtype=float), top), n_boot, rng)
 
 
 @dataclass
@@ -116,14 +139,21 @@ class Audit:
     """Tidy audit table plus what the report needs."""
 
     table: pd.DataFrame  # one row per grouping × group × metric
-    groups: pd.DataFrame  # sizes per grouping × group
+    groups: pd.DataFrame  # per grouping × group: audited rows, places, positives, rows not audited and why
     thresholds: FairnessLimits
-    n_rows: int
+    n_rows: int  # audited rows
     threshold: float
+    not_audited: dict[str, int] = field(default_factory=dict)  # rows per reason (not_served, outcome_hidden)
+    rules: int = AUDIT_RULES_VERSION
+
+    @property
+    def n_comparisons(self) -> int:
+        """How many gated checks the gate made (see :func:`gated_checks`)."""
+        return int(gated_checks(self.table, self.thresholds).sum()) if not self.table.empty else 0
 
 
 def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataFrame:
-    """fairlearn point estimates of the count-based metrics (used for the cross-check)."""
+    """fairlearn point estimates of the count-based metrics (the reported ones)."""
     mf = MetricFrame(
         metrics={
             "selection_rate": selection_rate,
@@ -137,38 +167,80 @@ def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataF
     return mf.by_group
 
 
-def audit_predictions(
-    predictions: pd.DataFrame, threshold: float | np.ndarray, thresholds: FairnessLimits | None = None
-) -> Audit:
-    """Audit held-out predictions.
+def _quantile(values: np.ndarray, q: float) -> float:
+    finite = values[np.isfinite(values)]
+    return float(np.quantile(finite, q)) if finite.size else np.nan
 
-    ``predictions`` needs ``y`` (elevated next year), ``prob`` (calibrated risk) and the
-    context columns :func:`models.groups.assign_groups` reads; one row per place-year.
-    ``threshold`` is the operating point: one number, or one per row (group thresholds).
+
+def gated_checks(table: pd.DataFrame, limits: FairnessLimits) -> pd.Series:
+    """Rows of an audit table that are real checks of the gate: a gated metric of a gated
+    grouping, judged (enough elevated places), and — for metrics gated by their difference —
+    not the reference group compared with itself."""
+    is_reference = table["group"].astype(str) == table["reference"].astype(str)
+    return (
+        table["metric"].isin(GATED)
+        & table["grouping"].isin(limits.gated_groupings)
+        & table["judged"].astype(bool)
+        & ~(table["metric"].isin(DIFFERENCE_METRICS) & is_reference)
+    )
+
+
+def audit_predictions(
+    predictions: pd.DataFrame,
+    threshold: float | np.ndarray,
+    thresholds: FairnessLimits | None = None,
+    *,
+    served: pd.Series | None = None,
+) -> Audit:
+    """Audit held-out predictions of the served policy.
+
+    ``predictions`` needs ``place_id``, ``y`` (elevated next year), ``prob`` (held-out
+    calibrated risk) and the context columns :func:`models.groups.assign_groups` reads; one row
+    per place-year. ``threshold`` is the operating point: one number, or one per row.
+    ``served`` (from :func:`served_rows`) says which rows are audited; rows that are not are
+    counted per group and reason. Without it every row is audited.
     """
     th = thresholds or FairnessLimits()
     rng = np.random.default_rng(th.seed)
-    y = predictions["y"].to_numpy().astype(bool)
-    prob = predictions["prob"].to_numpy(dtype=float)
-    flag = prob >= threshold
+    state = (
+        pd.Series("audited", index=predictions.index, dtype=object)
+        if served is None
+        else served.reindex(predictions.index)
+    )
+    flag_all = predictions["prob"].to_numpy(dtype=float) >= np.asarray(threshold, dtype=float)
+    keep = (state == "audited").to_numpy()
+    all_groups = assign_groups(predictions)
+    data = predictions.loc[keep].reset_index(drop=True)
+    groups = all_groups.loc[keep].reset_index(drop=True)
+    y = data["y"].to_numpy().astype(bool)
+    prob = data["prob"].to_numpy(dtype=float)
+    flag = flag_all[keep]
     top = top_mask(prob, th.top_share)
-    groups = assign_groups(predictions)
+    place = data["place_id"].to_numpy()
     alpha = (1 - th.confidence) / 2
     rows, sizes = [], []
     for grouping in groups.columns:
         g = groups[grouping]
         valid = g.notna().to_numpy()
         counts = g[valid].value_counts()
-        places = predictions.loc[valid].groupby(g[valid])["place_id"].nunique()
+        places = data.loc[valid].groupby(g[valid])["place_id"].nunique()
+        positive_places = data.loc[valid & y].groupby(g[valid & y])["place_id"].nunique()
+        missing = pd.crosstab(all_groups[grouping], state).reindex(columns=list(SERVED_STATES), fill_value=0)
         audited = [k for k in counts.index if places[k] >= th.min_group_size]
-        for k in counts.index:
+        for k in sorted(set(counts.index) | set(missing.index), key=str):
+            n_pos_places = int(positive_places.get(k, 0))
             sizes.append(
                 {
                     "grouping": grouping,
                     "group": k,
-                    "n_rows": int(counts[k]),
-                    "n_places": int(places[k]),
+                    "n_rows": int(counts.get(k, 0)),
+                    "n_places": int(places.get(k, 0)),
+                    "n_positive_rows": int((y & (g == k).to_numpy()).sum()),
+                    "n_positive_places": n_pos_places,
+                    "n_not_served": int(missing.loc[k, "not_served"]) if k in missing.index else 0,
+                    "n_outcome_hidden": int(missing.loc[k, "outcome_hidden"]) if k in missing.index else 0,
                     "audited": k in audited,
+                    "recall_judged": k in audited and n_pos_places >= th.min_positive_places,
                 }
             )
         if len(audited) < 2:
@@ -177,39 +249,44 @@ def audit_predictions(
         point, boots = {}, {}
         for k in audited:
             m = (g == k).to_numpy()
-            point[k] = _metrics_from_samples(y[m], flag[m], prob[m], top[m])
-            boots[k] = bootstrap_group(y[m], flag[m], prob[m], top[m], th.n_boot, rng)
+            sums = place_sums(place[m], y[m], flag[m], prob[m], top[m])
+            point[k] = metrics_from_sums(sums.sum(0))
+            boots[k] = bootstrap_places(sums, th.n_boot, rng)
         mf = metric_frame(y[valid], flag[valid], g[valid])
+        recall_judged = {k: positive_places.get(k, 0) >= th.min_positive_places for k in audited}
         for k in audited:
             for j, metric in enumerate(METRICS):
+                judged = metric != "recall" or bool(recall_judged[k] and recall_judged[reference])
                 value = point[k][j]
                 if metric in mf.columns:  # fairlearn's estimate is the reported one
                     value = float(mf.loc[k, metric])
                 diff = boots[k][:, j] - boots[reference][:, j]
                 with np.errstate(invalid="ignore", divide="ignore"):
                     ratio = boots[k][:, j] / boots[reference][:, j]
-                rows.append(
-                    {
-                        "grouping": grouping,
-                        "group": k,
-                        "reference": reference,
-                        "metric": metric,
-                        "value": value,
-                        "ci_low": np.nanquantile(boots[k][:, j], alpha),
-                        "ci_high": np.nanquantile(boots[k][:, j], 1 - alpha),
-                        "difference": value - point[reference][j],
-                        "diff_low": np.nanquantile(diff, alpha),
-                        "diff_high": np.nanquantile(diff, 1 - alpha),
-                        "ratio": value / point[reference][j] if point[reference][j] else np.nan,
-                        "ratio_low": np.nanquantile(ratio[np.isfinite(ratio)], alpha)
-                        if np.isfinite(ratio).any()
-                        else np.nan,
-                        "ratio_high": np.nanquantile(ratio[np.isfinite(ratio)], 1 - alpha)
-                        if np.isfinite(ratio).any()
-                        else np.nan,
-                        "n_places": int(places[k]),
-                    }
-                )
+                row = {
+                    "grouping": grouping,
+                    "group": k,
+                    "reference": reference,
+                    "metric": metric,
+                    "value": value,
+                    "ci_low": _quantile(boots[k][:, j], alpha),
+                    "ci_high": _quantile(boots[k][:, j], 1 - alpha),
+                    "difference": value - point[reference][j],
+                    "diff_low": _quantile(diff, alpha),
+                    "diff_high": _quantile(diff, 1 - alpha),
+                    "ratio": value / point[reference][j] if point[reference][j] else np.nan,
+                    "ratio_low": _quantile(ratio, alpha),
+                    "ratio_high": _quantile(ratio, 1 - alpha),
+                    "n_places": int(places[k]),
+                    "n_positive_places": int(positive_places.get(k, 0)),
+                    "judged": judged,
+                }
+                if not judged:  # too few elevated places: no number that looks like a verdict
+                    for col in ("value", "ci_low", "ci_high", "difference", "diff_low", "diff_high"):
+                        row[col] = np.nan
+                    for col in ("ratio", "ratio_low", "ratio_high"):
+                        row[col] = np.nan
+                rows.append(row)
     table = pd.DataFrame(rows)
     if not table.empty:
         table["limit"] = table["metric"].map(lambda m: getattr(th, GATED[m]) if m in GATED else np.nan)
@@ -218,10 +295,16 @@ def audit_predictions(
         calib = table["metric"] == "calibration_gap"
         # calibration: the group's own gap (not its difference) must stay within the limit
         calib_out = calib & ((table["ci_low"] > table["limit"]) | (table["ci_high"] < -table["limit"]))
-        table["exceeds"] = ((~calib) & (beyond_high | beyond_low)) | calib_out
-        table["exceeds"] &= table["metric"].isin(GATED) & table["grouping"].isin(th.gated_groupings)
+        table["exceeds"] = (((~calib) & (beyond_high | beyond_low)) | calib_out) & gated_checks(table, th)
+    not_audited = {k: int((state == k).sum()) for k in SERVED_STATES if k != "audited"}
+    row_threshold = np.broadcast_to(np.asarray(threshold, dtype=float), flag_all.shape)[keep]
     return Audit(
-        table, pd.DataFrame(sizes), th, len(predictions), float(np.median(np.asarray(threshold, dtype=float)))
+        table,
+        pd.DataFrame(sizes),
+        th,
+        int(keep.sum()),
+        float(np.median(row_threshold)) if row_threshold.size else float("nan"),
+        not_audited,
     )
 
 
@@ -242,6 +325,7 @@ class GateDecision:
 
 
 def _decision(allowed: bool, codes: list[dict], summary_code: dict) -> GateDecision:
+    summary_code = {**summary_code, "rules": AUDIT_RULES_VERSION}  # stored with every decision
     return GateDecision(
         allowed,
         tuple(gate_reason(c, "en") for c in codes),
@@ -277,7 +361,7 @@ def gate(audit: Audit) -> GateDecision:
                 "level": level,
             }
         )
-    n_checked = int(audit.table["metric"].isin(GATED).sum())
+    n_checked = audit.n_comparisons
     if codes:
         return _decision(False, codes, {"code": "refused", "n": len(codes), "of": n_checked})
     return _decision(True, [], {"code": "allowed", "of": n_checked})

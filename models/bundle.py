@@ -213,6 +213,48 @@ def bundle_versions(root: Path, name: str) -> list[Path]:
     )
 
 
+def version_history(root: Path, name: str) -> pd.DataFrame:
+    """Every written version of one registered model, oldest first: its mitigation, the gate's
+    verdict with its stored reason codes, whether it was promoted, and the audit rules it was
+    judged by (``rules``; decisions stored before the rules were versioned count as 1).
+
+    Read leniently from each ``meta.json`` — an older bundle format still tells its history —
+    so a refusal stays on the record of every later card.
+    """
+    rows = []
+    for path in bundle_versions(root, name):
+        try:
+            raw = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        summary_code = raw.get("gate_summary_code") or {}
+        rows.append(
+            {
+                "version": str(raw.get("version", path.name[1:])),
+                "mitigation": raw.get("mitigation", "none"),
+                "model_kind": raw.get("model_kind", ""),
+                "gate_allowed": bool(raw.get("gate_allowed", False)),
+                "promoted": bool(raw.get("promoted", False)),
+                "summary_code": summary_code,
+                "codes": list(raw.get("gate_codes") or []),
+                "rules": int(summary_code.get("rules", 1)),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "version",
+            "mitigation",
+            "model_kind",
+            "gate_allowed",
+            "promoted",
+            "summary_code",
+            "codes",
+            "rules",
+        ],
+    )
+
+
 def find_bundle(root: Path, name: str, champion: str | None = None) -> Bundle | None:
     """The champion version's bundle (as the registry says), else the newest promoted one."""
     versions = bundle_versions(root, name)

@@ -23,9 +23,14 @@ from features.vocabulary import MODEL_KINDS
 
 
 class PersistenceBaseline(ClassifierMixin, BaseEstimator):
-    """Predict next year's elevation from this year's: P(elevated_next | elevated_now)."""
+    """Predict next year's elevation from this year's flag: P(elevated in t + 1 | elevated in t).
 
-    def __init__(self, flag_column: str = "elevated_years_3", gap_column: str = "gap_to_national"):
+    "Last year's flag" literally: the feature ``elevated_now`` is the place's elevated flag of
+    feature year t (a missing flag counts as not elevated); the gap to the national rate only
+    breaks ties within the two groups, so ranking metrics are defined.
+    """
+
+    def __init__(self, flag_column: str = "elevated_now", gap_column: str = "gap_to_national"):
         self.flag_column = flag_column
         self.gap_column = gap_column
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features.suppression import SHOWN, status_of
+from features.suppression import served_rows
 from features.years import format_school_year
 from models.texts import pick, t
 
@@ -40,17 +40,8 @@ def lookback_table(oof: pd.DataFrame, thresholds: np.ndarray, panel: pd.DataFram
         }
     )
     out["target_year"] = out["feature_year"] + 1
-    shown = panel[["place_id", "school_year"]].assign(_shown=(status_of(panel) == SHOWN).to_numpy())
-    for year_column in ("target_year", "feature_year"):  # both years must be published
-        out = out.merge(
-            shown.rename(columns={"school_year": year_column, "_shown": f"_shown_{year_column}"}),
-            on=["place_id", year_column],
-            how="left",
-        )
-    keep = out["_shown_target_year"].fillna(False).astype(bool) & out["_shown_feature_year"].fillna(
-        False
-    ).astype(bool)
-    return out[keep].drop(columns=["_shown_target_year", "_shown_feature_year"]).reset_index(drop=True)
+    served = served_rows(oof, panel).to_numpy() == "audited"  # both years published: the audit's rows
+    return out[served].reset_index(drop=True)
 
 
 SIGNALS = {"elevated": "flag", "emerging": "emerging_alarm"}

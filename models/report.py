@@ -170,6 +170,62 @@ class CardInput:
     threshold: float
     features: list[str]
     origin: DataOrigin
+    history: pd.DataFrame | None = None  # earlier versions of this experiment (models.bundle.version_history)
+
+
+def _with_interval(frame: pd.DataFrame, metrics: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """``value (low–high)`` cells for the metrics that carry ``_low``/``_high`` columns."""
+    out = frame.copy()
+    for m in metrics:
+        if m not in out:
+            continue
+        low, high = out.get(f"{m}_low"), out.get(f"{m}_high")
+        out[m] = [
+            "–"
+            if v != v
+            else format_number(v, lang, 3)
+            + (
+                ""
+                if lo is None or lo != lo
+                else f" ({format_number(lo, lang, 3)}–{format_number(hi, lang, 3)})"
+            )
+            for v, lo, hi in zip(
+                out[m],
+                low if low is not None else [None] * len(out),
+                high if high is not None else [None] * len(out),
+                strict=True,
+            )
+        ]
+        out = out.drop(columns=[c for c in (f"{m}_low", f"{m}_high") if c in out])
+    return out
+
+
+def mitigation_view(mitigation: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The mitigation rows in words, each metric with its interval, this version's row marked."""
+    from models.mitigation import FLAG_METRICS
+
+    shown = mitigation.drop(columns=[c for c in ("grouping", "test_year", "reweighed_by") if c in mitigation])
+    shown = _with_interval(shown, FLAG_METRICS, lang)
+    return labelled_columns(codes_in_words(shown, lang), lang)
+
+
+def history_view(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Earlier versions: mitigation, verdict, reasons in words and the audit rules judged by."""
+    rows = []
+    for r in history.itertuples():
+        reasons = [gate_reason(c, lang) for c in r.codes] if r.codes else []
+        summary = gate_summary(r.summary_code, lang) if r.summary_code else ""
+        rows.append(
+            {
+                "version": f"v{r.version}",
+                "method": r.mitigation,
+                "gate_allowed": value_label(bool(r.gate_allowed), lang),
+                "promoted": value_label(bool(r.promoted), lang),
+                "reasons": " ".join([summary, *reasons]).strip(),
+                "rules": t("card_rules", lang, rules=r.rules),
+            }
+        )
+    return labelled_columns(codes_in_words(pd.DataFrame(rows), lang), lang)
 
 
 def render_report(card: CardInput, lang: str = "nl") -> str:
@@ -190,9 +246,26 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
     if not sizes.empty:
         sizes = codes_in_words(sizes.drop(columns=["audited"]), lang).assign(audited=sizes["audited"])
         sizes["status"] = np.where(
-            sizes["audited"], w("card_audited"), w("card_too_small", min_group=th.min_group_size)
+            sizes["audited"],
+            np.where(
+                sizes["recall_judged"],
+                w("card_audited"),
+                w("card_recall_too_few", min_positive=th.min_positive_places),
+            ),
+            w("card_too_small", min_group=th.min_group_size),
         )
-        sizes = sizes[["grouping", "group", "n_places", "n_rows", "status"]]
+        sizes = sizes[
+            [
+                "grouping",
+                "group",
+                "n_places",
+                "n_rows",
+                "n_positive_places",
+                "n_not_served",
+                "n_outcome_hidden",
+                "status",
+            ]
+        ]
     groupings = []
     for grouping in audit.table["grouping"].unique() if not audit.table.empty else []:
         t_ = audit.table[audit.table["grouping"] == grouping]
@@ -207,7 +280,7 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
             )
         ].pipe(codes_in_words, lang)
         cols = ["group", "metric", "value", "ci_low", "ci_high", "reference", "difference"]
-        cols += ["diff_low", "diff_high", "ratio", "n_places", "exceeds"]
+        cols += ["diff_low", "diff_high", "ratio", "n_places", "n_positive_places", "judged", "exceeds"]
         groupings.append(
             {
                 "label": grouping_label(grouping, lang),
@@ -254,13 +327,17 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         min_group=th.min_group_size,
         sizes_table=_table(labelled_columns(sizes, lang), lang) if not sizes.empty else None,
         groupings=groupings,
-        mitigation_table=_table(
-            labelled_columns(codes_in_words(mitigation.drop(columns=["grouping", "test_year"]), lang), lang),
-            lang,
-        )
-        if has_mitigation
-        else None,
+        mitigation_table=_table(mitigation_view(mitigation, lang), lang) if has_mitigation else None,
         mitigation_grouping=grouping_label(mitigation["grouping"].iloc[0], lang) if has_mitigation else "",
+        reweighed_by=" × ".join(grouping_label(g, lang).lower() for g in th.gated_groupings),
+        history_table=_table(history_view(card.history, lang), lang)
+        if card.history is not None and not card.history.empty
+        else None,
+        n_not_served=format_number(audit.not_audited.get("not_served", 0), lang),
+        n_outcome_hidden=format_number(audit.not_audited.get("outcome_hidden", 0), lang),
+        min_positive=th.min_positive_places,
+        n_comparisons=audit.n_comparisons,
+        rules=audit.rules,
         mitigation_year=format_school_year(int(mitigation["test_year"].iloc[0])) if has_mitigation else "",
         mitigation_plot=Markup(mitigation_plot(mitigation, lang)) if has_mitigation else "",
         n_folds=len(card.fold_metrics),

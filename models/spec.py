@@ -63,6 +63,9 @@ class FairnessLimits:
     """What the promotion gate tolerates, and how the audit measures it."""
 
     min_group_size: int = 15
+    min_positive_places: int = 10
+    """A group's recall is judged only with at least this many elevated places (else: "too few
+    elevated places to judge", never a zero-width interval)."""
     max_recall_difference: float = 0.20
     max_fpr_difference: float = 0.10
     max_calibration_gap: float = 0.10

@@ -373,17 +373,30 @@ CARD_TEXTS: dict[str, tuple[str, str]] = {
     ),
     "card_h_fairness": ("4. Fairness tussen soorten plaatsen", "4. Fairness across kinds of places"),
     "card_fairness": (
-        "Geaudit op {n_rows} achtergehouden plaats-jaren bij het werkpunt. Intervallen: {confidence}%-"
-        "bootstrap ({n_boot} trekkingen van plaatsen binnen elke groep). Getoetste indelingen: "
-        "{gated}; grenzen — verschil in bereik {max_recall}, verschil in vals-alarmpercentage "
-        "{max_fpr}, absoluut kalibratieverschil {max_calib}. Een grens telt pas als overschreden "
-        "wanneer het hele interval erbuiten ligt. Groepen met minder dan {min_group} plaatsen worden "
-        "getoond, niet getoetst.",
-        "Audited on {n_rows} held-out place-years at the operating point. Intervals: {confidence} % "
-        "bootstrap ({n_boot} resamples of places within each group). Gated groupings: {gated}; limits "
-        "— recall difference {max_recall}, false-positive-rate difference {max_fpr}, absolute "
-        "calibration gap {max_calib}. A limit counts as exceeded only when the whole interval lies "
-        "beyond it. Groups with fewer than {min_group} places are reported, not audited.",
+        "Geaudit is het beleid dat de dienst uitvoert, op {n_rows} achtergehouden plaats-jaren waarvan "
+        "de dienst het signaal toont en de uitkomst mag publiceren; {n_not_served} plaats-jaren zonder "
+        "getoond signaal (minder dan 10 leerlingen of verborgen tegen aftrekken) en {n_outcome_hidden} "
+        "met een verborgen uitkomstjaar zijn per groep geteld, niet beoordeeld. Risico en drempel zijn "
+        "kruisgefit: elk jaar gekalibreerd en op een drempel gezet met de andere achtergehouden jaren. "
+        "Intervallen: {confidence}%-bootstrap ({n_boot} trekkingen van plaatsen, met al hun jaren, "
+        "binnen elke groep). Getoetste indelingen: {gated}; grenzen — verschil in bereik {max_recall}, "
+        "verschil in vals-alarmpercentage {max_fpr}, absoluut kalibratieverschil {max_calib}. Een "
+        "grens telt pas als overschreden wanneer het hele interval erbuiten ligt. Groepen met minder "
+        "dan {min_group} plaatsen worden getoond, niet getoetst; het bereik van een groep met minder "
+        "dan {min_positive} verhoogde plaatsen wordt niet beoordeeld (te weinig om te oordelen). De "
+        "poort maakte {n_comparisons} vergelijkingen (auditregels versie {rules}).",
+        "What is audited is the policy the service runs, on {n_rows} held-out place-years whose flag the "
+        "service shows and whose outcome may be published; {n_not_served} place-years without a shown "
+        "flag (fewer than 10 pupils, or hidden against differencing) and {n_outcome_hidden} with a "
+        "hidden outcome year are counted per group, not judged. Risk and threshold are cross-fitted: "
+        "each year is calibrated and thresholded with the other held-out years. Intervals: "
+        "{confidence} % bootstrap ({n_boot} resamples of places, with all their years, within each "
+        "group). Gated groupings: {gated}; limits — recall difference {max_recall}, "
+        "false-positive-rate difference {max_fpr}, absolute calibration gap {max_calib}. A limit counts "
+        "as exceeded only when the whole interval lies beyond it. Groups with fewer than {min_group} "
+        "places are reported, not audited; the recall of a group with fewer than {min_positive} "
+        "elevated places is not judged (too few to judge). The gate made {n_comparisons} comparisons "
+        "(audit rules version {rules}).",
     ),
     "card_h_sizes": ("Groepsgrootten", "Group sizes"),
     "card_no_groups": ("Geen groepen.", "No groups."),
@@ -391,8 +404,24 @@ CARD_TEXTS: dict[str, tuple[str, str]] = {
     "card_too_small": ("te klein (< {min_group} plaatsen)", "too small (< {min_group} places)"),
     "card_h_mitigation": ("5. Mitigatie vergeleken", "5. Mitigation compared"),
     "card_mitigation": (
-        "Indeling: {grouping}; geëvalueerd op achtergehouden jaar {year}.",
-        "Grouping: {grouping}; evaluated on held-out year {year}.",
+        "Elke rij is een model dat dit experiment echt trainde (herweging naar {reweighed_by} samen, "
+        "zoals de mitigatieladder het registreert), beoordeeld op de getoonde plaats-jaren van "
+        "achtergehouden jaar {year}, met kruisgefit risico en drempel; verschillen tussen groepen "
+        "naar {grouping}; tussen haakjes het {confidence}%-interval (trekkingen van plaatsen). De "
+        "drempels per groep van fairlearn (ThresholdOptimizer) staan er ter vergelijking bij en worden "
+        "nooit geregistreerd.",
+        "Each row is a model this experiment really trained (reweighing by {reweighed_by} jointly, as "
+        "the mitigation ladder registers it), judged on the shown place-years of held-out year "
+        "{year}, with cross-fitted risk and threshold; differences between groups by {grouping}; in "
+        "brackets the {confidence} % interval (resampling places). fairlearn's per-group thresholds "
+        "(ThresholdOptimizer) are shown for comparison and never registered.",
+    ),
+    "card_h_history": ("Versiegeschiedenis van dit experiment", "Version history of this experiment"),
+    "card_history_none": ("Dit is de eerste versie.", "This is the first version."),
+    "card_rules": ("auditregels v{rules}", "audit rules v{rules}"),
+    "card_recall_too_few": (
+        "geaudit; bereik niet beoordeeld (< {min_positive} verhoogde plaatsen)",
+        "audited; recall not judged (< {min_positive} elevated places)",
     ),
     "card_h_limits": ("6. Bekende beperkingen", "6. Known limitations"),
     "card_limit_context": (
@@ -648,6 +677,17 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "status": ("Status", "Status"),
     "n_rows": ("Plaats-jaren", "Place-years"),
     "n_places": ("Plaatsen", "Places"),
+    "n_positive_places": ("Verhoogde plaatsen", "Elevated places"),
+    "n_positive_rows": ("Verhoogde plaats-jaren", "Elevated place-years"),
+    "n_not_served": ("Niet getoond", "Not served"),
+    "n_outcome_hidden": ("Uitkomst verborgen", "Outcome hidden"),
+    "judged": ("Beoordeeld", "Judged"),
+    "this_version": ("Deze versie", "This version"),
+    "version": ("Versie", "Version"),
+    "gate_allowed": ("Poort staat toe", "Gate allows"),
+    "promoted": ("Gepromoveerd", "Promoted"),
+    "reasons": ("Redenen", "Reasons"),
+    "rules": ("Auditregels", "Audit rules"),
     "audited": ("Geaudit", "Audited"),
     "value": ("Waarde", "Value"),
     "ci_low": ("Interval laag", "Interval low"),
@@ -708,11 +748,10 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "emerging": ("opkomend", "emerging"),
     "none": ("geen", "none"),
     "unmitigated": ("zonder mitigatie", "unmitigated"),
-    "threshold_optimizer (TPR parity)": (
-        "drempels per groep (gelijk bereik)",
-        "thresholds per group (equal recall)",
+    "threshold_optimizer": (
+        "fairlearn-drempels per groep (gelijk bereik), ter vergelijking",
+        "fairlearn thresholds per group (equal recall), for comparison",
     ),
-    "reweighing (Kamiran–Calders)": ("herweging (Kamiran–Calders)", "reweighing (Kamiran–Calders)"),
     "reweighing": ("herweging", "reweighing"),
     "reweighing+group_thresholds": ("herweging + drempels per groep", "reweighing + thresholds per group"),
     "isotonic": ("isotone regressie", "isotonic regression"),
@@ -753,7 +792,7 @@ def codes_in_words(frame, lang: str = "nl"):
         out["grouping"] = out["grouping"].map(lambda g: grouping_label(g, lang))
     if "metric" in out:
         out["metric"] = out["metric"].map(lambda m: column_label(m, lang))
-    for column in ("exceeds", "audited"):
+    for column in ("exceeds", "audited", "recall_judged", "judged", "this_version"):
         if column in out:
             out[column] = out[column].map(lambda v: v if v != v else value_label(bool(v), lang))
     if out.index.name == "group":

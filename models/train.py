@@ -4,13 +4,18 @@
 When we score year t, labels are known only for rows up to t - 1 (their t + 1 ≤ t). So the fold
 for test year t trains on rows ≤ t - 1 and tests on rows of year t. Never a random split.
 
-**Calibration.** The candidate's out-of-fold scores of all folds but the last fit an isotonic
-and a Platt (sigmoid) calibrator; the one with the lower Brier score on the last fold wins and
-is refitted on all out-of-fold scores, so that "30 % risk" means 30 % on years the model did
-not see.
+**Calibration, cross-fitted.** Every model kind's raw out-of-fold scores are calibrated the way
+the served model is, but never on the rows they are scored on: the scores of held-out year t are
+mapped by a calibrator fitted on the out-of-fold scores of the *other* held-out years (isotonic
+or Platt, whichever has the lower Brier score on the latest of those years), and the flag
+threshold of year t maximises F1 on those other years (:func:`cross_fit`). So every reported
+metric — selected, mitigated, baselines — and the audit are held out, and baselines and models
+are compared on the same calibrated scale. The *served* model's calibrator and threshold are
+fitted once more on all out-of-fold scores (more data, the same procedure); the held-out figures
+measure that procedure.
 
-**Operating point.** The flag threshold maximises F1 on the calibrated out-of-fold scores; it
-travels with the model.
+**Operating point.** The flag threshold maximises F1 on calibrated scores; it travels with the
+model.
 """
 
 from __future__ import annotations
@@ -105,14 +110,58 @@ def f1_threshold(y: np.ndarray, prob: np.ndarray) -> float:
     return best_t
 
 
+def cross_fit(oof: pd.DataFrame) -> pd.DataFrame:
+    """Held-out calibrated risk and flag threshold for every out-of-fold row.
+
+    The rows of each held-out year get a calibrator and an F1 threshold fitted on the other
+    held-out years only (leave one year out), so neither the calibration nor the operating point
+    has seen the labels it is judged on. Adds ``prob`` and ``threshold`` to a copy of ``oof``
+    (``place_id``, ``school_year``, ``y``, ``score``).
+    """
+    out = oof.copy()
+    out["prob"] = np.nan
+    out["threshold"] = np.nan
+    years = out["school_year"].to_numpy()
+    for year in np.unique(years):
+        own = years == year
+        others = out.loc[~own, ["school_year", "y", "score"]]
+        if others.empty:  # a single held-out year: nothing else to calibrate on
+            calibrator: Calibrator = Calibrator("isotonic").fit(out["score"].to_numpy(), out["y"].to_numpy())
+        else:
+            calibrator, _ = choose_calibrator(others)
+            others_prob = calibrator.transform(others["score"].to_numpy())
+        out.loc[own, "prob"] = calibrator.transform(out.loc[own, "score"].to_numpy())
+        out.loc[own, "threshold"] = (
+            f1_threshold(others["y"].to_numpy(), others_prob) if not others.empty else 0.5
+        )
+    return out
+
+
+def held_out_fold_metrics(oof: pd.DataFrame, config: ExperimentSpec) -> pd.DataFrame:
+    """Per held-out year, the metrics of the cross-fitted calibrated risk (``prob``)."""
+    rows = []
+    for year, fold in oof.groupby("school_year"):
+        m = evaluate(
+            fold["y"].to_numpy(), fold["prob"].to_numpy(), top_share=config.top_share, budget=config.budget
+        )
+        rows.append({"test_year": int(year), **m})
+    return pd.DataFrame(rows)
+
+
 @dataclass
 class ModelResult:
-    """Everything one model kind produced on the folds (and, for the candidate, the final fit)."""
+    """Everything one model kind produced on the folds (and, for the candidate, the final fit).
+
+    ``oof`` holds the out-of-fold rows: raw ``score``, cross-fitted calibrated ``prob`` and the
+    cross-fitted flag ``threshold`` of each row (:func:`cross_fit`); ``fold_metrics`` are
+    computed on ``prob``. ``calibrator`` and ``threshold`` are the served model's, fitted on all
+    out-of-fold rows.
+    """
 
     kind: str
     features: list[str]
     fold_metrics: pd.DataFrame
-    oof: pd.DataFrame  # place_id, school_year, y, score, prob
+    oof: pd.DataFrame  # place_id, school_year, y, score, prob, threshold
     estimator: object = None
     calibrator: Calibrator | None = None
     threshold: float = 0.5
@@ -149,12 +198,14 @@ def cross_validate(
     """Rolling-origin predictions and per-fold metrics for one model kind.
 
     ``weight_groups`` (aligned with ``features``) switches on reweighing by those groups.
+    The raw scores are calibrated by cross-fitting (:func:`cross_fit`); the fold metrics are
+    those of the calibrated held-out risk.
     """
     data = labelled(features)
     groups = weight_groups.loc[data.index] if weight_groups is not None else None
     cols = model_features(kind, config.target, config.level)
     params = config.params_for(kind)
-    rows, preds = [], []
+    preds = []
     for train, test, year in rolling_origin_folds(data["school_year"], config.test_years):
         est = make_estimator(kind, params, seed=config.seed)
         X_train, y_train = data.loc[train, cols], data.loc[train, "elevated_next"].astype(int)
@@ -162,11 +213,9 @@ def cross_validate(
         score = est.predict_proba(data.loc[test, cols])[:, 1]
         ids = data.loc[test, "place_id"].to_numpy()
         y = data.loc[test, "elevated_next"].astype(int).to_numpy()
-        m = evaluate(y, score, top_share=config.top_share, budget=config.budget)
-        rows.append({"test_year": year, **m})
         preds.append(pd.DataFrame({"place_id": ids, "school_year": year, "y": y, "score": score}))
-    oof = pd.concat(preds, ignore_index=True)
-    return ModelResult(kind, cols, pd.DataFrame(rows), oof)
+    oof = cross_fit(pd.concat(preds, ignore_index=True))
+    return ModelResult(kind, cols, held_out_fold_metrics(oof, config), oof)
 
 
 def fit_candidate(
@@ -175,16 +224,12 @@ def fit_candidate(
     config: ExperimentSpec,
     weight_groups: pd.Series | None = None,
 ) -> ModelResult:
-    """Calibrate on out-of-fold scores, re-score folds calibrated, fit on all labelled rows."""
+    """The served model: calibrator and threshold fitted on all out-of-fold scores, estimator
+    fitted on all labelled rows. The held-out figures (``oof``, ``fold_metrics``) stay the
+    cross-fitted ones of :func:`cross_validate`."""
     calibrator, briers = choose_calibrator(result.oof)
-    oof = result.oof.copy()
-    oof["prob"] = calibrator.transform(oof["score"].to_numpy())
-    rows = []
-    for year, fold in oof.groupby("school_year"):
-        m = evaluate(
-            fold["y"].to_numpy(), fold["prob"].to_numpy(), top_share=config.top_share, budget=config.budget
-        )
-        rows.append({"test_year": int(year), **m})
+    oof = result.oof
+    served_prob = calibrator.transform(oof["score"].to_numpy())
     data = labelled(features)
     est = make_estimator(result.kind, config.params_for(result.kind), seed=config.seed)
     fit_weighted(
@@ -196,11 +241,11 @@ def fit_candidate(
     return ModelResult(
         result.kind,
         result.features,
-        pd.DataFrame(rows),
+        result.fold_metrics,
         oof,
         est,
         calibrator,
-        f1_threshold(oof["y"].to_numpy(), oof["prob"].to_numpy()),
+        f1_threshold(oof["y"].to_numpy(), served_prob),
         briers,
     )
 
@@ -262,27 +307,43 @@ def recall_parity_thresholds(
 def with_group_thresholds(
     result: ModelResult, places: pd.DataFrame, groupings: tuple[str, ...]
 ) -> ModelResult:
-    """The same fitted model with recall-parity thresholds for the groups of ``groupings``."""
-    from models.groups import assign_groups, tertile_cuts
+    """The same fitted model with recall-parity thresholds for the groups of ``groupings``.
+
+    The served thresholds are fitted on all out-of-fold rows; the held-out thresholds of each
+    year's rows (``oof["threshold"]``) are fitted on the other years only, like :func:`cross_fit`.
+    """
+    from models.groups import assign_groups, tertile_cuts, thresholds_per_row
 
     oof = result.oof.merge(places, on=["place_id", "school_year"], how="left")
     cuts = tertile_cuts(oof)
     groups = assign_groups(oof, cuts)
-    thresholds = {
-        g: recall_parity_thresholds(
-            oof["prob"].to_numpy(),
-            oof["y"].to_numpy(),
-            groups[g].fillna("?"),
-            result.threshold,
-            min_positives=3,
+
+    def fitted(rows: np.ndarray, global_threshold: float) -> dict[str, dict[str, float]]:
+        return {
+            g: recall_parity_thresholds(
+                oof.loc[rows, "prob"].to_numpy(),
+                oof.loc[rows, "y"].to_numpy(),
+                groups.loc[rows, g].fillna("?"),
+                global_threshold,
+                min_positives=3,
+            )
+            for g in groupings
+        }
+
+    thresholds = fitted(np.ones(len(oof), dtype=bool), result.threshold)
+    held_out = result.oof.copy()
+    years = oof["school_year"].to_numpy()
+    for year in np.unique(years):
+        own = years == year
+        global_threshold = float(oof.loc[own, "threshold"].iloc[0])
+        held_out.loc[own, "threshold"] = thresholds_per_row(
+            oof.loc[own], fitted(~own, global_threshold), cuts, global_threshold
         )
-        for g in groupings
-    }
     return ModelResult(
         result.kind,
         result.features,
         result.fold_metrics,
-        result.oof,
+        held_out,
         result.estimator,
         result.calibrator,
         result.threshold,
@@ -291,10 +352,3 @@ def with_group_thresholds(
         cuts,
         tuple(groupings),
     )
-
-
-def row_thresholds(result: ModelResult, places: pd.DataFrame) -> np.ndarray:
-    """The flag threshold that applies to each row of ``places`` (global or per group)."""
-    from models.groups import thresholds_per_row
-
-    return thresholds_per_row(places, result.group_thresholds or {}, result.group_cuts, result.threshold)

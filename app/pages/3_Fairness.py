@@ -8,7 +8,9 @@ import streamlit as st
 from app import ui
 from experiments.config import load_fairness_limits
 from features.export import csv_safe
+from features.years import format_school_year
 from models.groups import group_label, grouping_label
+from models.report import mitigation_view
 from models.texts import (
     codes_in_words,
     column_label,
@@ -101,6 +103,8 @@ else:
                 "limit",
                 "exceeds",
                 "n_places",
+                "n_positive_places",
+                "judged",
             ]
         ]
         .round(3)
@@ -115,11 +119,21 @@ else:
     st.dataframe(csv_safe(labelled_columns(codes_in_words(calib.round(3), lang), lang)), key="calibration")
 
 st.subheader(t("mitigation_heading", lang))
-st.dataframe(
-    labelled_columns(codes_in_words(ui.table(str(b.path), "mitigation").round(3), lang), lang),
-    hide_index=True,
-    key="mitigation",
-)
+mitigation = ui.table(str(b.path), "mitigation")
+if not mitigation.empty:
+    st.caption(
+        t(
+            "card_mitigation",
+            lang,
+            grouping=grouping_label(mitigation["grouping"].iloc[0], lang),
+            year=format_school_year(int(mitigation["test_year"].iloc[0])),
+            reweighed_by=" × ".join(
+                grouping_label(g, lang).lower() for g in load_fairness_limits().gated_groupings
+            ),
+            confidence=round(load_fairness_limits().confidence * 100),
+        )
+    )
+st.dataframe(csv_safe(mitigation_view(mitigation, lang)), hide_index=True, key="mitigation")
 card = b.report_path(lang)
 if not card.is_file():  # an older version, written before the English card existed
     st.info(t("no_card_in_language", lang))

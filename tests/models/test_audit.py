@@ -7,12 +7,14 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from features.suppression import STATUS_COLUMN, served_rows
 from models.audit import (
-    _metrics_from_samples,
     audit_predictions,
     bootstrap_group,
     gate,
     metric_frame,
+    metrics_from_sums,
+    place_sums,
 )
 from models.groups import assign_groups, reweighing_weights
 from models.spec import FairnessLimits
@@ -70,24 +72,127 @@ def test_our_point_estimates_equal_fairlearns_metricframe() -> None:
     mf = metric_frame(y, flag, g)
     for k in "abc":
         m = (g == k).to_numpy()
-        ours = _metrics_from_samples(y[m], flag[m], prob[m], np.zeros(m.sum(), bool))
+        ours = metrics_from_sums(
+            place_sums(np.arange(m.sum()), y[m], flag[m], prob[m], np.zeros(m.sum(), bool)).sum(0)
+        )
         assert ours[0] == pytest.approx(mf.loc[k, "selection_rate"])
         assert ours[1] == pytest.approx(mf.loc[k, "recall"])
         assert ours[2] == pytest.approx(mf.loc[k, "false_positive_rate"])
 
 
-def test_multinomial_bootstrap_matches_resampling_places() -> None:
-    rng = np.random.default_rng(3)
-    n = 800
-    y = rng.uniform(size=n) < 0.25
-    prob = np.clip(0.25 + 0.3 * y + rng.normal(0, 0.1, n), 0, 1)
-    flag = prob >= 0.45
-    top = prob >= np.quantile(prob, 0.9)
-    fast = bootstrap_group(y, flag, prob, top, 4000, np.random.default_rng(4))
-    idx = np.random.default_rng(5).integers(0, n, size=(4000, n))
-    slow = _metrics_from_samples(y[idx], flag[idx], prob[idx], top[idx])
-    np.testing.assert_allclose(np.nanmean(fast, 0), np.nanmean(slow, 0), atol=0.005)
+def _clustered(n_places: int = 300, rows_per_place: int = 5, seed: int = 3):
+    """Place-years where a place's years are alike (as in the panel): y, flag, prob, top, place."""
+    rng = np.random.default_rng(seed)
+    level = rng.uniform(size=n_places)
+    place = np.repeat(np.arange(n_places), rows_per_place)
+    y = rng.uniform(size=place.size) < np.where(level[place] > 0.7, 0.8, 0.05)
+    prob = np.clip(level[place] + rng.normal(0, 0.05, place.size), 0, 1)
+    flag, top = prob >= 0.6, prob >= np.quantile(prob, 0.9)
+    return y, flag, prob, top, place
+
+
+def test_place_bootstrap_matches_resampling_places_by_index() -> None:
+    """The vectorised cluster bootstrap equals drawing places with replacement and taking all
+    their rows (the slow, obvious way)."""
+    y, flag, prob, top, place = _clustered()
+    fast = bootstrap_group(y, flag, prob, top, 3000, np.random.default_rng(4), places=place)
+    n = place.max() + 1
+    rows_of = [np.flatnonzero(place == k) for k in range(n)]
+    slow = []
+    for draw in np.random.default_rng(5).integers(0, n, size=(3000, n)):
+        idx = np.concatenate([rows_of[k] for k in draw])
+        slow.append(metrics_from_sums(place_sums(idx, y[idx], flag[idx], prob[idx], top[idx]).sum(0)))
+    slow = np.array(slow)
+    np.testing.assert_allclose(np.nanmean(fast, 0), np.nanmean(slow, 0), atol=0.006)
     np.testing.assert_allclose(np.nanstd(fast, 0), np.nanstd(slow, 0), rtol=0.12, atol=0.002)
+
+
+def test_place_bootstrap_is_wider_than_resampling_place_years_when_years_are_alike() -> None:
+    """Rows of one place are not independent: resampling place-years (what 0.2.1 did while the
+    card said "places") gives intervals that are too narrow."""
+    y, flag, prob, top, place = _clustered()
+    by_place = bootstrap_group(y, flag, prob, top, 2000, np.random.default_rng(1), places=place)
+    by_row = bootstrap_group(y, flag, prob, top, 2000, np.random.default_rng(1))
+    ratio = np.nanstd(by_place, 0) / np.nanstd(by_row, 0)
+    assert (ratio[[0, 4, 5]] > 1.6).all(), ratio  # selection rate, mean risk, observed rate
+
+
+def test_a_group_with_few_elevated_places_is_not_judged_and_shows_no_zero_width_interval() -> None:
+    rng = np.random.default_rng(11)
+    p = places(3000, seed=11)
+    p["y"] = (rng.uniform(size=len(p)) < 0.2).astype(int)
+    rural = p["urbanity"] >= 4
+    keep_pos = rural & (p["y"] == 1)
+    p.loc[keep_pos[keep_pos].index[3:], "y"] = 0  # only 3 elevated rural places
+    p["prob"] = np.clip(0.2 + 0.3 * p["y"] + rng.normal(0, 0.15, len(p)), 0, 1)
+    audit = audit_predictions(p, 0.4, TH)
+    row = audit.table[
+        (audit.table["grouping"] == "urbanity")
+        & (audit.table["group"] == "landelijk")
+        & (audit.table["metric"] == "recall")
+    ].iloc[0]
+    assert not row["judged"] and np.isnan(row["value"]) and np.isnan(row["ci_low"])
+    assert row["n_positive_places"] == 3
+    sizes = audit.groups.set_index(["grouping", "group"]).loc[("urbanity", "landelijk")]
+    assert sizes["n_positive_places"] == 3 and not sizes["recall_judged"]
+    fpr = audit.table[
+        (audit.table["grouping"] == "urbanity")
+        & (audit.table["group"] == "landelijk")
+        & (audit.table["metric"] == "false_positive_rate")
+    ].iloc[0]
+    assert fpr["judged"] and fpr["ci_high"] > fpr["ci_low"]
+
+
+def test_the_gate_counts_the_comparisons_it_made() -> None:
+    """3 gated groupings × 3 groups: recall and FPR compare 2 groups with the reference each,
+    calibration checks all 3 → 7 per grouping, 21 in all (0.2.1 said "all" of every row)."""
+    rng = np.random.default_rng(12)
+    p = places(3000, seed=12)
+    p["y"] = (rng.uniform(size=len(p)) < 0.3).astype(int)
+    p["prob"] = np.clip(0.3 + 0.3 * p["y"] + rng.normal(0, 0.15, len(p)), 0, 1)
+    audit = audit_predictions(p, 0.5, TH)
+    decision = gate(audit)
+    assert audit.n_comparisons == 21
+    assert decision.summary_code["of"] == 21
+
+
+def test_the_audit_judges_only_served_rows_and_counts_the_rest_per_group() -> None:
+    """A row is audited when its flag is shown and its outcome year may be published."""
+    rng = np.random.default_rng(13)
+    p = places(2000, seed=13)
+    p["y"] = (rng.uniform(size=len(p)) < 0.3).astype(int)
+    p["prob"] = np.clip(0.3 + 0.3 * p["y"] + rng.normal(0, 0.15, len(p)), 0, 1)
+    small = np.arange(len(p)) % 4 == 0  # a quarter of the places have < 10 pupils in 2022
+    hidden_next = np.arange(len(p)) % 4 == 1  # another quarter is hidden in 2023
+    panel = pd.concat(
+        [
+            pd.DataFrame(
+                {"place_id": p["place_id"], "school_year": 2022, "n_pupils": np.where(small, 6, 40)}
+            ),
+            pd.DataFrame(
+                {
+                    "place_id": p["place_id"],
+                    "school_year": 2023,
+                    "n_pupils": 40,
+                    STATUS_COLUMN: np.where(hidden_next, "secondary", "shown"),
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    served = served_rows(p, panel)
+    assert (served[small] == "not_served").all() and (served[hidden_next] == "outcome_hidden").all()
+    audit = audit_predictions(p, 0.5, TH, served=served)
+    assert audit.n_rows == len(p) // 2
+    assert audit.not_audited == {"not_served": 500, "outcome_hidden": 500}
+    sizes = audit.groups[audit.groups["grouping"] == "urbanity"]
+    assert sizes["n_rows"].sum() == 1000 and sizes["n_not_served"].sum() == 500
+    expected = audit_predictions(p[(served == "audited").to_numpy()], 0.5, TH)
+    fixed = ["urbanity", "province"]  # groupings without cut points (tertiles use every row)
+    pd.testing.assert_series_equal(
+        audit.table.loc[audit.table["grouping"].isin(fixed), "value"],
+        expected.table.loc[expected.table["grouping"].isin(fixed), "value"],
+    )
 
 
 def test_small_groups_are_reported_not_audited() -> None:

@@ -17,7 +17,17 @@ def card(folder: str, reason: str, lang: str = "nl") -> str:
     audit = Audit(
         table=pd.DataFrame(),
         groups=pd.DataFrame(
-            {"grouping": ["province"], "group": [XSS], "n_places": [20], "n_rows": [40], "audited": [True]}
+            {
+                "grouping": ["province"],
+                "group": [XSS],
+                "n_places": [20],
+                "n_rows": [40],
+                "n_positive_places": [4],
+                "n_not_served": [3],
+                "n_outcome_hidden": [1],
+                "audited": [True],
+                "recall_judged": [False],
+            }
         ),
         thresholds=FairnessLimits(),
         n_rows=40,
