@@ -208,9 +208,10 @@ def _mean_range(values: pd.Series, digits: int = 3) -> str:
 
 
 def markdown(planted: pd.DataFrame, levels: pd.DataFrame, fifths: pd.DataFrame, history: pd.DataFrame) -> str:
-    seeds = sorted(planted["seed"].unique())
+    seeds = list(dict.fromkeys(planted["seed"]))
     lines = [
-        f"Seeds {', '.join(map(str, seeds))}: mean (min–max); level models seed {seeds[0]} only.",
+        f"Seeds {', '.join(map(str, seeds))}: mean (min–max) over seeds; level models (with "
+        f"`--level-models`) on seed {seeds[0]} only.",
         "",
         "| experiment | method | recall 1 y | recall 2 y | recall 3 y | false alarms (scored) | not scored | "
         "2 y vs oracle |",
