@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.emerging_eval import affected_places, evaluate_methods, load_onsets
+from experiments.emerging_eval import affected_places, evaluate_methods, load_onsets, load_rise
 from features.pipeline import place_attributes
 from features.suppression import STATUS_COLUMN
 from models.audit import gate
@@ -54,6 +54,8 @@ def emerging_step(
         top_share=spec.top_share,
         exclude=affected_places(panel, data_dir, spec.target, spec.level),
         level_metrics={kind: r.mean_metrics for kind, r in results.items()},
+        panel=panel,
+        rise=load_rise(data_dir, spec.target, spec.level),
     )
     places = place_attributes(panel)
     audit = audit_alarm_rates(result, places, limits, spec.test_years)

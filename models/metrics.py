@@ -34,6 +34,7 @@ EARLY_WARNING_METRICS = (
     "top_planted_recall_2y",
     "median_detection_delay",
     "false_alarm_rate",
+    "not_scored_share",
     "alarm_precision",
 )
 
@@ -124,9 +125,19 @@ def detection_delays(alarms: pd.DataFrame, onsets: pd.Series) -> pd.Series:
     return (first.reindex(onsets.index) - onsets).rename("delay")
 
 
+SCORED = "scored"
+"""Optional boolean column of an alarms frame: the method scored the place-year. A detector's
+``insufficient_history`` rows cannot alarm, so counting them as non-alarms would flatter its
+false-alarm rate; without the column every row counts as scored."""
+
+
+def _scored(alarms: pd.DataFrame) -> pd.Series:
+    return alarms[SCORED].astype(bool) if SCORED in alarms else pd.Series(True, index=alarms.index)
+
+
 def false_alarm_rate_by_year(alarms: pd.DataFrame, onsets: pd.Series) -> pd.Series:
-    """Per year, the share of never-planted places that alarm."""
-    never = alarms[~alarms["place_id"].isin(onsets.index)]
+    """Per year, the share of *scored* never-planted places that alarm (see :data:`SCORED`)."""
+    never = alarms[~alarms["place_id"].isin(onsets.index) & _scored(alarms)]
     return never.groupby("school_year")["alarm"].mean().astype(float)
 
 
@@ -148,7 +159,11 @@ def early_warning_metrics(
     * ``median_detection_delay`` — median of (first alarm − onset) over planted places, a place
       never alarmed counting as later than all others (NaN when fewer than half are found);
     * ``alarm_precision`` — share of alarms that fall on a planted place at or after its onset;
-    * ``false_alarm_rate`` — share of never-planted place-years that alarm (mean over years).
+    * ``false_alarm_rate`` — share of *scored* never-planted place-years that alarm (mean over
+      years); a place-year the method could not score (column :data:`SCORED` false, e.g. the
+      detector's ``insufficient_history``) is no non-alarm but counted apart:
+    * ``n_not_scored`` / ``not_scored_share`` — never-planted place-years not scored, and their
+      share of all never-planted place-years.
 
     ``exclude`` lists places that are neither planted nor unchanged (e.g. schools inside a
     planted gemeente, whose rates the generator also raises); they count in no figure.
@@ -175,6 +190,10 @@ def early_warning_metrics(
     true_alarm = on_planted.notna() & (raised["school_year"] >= on_planted)
     out["alarm_precision"] = float(true_alarm.mean()) if len(raised) else float("nan")
     out["false_alarm_rate"] = float(false_alarm_rate_by_year(counted, onsets).mean())
+    never = ~counted["place_id"].isin(onsets.index)
+    not_scored = never & ~_scored(counted)
+    out["n_not_scored"] = float(not_scored.sum())
+    out["not_scored_share"] = float(not_scored.sum() / never.sum()) if never.any() else float("nan")
     out["n_planted"] = float(len(onsets))
     return out
 

@@ -730,7 +730,9 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "planted_recall_3y": ("Gevonden binnen 3 jaar", "Found within 3 years"),
     "top_planted_recall_2y": ("Bovenaan binnen 2 jaar", "At the top within 2 years"),
     "median_detection_delay": ("Mediane vertraging (jaar)", "Median delay (years)"),
-    "false_alarm_rate": ("Vals-alarmpercentage", "False alarm rate"),
+    "false_alarm_rate": ("Vals-alarmpercentage (gescoorde plaatsen)", "False alarm rate (scored places)"),
+    "not_scored_share": ("Niet gescoord (te korte reeks)", "Not scored (too little history)"),
+    "oracle_recall_2y": ("Grens: orakel binnen 2 jaar", "Limit: oracle within 2 years"),
     "alarm_precision": ("Precisie van alarmen", "Alarm precision"),
     "indicator": ("Indicator", "Indicator"),
 }

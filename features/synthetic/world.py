@@ -7,11 +7,12 @@ publishing formats live in :mod:`features.synthetic.publish`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtr
 
 from features.advice import ADVICE_LEVELS, TEACHER_MATRIX_CODE, TEST_MATRIX_CODE
 from features.panel import population_weighted
@@ -123,6 +124,10 @@ class World:
     ground_truth: pd.DataFrame
     calibration: pd.DataFrame  # school_year, parent_education, n_tested, n_eligible, n_raised
     n_pupil_records: int
+    rise: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per planted place and year from onset: ``target, level, place_id, school_year,
+    expected_rate`` (the no-plant expected rate) and ``rise`` (planted minus no-plant expected
+    rate, on the rate scale). For evaluation only (the oracle of :mod:`experiments.emerging_eval`)."""
 
 
 def _logit(p: np.ndarray | float) -> np.ndarray:
@@ -136,6 +141,48 @@ def _expit(x: np.ndarray) -> np.ndarray:
 
 def _ramp(years_since_onset: np.ndarray, per_year: float, cap: float) -> np.ndarray:
     return np.clip((years_since_onset + 1) * per_year, 0.0, cap) * (years_since_onset >= 0)
+
+
+def _teacher_edges(vso_cut: float, cuts: np.ndarray) -> np.ndarray:
+    """Upper perception edge of each teacher level (``teacher`` in :func:`simulate`), +inf last."""
+    return np.concatenate([[vso_cut], np.maximum(vso_cut, cuts), [np.inf]])
+
+
+def expected_eligible(
+    ability: np.ndarray,
+    test_level: np.ndarray,
+    bias: np.ndarray,
+    noise_sd: float,
+    edges: np.ndarray,
+    under: np.ndarray,
+) -> np.ndarray:
+    """Per tested pupil, P(eligible for reconsideration) given ability, test level and bias.
+
+    The teacher's perception is ``ability + N(0, noise_sd) − bias``; the probability of each
+    teacher level is a difference of normal CDFs at its edges. No random draw is used, so the
+    world's streams (and its files) are the same with or without this computation.
+    """
+    cdf = ndtr((edges[None, :] - (ability - bias)[:, None]) / noise_sd)
+    p_level = np.diff(np.concatenate([np.zeros((ability.size, 1)), cdf], axis=1), axis=1)
+    return (p_level * under[:, test_level].T).sum(axis=1)
+
+
+def _rise_rows(
+    target: str, level: str, ids: np.ndarray, years: np.ndarray, base: list, raised: list
+) -> pd.DataFrame:
+    """Long rows of (place, year) with no-plant expected rate and rise, where the rise is > 0."""
+    base_m, raised_m = np.array(base), np.array(raised)  # years × places
+    yi, pi = np.nonzero(raised_m - base_m > 0)
+    return pd.DataFrame(
+        {
+            "target": target,
+            "level": level,
+            "place_id": ids[pi],
+            "school_year": years[yi].astype(int),
+            "expected_rate": base_m[yi, pi],
+            "rise": raised_m[yi, pi] - base_m[yi, pi],
+        }
+    )
 
 
 def _pick_hot(
@@ -317,6 +364,9 @@ def simulate(
     test_mu, test_sd = probe.mean(), np.sqrt(probe.var() + params.test_noise_sd**2)
 
     adv_rows, her_rows, eind_rows, calib_rows = [], [], [], []
+    edges = _teacher_edges(vso_cut, cuts)
+    rise_school: list[tuple[np.ndarray, np.ndarray]] = []  # per year: (no-plant, planted) rate
+    rise_gm: list[tuple[np.ndarray, np.ndarray]] = []
     total_records = 0
     for year in years:
         if progress:
@@ -351,11 +401,13 @@ def simulate(
             ability = ability + shift[school]
             z_test = z_test + shift[school]
         test_level = 1 + np.searchsorted(cuts, z_test)
-        hot = _ramp(year - onset_school, params.hot_school_bias_per_year, params.hot_school_bias_max) * (
+        hot_own = _ramp(year - onset_school, params.hot_school_bias_per_year, params.hot_school_bias_max) * (
             onset_school > 0
-        ) + _ramp(
+        )
+        hot_gm = _ramp(
             year - onset_gm_of_school, params.hot_gemeente_bias_per_year, params.hot_gemeente_bias_max
         ) * (onset_gm_of_school > 0)
+        hot = hot_own + hot_gm
         regime = is_doorstroomtoets_regime(int(year))
         bias = (
             np.asarray(params.bias_parent_education)[e]
@@ -383,6 +435,22 @@ def simulate(
         tested = ~exempt
         equal = tested & (teacher == test_level)
         lower = tested & (test_level < teacher) & ~eligible
+        # the rise each plant causes (truth/rise.csv), without a random draw
+        rate_with, rate_own, rate_gm = _planted_rates(
+            school,
+            tested,
+            ability,
+            test_level,
+            bias,
+            hot_own,
+            hot_gm,
+            n_s,
+            params.teacher_noise_sd,
+            edges,
+            skeleton,
+        )
+        rise_school.append((rate_own, rate_with))
+        rise_gm.append(_gemeente_rates(gm_index, len(gm_codes), school, tested, rate_with, rate_gm, n_s))
 
         adv = np.bincount(school * (N_LEVELS + 1) + final, minlength=n_s * (N_LEVELS + 1))
         adv_rows.append((year, adv.reshape(n_s, N_LEVELS + 1)))
@@ -420,11 +488,21 @@ def simulate(
     if progress:
         progress("dropout")
     # dropout has its own random streams: changing the pupil scale leaves it unchanged
-    vsv_school, onset_vsv_school = _simulate_vsv_schools(
+    vsv_school, onset_vsv_school, rise_vsv_school = _simulate_vsv_schools(
         np.random.default_rng([params.seed, 1]), skeleton, params, years
     )
-    vsv_gemeente, onset_vsv_gm = _simulate_vsv_gemeenten(
+    vsv_gemeente, onset_vsv_gm, rise_vsv_gm = _simulate_vsv_gemeenten(
         np.random.default_rng([params.seed, 2]), skeleton, params, years
+    )
+    brins, vo_brins = world_schools["brin6"].to_numpy(), skeleton.vo_schools["brin6"].to_numpy()
+    rise = pd.concat(
+        [
+            _rise_rows("under_advice", "school", brins, years, *zip(*rise_school, strict=True)),
+            _rise_rows("under_advice", "gemeente", gm_codes, years, *zip(*rise_gm, strict=True)),
+            _rise_rows("dropout", "school", vo_brins, years, *zip(*rise_vsv_school, strict=True)),
+            _rise_rows("dropout", "gemeente", gm_codes, years, *zip(*rise_vsv_gm, strict=True)),
+        ],
+        ignore_index=True,
     )
 
     truth = pd.concat(
@@ -446,7 +524,58 @@ def simulate(
         ground_truth=truth,
         calibration=pd.DataFrame(calib_rows),
         n_pupil_records=total_records,
+        rise=rise,
     )
+
+
+def _planted_rates(
+    school: np.ndarray,
+    tested: np.ndarray,
+    ability: np.ndarray,
+    test_level: np.ndarray,
+    bias: np.ndarray,
+    hot_own: np.ndarray,
+    hot_gm: np.ndarray,
+    n_s: int,
+    noise_sd: float,
+    edges: np.ndarray,
+    skeleton: Skeleton,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Expected eligible count per school with every plant, without its own, without its gemeente's.
+
+    Computed for the pupils of raised schools only (elsewhere all three are 0).
+    """
+    out = [np.zeros(n_s), np.zeros(n_s), np.zeros(n_s)]
+    idx = np.flatnonzero(tested & ((hot_own + hot_gm)[school] > 0))
+    if idx.size == 0:
+        return out[0], out[1], out[2]
+    sch = school[idx]
+    for k, minus in enumerate((0.0, hot_own[sch], hot_gm[sch])):
+        p = expected_eligible(
+            ability[idx], test_level[idx], bias[idx] - minus, noise_sd, edges, skeleton.under_matrix
+        )
+        out[k] = np.bincount(sch, weights=p, minlength=n_s)
+    n_tested = np.maximum(np.bincount(school, weights=tested, minlength=n_s), 1)
+    return out[0] / n_tested, out[1] / n_tested, out[2] / n_tested
+
+
+def _gemeente_rates(
+    gm_index: np.ndarray,
+    n_gm: int,
+    school: np.ndarray,
+    tested: np.ndarray,
+    rate_with: np.ndarray,
+    rate_without: np.ndarray,
+    n_s: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(no-plant, planted)`` expected rate per gemeente: tested-weighted over its schools."""
+    n_tested = np.bincount(school, weights=tested, minlength=n_s)
+    inside = gm_index >= 0
+    g = gm_index[inside]
+    total = np.maximum(np.bincount(g, weights=n_tested[inside], minlength=n_gm), 1)
+    planted = np.bincount(g, weights=(rate_with * n_tested)[inside], minlength=n_gm) / total
+    without = np.bincount(g, weights=(rate_without * n_tested)[inside], minlength=n_gm) / total
+    return without, planted
 
 
 def _truth(level: str, ids: pd.Series, onset: np.ndarray, target: str) -> pd.DataFrame:
@@ -511,7 +640,7 @@ def _eb_rates(n: np.ndarray, k: np.ndarray) -> np.ndarray:
 
 def _simulate_vsv_schools(
     rng: np.random.Generator, skeleton: Skeleton, params: SimulationParameters, years: np.ndarray
-) -> tuple[pd.DataFrame, np.ndarray]:
+) -> tuple[pd.DataFrame, np.ndarray, list]:
     vo = skeleton.vo_schools
     n0 = vo["n_pupils"].astype(float).fillna(0).to_numpy()
     k0 = vo["n_vsv"].astype(float).to_numpy()
@@ -520,7 +649,7 @@ def _simulate_vsv_schools(
     onset = _pick_hot(rng, n_v, params.hot_vsv_school_share, params.hot_onset_years, eligible=n0 >= 300)
     effect = np.zeros(n_v)
     growth = rng.normal(0, 0.02, n_v)
-    rows = []
+    rows, rise = [], []
     for year in years:
         if year > params.first_year:  # 2014-15 is the real, observed starting point
             effect = params.vsv_place_rho * effect + rng.normal(
@@ -528,6 +657,7 @@ def _simulate_vsv_schools(
             )
         hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (onset > 0)
         logit = _logit(base) + params.vsv_national_logit_trend[int(year)] + effect + hot
+        rise.append((_expit(logit - hot), _expit(logit)))
         n = rng.poisson(np.maximum(n0, 20) * np.exp(growth * (year - params.first_year)))
         n = np.where(n0 > 0, n, 0)
         k = rng.binomial(n, _expit(logit))
@@ -549,12 +679,12 @@ def _simulate_vsv_schools(
                 }
             )
         )
-    return pd.concat(rows, ignore_index=True), onset
+    return pd.concat(rows, ignore_index=True), onset, rise
 
 
 def _simulate_vsv_gemeenten(
     rng: np.random.Generator, skeleton: Skeleton, params: SimulationParameters, years: np.ndarray
-) -> tuple[pd.DataFrame, np.ndarray]:
+) -> tuple[pd.DataFrame, np.ndarray, list]:
     g = skeleton.gemeenten
     pop = g["population"].to_numpy()
     context = (
@@ -574,7 +704,7 @@ def _simulate_vsv_gemeenten(
         rate = (pupils0 * _expit(mid + context + effect)).sum() / pupils0.sum()
         lo, hi = (mid, hi) if rate < params.vsv_gemeente_base_rate else (lo, mid)
     intercept = (lo + hi) / 2
-    rows = []
+    rows, rise = [], []
     male_share = 0.51
     for year in years:
         if year > params.first_year:
@@ -583,6 +713,7 @@ def _simulate_vsv_gemeenten(
             )
         hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (onset > 0)
         logit = intercept + context + effect + hot + params.vsv_national_logit_trend[int(year)]
+        rise.append((_expit(logit - hot), _expit(logit)))
         n = rng.poisson(pupils0 * (1 + 0.004 * (year - params.first_year)))
         n_m = rng.binomial(n, male_share)
         n_f = n - n_m
@@ -603,4 +734,4 @@ def _simulate_vsv_gemeenten(
                     }
                 )
             )
-    return pd.concat(rows, ignore_index=True), onset
+    return pd.concat(rows, ignore_index=True), onset, rise

@@ -21,7 +21,7 @@ def test_each_experiment_bundles_the_emerging_signal_with_its_registered_detecto
             assert len(bundle.table(name)) > 0, name
         meta = bundle.emerging_meta()
         assert meta["name"].startswith("kansenradar-emerging-")
-        assert meta["first_alarm_year"] == 2018
+        assert meta["first_alarm_year"] == 2017
         version = client().get_model_version(meta["name"], meta["version"])
         assert version.tags["fairness_gate"] in ("allowed", "refused")  # gated on alarm rates, no truth
         assert meta["promoted"] == (version.tags["fairness_gate"] == "allowed")
@@ -73,3 +73,5 @@ def test_compare_json_prints_one_object_per_experiment_signal_and_method(pipelin
     )
     assert detector["average_precision"] is None  # does not apply to the emerging signal
     assert 0 < detector["false_alarm_rate"] < 0.1 and detector["planted_recall_2y"] >= 0.9
+    assert 0 < detector["oracle_recall_2y"] <= 1  # the limit, at the detector's false-alarm rate
+    assert detector["n_not_scored"] is not None
