@@ -613,7 +613,8 @@ _METRIC_WORDS: dict[str, tuple[str, str]] = {
 def gate_reason(code: dict, lang: str = "nl") -> str:
     """One refusal reason in words, from its stored code and values."""
     what = _METRIC_WORDS[code["code"]][0 if lang == "nl" else 1]
-    who = f"{grouping_label(code['grouping'], lang)} = '{code['group']}'"
+    who = f"{grouping_label(code['grouping'], lang)} = '{group_label(code['group'], lang)}'"
+    reference = group_label(code.get("reference", ""), lang)
     ci = f"{code['level']}%-{'BI' if lang == 'nl' else 'CI'}"
     if code["code"] == "calibration_gap":
         if lang == "nl":
@@ -627,12 +628,12 @@ def gate_reason(code: dict, lang: str = "nl") -> str:
         )
     if lang == "nl":
         return (
-            f"{who}: {what} gemeten {code['value']:.3f} tegenover '{code['reference']}' — verschil "
+            f"{who}: {what} gemeten {code['value']:.3f} tegenover '{reference}' — verschil "
             f"{code['difference']:+.3f} ({ci} {code['diff_low']:+.3f} tot {code['diff_high']:+.3f}); "
             f"ingesteld maximaal verschil met de referentiegroep {code['limit']:.2f}."
         )
     return (
-        f"{who}: {what} measured {code['value']:.3f} vs '{code['reference']}' — difference "
+        f"{who}: {what} measured {code['value']:.3f} vs '{reference}' — difference "
         f"{code['difference']:+.3f} ({ci} {code['diff_low']:+.3f} to {code['diff_high']:+.3f}); "
         f"configured maximum difference from the reference group {code['limit']:.2f}."
     )

@@ -229,7 +229,7 @@ def test_gate_refuses_a_model_trained_with_a_planted_group_bias_and_accepts_a_fa
         out[name] = gate(audit_predictions(test, 0.3, TH))
     assert out["fair"].allowed, out["fair"].reasons
     assert not out["unfair"].allowed
-    assert any("landelijk" in r and "recall" in r for r in out["unfair"].reasons)
+    assert any("rural" in r and "recall" in r for r in out["unfair"].reasons)  # English, worded
     assert all("FAIL" not in r for r in out["unfair"].reasons)  # neutral wording
 
 
