@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
 
+from features.synthetic.files import RISE_FILE, TRUTH_FILE
 from models.emerging import EmergingResult
 from models.metrics import (
     HORIZONS,
@@ -50,8 +51,6 @@ COMPARE_KEYS = (
 
 def load_truth(data_dir: Path) -> pd.DataFrame | None:
     """The planted hot spots of the embedded data (None for a user's own data)."""
-    from experiments.runner import TRUTH_FILE  # the runner imports this module
-
     path = data_dir / TRUTH_FILE
     return pd.read_csv(path, dtype={"place_id": str}) if path.is_file() else None
 
@@ -67,9 +66,7 @@ def load_onsets(data_dir: Path, target: str, level: str) -> pd.Series | None:
 
 def load_rise(data_dir: Path, target: str, level: str) -> pd.DataFrame | None:
     """Each planted place's rise per year on the rate scale (``truth/rise.csv``; None if absent)."""
-    from features.synthetic.publish import RISE_FILE
-
-    path = data_dir / "truth" / RISE_FILE
+    path = data_dir / RISE_FILE
     if not path.is_file():
         return None
     rise = pd.read_csv(path, dtype={"place_id": str})

@@ -49,7 +49,6 @@ from models.train import (
     with_group_thresholds,
 )
 
-TRUTH_FILE = Path("truth") / "ground_truth.csv"
 EARLY_WARNING_FILE = "early_warning.csv"  # both signals × methods × experiments (compare --json)
 Progress = Callable[[str], None]
 

@@ -10,13 +10,16 @@ interval 1–4: a problem is raised only when no reading of the suppressed cells
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from features.catalog import Sources
 from features.errors import DataError
 from features.sources._checks import Problems, bounds
 from features.sources.regions import MERGERS_AFTER_2021
+
+if TYPE_CHECKING:  # the catalog calls these checks; it is not imported at run time (no circle)
+    from features.catalog import Sources
 
 
 def _name(sources: Sources, key: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from features.provenance import GENERATOR as GENERATOR_NAME
 from features.provenance import MANIFEST
+from features.synthetic.files import REALISM_FILE
 from features.synthetic.parameters import SimulationParameters
 from features.synthetic.publish import write_published_files, write_truth_files
 from features.synthetic.realism import measure
@@ -36,7 +37,6 @@ __all__ = [
 
 GENERATOR_VERSION = 2
 """Bump whenever the same seed no longer gives the same world (2: schools anchored to real levels)."""
-REALISM_FILE = "truth/realism.csv"
 
 
 def generate(

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from features.advice import ADVICE_CODES
+from features.synthetic.files import CALIBRATION_FILE, RISE_FILE, TRUTH_DIR, TRUTH_FILE
 from features.synthetic.world import World
 
 ADVICE_LABELS: dict[str, str] = {
@@ -201,16 +202,10 @@ def write_published_files(world: World, out_dir: Path, suppress_below: int = 5) 
     return written
 
 
-RISE_FILE = "rise.csv"
-"""Each planted place's rise per year on the rate scale (planted minus no-plant expected rate):
-the oracle's knowledge of the planted effect (:mod:`experiments.emerging_eval`)."""
-
-
 def write_truth_files(world: World, out_dir: Path) -> list[Path]:
     """Files for tests and benchmarks only: the pipeline never reads these."""
-    truth_dir = out_dir / "truth"
-    truth_dir.mkdir(parents=True, exist_ok=True)
-    paths = [truth_dir / "ground_truth.csv", truth_dir / "calibration.csv", truth_dir / RISE_FILE]
+    (out_dir / TRUTH_DIR).mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / TRUTH_FILE, out_dir / CALIBRATION_FILE, out_dir / RISE_FILE]
     world.ground_truth.to_csv(paths[0], index=False, lineterminator="\n")
     world.calibration.to_csv(paths[1], index=False, lineterminator="\n")
     rise = world.rise.round({"expected_rate": 6, "rise": 6})

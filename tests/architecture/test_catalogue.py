@@ -38,10 +38,10 @@ def _is_words(node: ast.expr) -> bool:
     return isinstance(node, ast.JoinedStr) or (isinstance(node, ast.Constant) and isinstance(node.value, str))
 
 
-def _inline_translations(path: Path) -> list[str]:
+def _inline_translations(path: Path, root: Path = REPO) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return [
-        f"{path.relative_to(REPO)}:{node.lineno}"
+        f"{path.relative_to(root).as_posix()}:{node.lineno}"
         for node in ast.walk(tree)
         if (
             isinstance(node, ast.IfExp)  # "Mitigatie" if lang == "nl" else "Mitigation"
@@ -77,12 +77,11 @@ def test_every_key_a_page_asks_for_exists(path: Path) -> None:
 
 
 def test_the_scan_finds_an_inline_translation(tmp_path: Path) -> None:
-    planted = REPO / "app" / "_planted_for_test.py"
+    """Planted in a temporary folder: a test never writes into the source tree."""
+    planted = tmp_path / "app" / "_planted_for_test.py"
+    planted.parent.mkdir()
     planted.write_text(
         'lang = "nl"\ntitle = "Mitigatie" if lang == "nl" else "Mitigation"\nt("no_such_key")\n'
     )
-    try:
-        assert _inline_translations(planted) == ["app/_planted_for_test.py:2"]
-        assert _catalogue_keys_used(planted) - set(TEXTS) == {"no_such_key"}
-    finally:
-        planted.unlink()
+    assert _inline_translations(planted, tmp_path) == ["app/_planted_for_test.py:2"]
+    assert _catalogue_keys_used(planted) - set(TEXTS) == {"no_such_key"}

@@ -160,7 +160,7 @@ def test_manifest_records_the_generator_version_and_stale_folders_are_recognised
 ) -> None:
     manifest = json.loads((generated / "MANIFEST.json").read_text())
     assert manifest["generator_version"] == GENERATOR_VERSION
-    assert REALISM_FILE in manifest["files"]
+    assert REALISM_FILE.as_posix() in manifest["files"]
     assert manifest_status(generated) == "current"
     old = tmp_path / "old"
     old.mkdir()
