@@ -29,9 +29,6 @@ ADVICE_LEVELS: tuple[str, ...] = (
 NO_ADVICE = "ADVIES_NIET_MOGELIJK"
 ADVICE_CODES: tuple[str, ...] = (*ADVICE_LEVELS, NO_ADVICE)
 
-TEST_LEVELS: tuple[str, ...] = ADVICE_LEVELS[1:]
-"""A test can advise any level but VSO (special secondary education is not a test outcome)."""
-
 TEACHER_MATRIX_CODE: dict[str, str] = {
     "VSO": "01",
     "PRO": "10",

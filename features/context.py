@@ -53,8 +53,3 @@ def as_known(keys: pd.Series, years: pd.Series, snapshots: pd.DataFrame, key: st
             latest = earlier.drop_duplicates(key, keep="last").set_index(key)[column]
             out[sel] = keys[sel].map(latest).to_numpy(dtype=float)
     return out
-
-
-def known_later(years: pd.Series | np.ndarray, first_snapshot: int) -> np.ndarray:
-    """True for school years before the first snapshot (their context was published later)."""
-    return np.asarray(years, dtype=int) < first_snapshot

@@ -85,8 +85,6 @@ from scipy.special import chdtri, ndtri  # quantiles without importing scipy.sta
 
 from features.suppression import SHOWN, STATUS_COLUMN, status_of
 
-STATES = ("alarm", "no_alarm", "insufficient_history")
-"""The state of every scored place-year (``state`` column of :attr:`EmergingResult.frame`)."""
 SIGNALS: dict[str, tuple[str, ...]] = {
     "under_advice": ("eligible_share", "advice_gap", "havo_plus_gap"),
     "dropout": ("event_share",),

@@ -27,8 +27,6 @@ from features.sources._checks import (
 from features.sources._csv import parse_count, parse_decimal, parse_year, read_published_csv
 from features.sources._schema import unique_keys, validated
 
-CBS_SECRET = -99997
-
 
 def _read_excel(path: Path, sheet: str | int) -> pd.DataFrame:
     """CBS xlsx files carry style XML that openpyxl refuses; calamine reads the cells."""
