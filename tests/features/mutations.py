@@ -479,9 +479,8 @@ def _specific() -> list[Mutation]:
         Mutation(
             "eind:exempt-above-tested",
             EIND,
-            set_cell(EIND, e_row, "AANTAL_ONTHEFFINGEN", "900"),
-            "error",
-            (f"row {e_row}", "exempt"),
+            set_cell(EIND, e_row, "AANTAL_ONTHEFFINGEN", "400"),
+            "accept",
         ),
         Mutation("eind:grade-7", EIND, set_cell(EIND, e_row, "LEERJAAR", "7"), "error", (f"row {e_row}",)),
         Mutation(
