@@ -24,6 +24,7 @@ from features.sources import (
     read_eindscores_wide,
     read_gemeente_history,
     read_gemeente_kerncijfers,
+    read_pc4_kerncijfers,
     read_school_register,
     read_ses_pc4,
     read_vsv_per_school,
@@ -35,10 +36,12 @@ from features.synthetic.parameters import (
     PROVIDER_SCALES,
     SimulationParameters,
 )
-from features.synthetic.realism import MIN_TESTED, school_test_z
+from features.synthetic.realism import MIN_TESTED, real_context, school_test_z
 from features.years import is_doorstroomtoets_regime
 
 N_LEVELS = len(ADVICE_LEVELS)
+WOZ_FILE = "pc4_2023_v2.xlsx"
+"""CBS kerncijfers per PC4 whose mean WOZ value (2023) is part of a school's context."""
 
 
 @dataclass
@@ -50,6 +53,9 @@ class Skeleton:
     gemeenten: pd.DataFrame  # context per gemeente
     under_matrix: np.ndarray  # [teacher level, test level] -> under-advice?
     real_tests: pd.DataFrame  # brin6, test, n, mean_score: the real 2018-19 means per provider
+    real_context: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per BRIN4: the real context the advice-practice figure predicts from (``z, ach, woz``;
+    :func:`features.synthetic.realism.real_context`)."""
 
 
 def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
@@ -69,6 +75,8 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
     ses = read_ses_pc4(skeleton_dir / "SES_PC4_2021-2022.csv")
     ses = ses.sort_values("year").drop_duplicates("pc4", keep="first").set_index("pc4")["ses_total"]
     schools["ses_pc4"] = schools["pc4"].map(ses)
+    woz = read_pc4_kerncijfers(skeleton_dir / WOZ_FILE).drop_duplicates("pc4").set_index("pc4")["woz_k"]
+    schools["woz_pc4"] = schools["pc4"].map(woz)
     schools = schools.sort_values("brin6").reset_index(drop=True)
     real_tests = pd.concat(
         [
@@ -108,6 +116,7 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
         gemeenten=gemeenten.sort_values("gemeente_code").reset_index(drop=True),
         under_matrix=under,
         real_tests=real_tests[real_tests["n"] > 0].reset_index(drop=True),
+        real_context=real_context(eind, providers, achter, woz),
     )
 
 
