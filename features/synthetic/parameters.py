@@ -91,18 +91,18 @@ class SimulationParameters:
 
     # teacher advice bias (positive = advice lower than ability warrants)
     teacher_noise_sd: float = 0.30
-    bias_parent_education: tuple[float, float, float] = (0.55, 0.14, -0.10)
+    bias_parent_education: tuple[float, float, float] = (0.53, 0.14, -0.10)
     bias_migration: float = 0.10
     bias_girls: float = 0.05
     bias_rural_per_urbanity_step: float = 0.03  # per step of stedelijkheid above 3
     bias_doorstroomtoets_shift: float = 0.05  # preliminary advice in Feb, before the test
-    school_practice_sd: float = 0.52  # idiosyncratic school advice practice (AR(1), persistent)
+    school_practice_sd: float = 0.53  # idiosyncratic school advice practice (AR(1), persistent)
     school_practice_rho: float = 0.98  # advice culture changes slowly (≈ 0.08 SD per year)
     practice_compensation: float = (
         0.85  # teachers judge relative to the class: strong schools advise stricter
     )
     practice_per_ses_sd: float = -0.05  # well-off postcodes: higher advices
-    practice_per_woz_sd: float = -0.27  # per SD of the PC4's log WOZ value
+    practice_per_woz_sd: float = -0.285  # per SD of the PC4's log WOZ value
     school_practice_year_sd: float = 0.19  # this year's cohort and teachers: wobble, not persistent
     practice_per_disadvantage_sd: float = -0.03  # many disadvantaged pupils: guard against under-advice
     practice_denomination: dict[str, float] = field(
@@ -125,10 +125,10 @@ class SimulationParameters:
     hot_school_share: float = 0.03
     hot_gemeente_count: int = 12
     hot_onset_years: tuple[int, ...] = (2019, 2020, 2021, 2022)
-    hot_school_bias_per_year: float = 0.205
-    hot_school_bias_max: float = 0.68
-    hot_gemeente_bias_per_year: float = 0.117
-    hot_gemeente_bias_max: float = 0.40
+    hot_school_bias_per_year: float = 0.213
+    hot_school_bias_max: float = 0.71
+    hot_gemeente_bias_per_year: float = 0.118
+    hot_gemeente_bias_max: float = 0.41
 
     # dropout
     vsv_national_logit_trend: dict[int, float] = field(
