@@ -129,35 +129,46 @@ def test_blank_reasons_and_unknown_places_are_usage_errors_before_any_work(args:
 
 
 def test_editing_a_bundle_cannot_promote_a_refused_version(pipeline_run, monkeypatch) -> None:
-    """The tamper test (issue 11.4): the registry decides, not outputs/<name>/v<N>/meta.json."""
+    """The tamper test (issue 11.4): the registry decides, not outputs/<name>/v<N>/meta.json.
+
+    Whether a default world's first candidate is refused depends on that world (generator 3's
+    are not), so the refused version is made here: a new version of a trained model, refused in
+    the registry, with a copy of the champion's bundle whose ``meta.json`` says it is allowed.
+    It is removed again afterwards, so the other tests see the run as it was.
+    """
+    import shutil
+
     import mlflow
 
     from features.paths import tracking_uri
+    from models.audit import GateDecision
+    from models.registry import record_gate_decision
 
     client = mlflow.MlflowClient(tracking_uri=tracking_uri(), registry_uri=tracking_uri())
-    refused = None
-    for outcome in pipeline_run["outcomes"]:
-        name = outcome.config.registered_name
-        for mv in client.search_model_versions(f"name='{name}'"):
-            if mv.tags.get("fairness_gate") == "refused":
-                refused = (outcome.config, mv)
-                break
-        if refused:
-            break
-    assert refused is not None, "the default world has refused first candidates (README)"
-    spec, mv = refused
-    meta_file = pipeline_run["outputs"] / spec.registered_name / f"v{mv.version}" / "meta.json"
-    meta = json.loads(meta_file.read_text())
-    meta.update(gate_allowed=True, promoted=True, gate_reasons=[], gate_codes=[])
-    meta_file.write_text(json.dumps(meta))
-    champion_before = client.get_model_version_by_alias(spec.registered_name, "champion").version
-    result = runner.invoke(
-        app, ["promote", "-t", spec.target, "-l", spec.level, "--version", str(mv.version)]
-    )
-    assert result.exit_code == 4, result.output
-    assert client.get_model_version_by_alias(spec.registered_name, "champion").version == champion_before
-    tags = client.get_model_version(spec.registered_name, mv.version).tags
-    assert tags["fairness_gate"] == "refused" and "override" not in tags
+    spec = pipeline_run["outcomes"][0].config
+    champion = client.get_model_version_by_alias(spec.registered_name, "champion")
+    run = client.create_run(client.get_run(champion.run_id).info.experiment_id)
+    mv = client.create_model_version(spec.registered_name, champion.source, run.info.run_id)
+    bundle = pipeline_run["outputs"] / spec.registered_name / f"v{mv.version}"
+    try:
+        refusal = GateDecision(False, ("recall for 'landelijk' 0.30 lower than 'stedelijk'",), "refused")
+        record_gate_decision(spec.registered_name, mv.version, refusal)
+        shutil.copytree(pipeline_run["outputs"] / spec.registered_name / f"v{champion.version}", bundle)
+        meta_file = bundle / "meta.json"
+        meta = json.loads(meta_file.read_text())
+        meta.update(version=str(mv.version), gate_allowed=True, promoted=True, gate_reasons=[], gate_codes=[])
+        meta_file.write_text(json.dumps(meta))
+        result = runner.invoke(
+            app, ["promote", "-t", spec.target, "-l", spec.level, "--version", str(mv.version)]
+        )
+        assert result.exit_code == 4, result.output
+        assert client.get_model_version_by_alias(spec.registered_name, "champion").version == champion.version
+        tags = client.get_model_version(spec.registered_name, mv.version).tags
+        assert tags["fairness_gate"] == "refused" and "override" not in tags
+    finally:
+        shutil.rmtree(bundle, ignore_errors=True)
+        client.delete_model_version(spec.registered_name, mv.version)
+        client.delete_run(run.info.run_id)
 
 
 def test_score_csv_neutralises_formula_cells(pipeline_run, tmp_path: Path, monkeypatch) -> None:
