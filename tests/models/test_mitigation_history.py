@@ -20,7 +20,7 @@ LIMITS = FairnessLimits(n_boot=200)
 def _result(kind: str, prob: np.ndarray, y: np.ndarray, ids: list[str], years: np.ndarray) -> ModelResult:
     oof = pd.DataFrame({"place_id": ids, "school_year": years, "y": y, "score": prob, "prob": prob})
     oof["threshold"] = 0.5
-    return ModelResult(kind, [], pd.DataFrame(), oof)
+    return ModelResult(kind=kind, features=[], fold_metrics=pd.DataFrame(), oof=oof)
 
 
 def test_mitigation_rows_are_the_ladders_own_models_on_served_rows() -> None:
