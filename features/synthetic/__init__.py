@@ -35,8 +35,10 @@ __all__ = [
     "simulate",
 ]
 
-GENERATOR_VERSION = 2
-"""Bump whenever the same seed no longer gives the same world (2: schools anchored to real levels)."""
+GENERATOR_VERSION = 3
+"""Bump whenever the same seed no longer gives the same world (2: schools anchored to real levels;
+3: advice practice as persistent, wobbly and context-bound as DUO's six real years, VO dropout
+wobble, gemeente dropout re-centred each year)."""
 
 
 def generate(
