@@ -80,7 +80,7 @@ def _register_ids(sources: Sources, keys: tuple[str, ...]) -> set[str]:
 
 def _registers_cover_po_schools(sources: Sources) -> DataError | None:
     """Every school in the PO outcome files must be placed by a register (gemeente, PC4)."""
-    registers = ("register_po", "eindscores_wide", "register_vo")
+    registers = ("register_po", "eindscores_wide", "register_vo", "eindscores_year", "reference_levels")
     known = _register_ids(sources, registers)
     if not known:
         return None
