@@ -303,9 +303,7 @@ def locate(data_dir: Path) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
     for kind in SOURCE_KINDS:
         paths = sorted(p for p, r in recognised.items() if r.kind == kind.key)
-        if kind.embedded_only:
-            paths = sorted(SKELETON_DIR.glob(kind.pattern))
-        elif not paths and kind.reference:
+        if kind.embedded_only or (not paths and kind.reference):
             paths = sorted(SKELETON_DIR.glob(kind.pattern))
         found[kind.key] = paths
     return found
@@ -403,18 +401,14 @@ def _year_gaps(kind: SourceKind, table: pd.DataFrame) -> str | None:
     from features.years import format_school_year
 
     named = ", ".join(format_school_year(y) for y in missing)
-    after = ", ".join(
-        format_school_year(y)
-        for y in sorted({y + k for y in missing for k in (1, 2)} - set(missing))
-        if y <= years[-1]
-    )
-    targets = sorted(
-        {t for (t, _lv), needs in OUTCOME_SOURCES.items() if any(kind.key in alts for alts in needs)}
-    )
+    later = sorted({y + k for y in missing for k in (1, 2) if y + k <= years[-1]} - set(missing))
+    after = ", ".join(format_school_year(y) for y in later) or "later years"
+    needs = OUTCOME_SOURCES.items()
+    targets = sorted({t for (t, _lv), alts in needs if any(kind.key in a for a in alts)})
     return (
         f"{kind.label}: no file for {named} between {format_school_year(years[0])} and "
-        f"{format_school_year(years[-1])}. Affects {', '.join(targets) or 'no target'}: no rates for "
-        f"{named}; the year-on-year indicators (last year's rate, trends, changes) of {after or 'later years'} "
+        f"{format_school_year(years[-1])}. Affects {', '.join(targets) or 'no target'}: no rates "
+        f"for {named}; the year-on-year indicators (last year's rate, trends, changes) of {after} "
         "are missing, and the emerging detector has a year less of baseline"
     )
 

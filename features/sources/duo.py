@@ -17,7 +17,6 @@ import pandera.pandas as pa
 from features.advice import ADVICE_CODES, normalise_advice_label
 from features.errors import DataError
 from features.sources._checks import MAX_PO_COHORT, MAX_VO_SCHOOL, Problems, bounds, check_counts
-from features.sources._notes import note
 from features.sources._csv import (
     brin6,
     check_file_year,
@@ -29,6 +28,7 @@ from features.sources._csv import (
     parse_year,
     read_published_csv,
 )
+from features.sources._notes import note
 from features.sources._schema import unique_keys, validated
 
 TEST_PROVIDERS: tuple[str, ...] = ("CET", "IEP", "ROUTE8", "DIA", "AMN", "DOE", "LIB", "DOORSTROOMTOETS")
