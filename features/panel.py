@@ -384,13 +384,7 @@ def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
 
     if sources.has("under_advice", "school"):
         ua = under_advice_school_panel(sources)
-        ua_school = ua.assign(level="school", n_schools=1)
-        ua_school["n_funded_pupils"] = (
-            ua_school["place_id"].map(schools.set_index("brin6")["n_funded_pupils"]).fillna(0.0)
-        )
-        ua_school["sum_achterstand"] = (
-            ua_school["place_id"].map(schools.set_index("brin6")["achterstandsscore"]).fillna(0.0)
-        )
+        ua_school = _with_achterstand(ua.assign(level="school", n_schools=1), schools)
         panels[("under_advice", "school")] = ua_school
         panels[("under_advice", "pc4")] = aggregate(ua_school, ua_school["place_id"].map(s_pc4), "pc4")
         panels[("under_advice", "gemeente")] = aggregate(
@@ -398,7 +392,7 @@ def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
         )
 
     if sources.has(ATTAINMENT_TARGET, "school"):
-        att = attainment_school_panel(sources).assign(level="school", n_schools=1)
+        att = _with_achterstand(attainment_school_panel(sources).assign(level="school", n_schools=1), schools)
         panels[(ATTAINMENT_TARGET, "school")] = att
         panels[(ATTAINMENT_TARGET, "pc4")] = aggregate(att, att["place_id"].map(s_pc4), "pc4")
         panels[(ATTAINMENT_TARGET, "gemeente")] = aggregate(att, att["place_id"].map(s_gm), "gemeente")
@@ -412,6 +406,15 @@ def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
         panels[("dropout", "rmc")] = aggregate(do_gm, do_gm["place_id"].map(rmc_of), "rmc")
 
     return {key: attach_places(frame, key[1], schools, gem, sources) for key, frame in panels.items()}
+
+
+def _with_achterstand(school_panel: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
+    """Funded pupils and CBS disadvantage score per school (additive, so areas can sum them)."""
+    s = schools.set_index("brin6")
+    return school_panel.assign(
+        n_funded_pupils=school_panel["place_id"].map(s["n_funded_pupils"]).fillna(0.0),
+        sum_achterstand=school_panel["place_id"].map(s["achterstandsscore"]).fillna(0.0),
+    )
 
 
 def attach_places(

@@ -22,6 +22,8 @@ ATTAINMENT_TARGET = "under_advice_attainment"
 """The target measured as a ratio observed/expected (SMR) instead of a rate (events/pupils)."""
 RATIO_TARGETS: tuple[str, ...] = (ATTAINMENT_TARGET,)
 """Targets whose outcome is O/E with Poisson–gamma shrinkage (``features/targets.py``)."""
+RATE_TARGETS: tuple[str, ...] = tuple(t for t in TARGETS if t not in RATIO_TARGETS)
+"""Targets whose outcome is a rate events/pupils with beta-binomial shrinkage."""
 
 LEVELS: tuple[str, ...] = ("school", "pc4", "gemeente", "rmc")
 """Kinds of place, finest first."""
