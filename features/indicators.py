@@ -27,8 +27,8 @@ import pandas as pd
 from features.context import CONTEXT_KNOWN_LATER
 from features.panel import rate
 from features.targets import TARGET_COLUMNS
-from features.vocabulary import LEVELS as ALL_LEVELS
 from features.vocabulary import ATTAINMENT_TARGET, RATE_TARGETS
+from features.vocabulary import LEVELS as ALL_LEVELS
 from features.vocabulary import TARGETS as BOTH
 from features.years import is_doorstroomtoets_regime
 
