@@ -11,19 +11,21 @@ import streamlit as st
 
 from app.bundles import available_levels, champion_bundle, champion_from_registry, refusal, registered_name
 from features.export import csv_safe
-from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.paths import output_root
 from features.provenance import DataOrigin
-from features.suppression import SHOWN, hidden_label, status_of
+from features.suppression import SHOWN, status_of
 from features.vocabulary import LANGUAGES, TARGETS
 from models.bundle import Bundle, read_bundle, read_provenance
 from models.lookback import lookback_summary as summarise_lookback
 from models.texts import (
     LANGUAGE_NAMES,
+    LEVEL_LABELS,
+    TARGET_LABELS,
     band_word,
     format_risk,
     gate_reason,
     gate_summary,
+    hidden_label,
     pick,
     t,
 )

@@ -42,6 +42,7 @@ from models.registry import LoggedModel, client, log_experiment, promote, record
 from models.report import CardInput, render_reports
 from models.scoring import explain_year, score_year
 from models.spec import ExperimentSpec, FairnessLimits
+from models.texts import gate_words
 from models.train import (
     ModelResult,
     comparison_table,
@@ -277,8 +278,8 @@ def attempt(
         features=list(candidate.features),
         mitigation=mitigation_name,
         gate_allowed=bool(decision.allowed),
-        gate_summary=decision.summary,
-        gate_reasons=list(decision.reasons),
+        gate_summary=gate_words(decision, "en")[0],
+        gate_reasons=gate_words(decision, "en")[1],
         gate_codes=list(decision.codes),
         gate_summary_code=dict(decision.summary_code),
         promoted=promotion.promoted,

@@ -44,17 +44,6 @@ from features.vocabulary import ATTAINMENT_TARGET, TARGET_LEVELS
 
 SUPPRESSED_CELL_ESTIMATE = 2.5
 LEVELS = TARGET_LEVELS  # kept as the panel's name for "levels per target"; defined in features.vocabulary
-TARGET_LABELS = {
-    "under_advice": ("Onderadvisering", "Under-advice"),
-    ATTAINMENT_TARGET: ("Onderadvisering t.o.v. referentieniveaus", "Under-advice relative to attainment"),
-    "dropout": ("Voortijdig schoolverlaten", "Early school leaving"),
-}
-LEVEL_LABELS = {
-    "school": ("School", "School"),
-    "pc4": ("Postcodegebied (PC4)", "Postcode area (PC4)"),
-    "gemeente": ("Gemeente", "Municipality"),
-    "rmc": ("RMC-regio", "RMC region"),
-}
 HAVO_PLUS = ("HAVO", "HAVO_VWO", "VWO")
 PLACE_ATTRIBUTES = (
     "place_name",

@@ -91,7 +91,6 @@ OWN_YEAR_COLUMNS = (
     "rate_next",
 )
 """Raw outcome columns of a feature row: they follow the row's own year."""
-LABELS = {PRIMARY: ("<10", "<10"), SECONDARY: ("verborgen", "hidden")}
 
 
 # ------------------------------------------------------------------------ the engine
@@ -475,12 +474,6 @@ def protect_panels(
 
 
 # ------------------------------------------------------------------- applying the pattern
-def hidden_label(status: str, lang: str = "nl") -> str | None:
-    """What a hidden cell says instead of its figures: ``"<10"`` or ``"verborgen"``/``"hidden"``."""
-    words = LABELS.get(status)
-    return None if words is None else words[0 if lang == "nl" else 1]
-
-
 def status_of(frame: pd.DataFrame, min_pupils: int = MIN_PUPILS) -> pd.Series:
     """The disclosure status of each row: :data:`STATUS_COLUMN` where present, and never
     ``"shown"`` for a row on fewer than ``min_pupils`` pupils (the threshold rule as a backstop)."""

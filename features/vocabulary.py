@@ -54,6 +54,12 @@ LANGUAGES: tuple[str, ...] = ("nl", "en")
 SIGNAL_KINDS: tuple[str, ...] = ("elevated", "emerging")
 """The two signals every place carries: *verhoogd* (level model) and *opkomend* (detector)."""
 
+GROUPINGS: tuple[str, ...] = ("urbanity", "migration", "income", "province", "denomination")
+"""Ways to group places for the fairness audit (see ``models/groups.py`` for how each is cut)."""
+
+CONCEPTS: tuple[str, ...] = ("own_level", "development", "context", "size_uncertainty", "test_regime")
+"""What an explanation groups a place's indicators into (see ``models/explain.py``)."""
+
 
 def pairs() -> list[tuple[str, str]]:
     """Every valid (target, level), in the order of :data:`TARGETS` then :data:`LEVELS`."""

@@ -12,9 +12,9 @@ from features.panel import PLACE_ATTRIBUTES
 from features.provenance import DataOrigin
 from features.suppression import STATUS_COLUMN, publish
 from features.years import format_school_year
+from models.bands import risk_band
 from models.explain import grouped_contributions, reference_place, top_drivers
 from models.risk_model import RiskModel
-from models.texts import risk_band
 
 EMERGING_FIGURES = (
     "emerging_alarm",

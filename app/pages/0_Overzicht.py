@@ -15,12 +15,11 @@ from app import ui
 from app.bundles import newest
 from app.maps import Outlines, class_map, outlines, quantile_classes, risk_classes
 from features.geometry import compact_boundaries
-from features.panel import TARGET_LABELS
 from features.paths import SKELETON_DIR
 from features.sources import read_gemeente_geojson
 from features.vocabulary import LEVELS_WITHIN_GEMEENTE
 from features.years import format_school_year
-from models.texts import band_word, format_number, format_risk, pick, t
+from models.texts import TARGET_LABELS, band_word, format_number, format_risk, pick, t
 
 lang = ui.setup_page("app_title")
 target = ui.target_choice(lang)

@@ -9,11 +9,11 @@ import streamlit as st
 
 from app import ui
 from features.indicators import REGISTRY, label
-from features.suppression import SECONDARY, hidden_label
+from features.suppression import SECONDARY
 from features.targets import INTERVAL
+from features.vocabulary import CONCEPTS
 from features.years import format_school_year
 from models.explain import (
-    CONCEPTS,
     aggregate_contributions,
     concept_of,
     emerging_sentence,
@@ -21,7 +21,16 @@ from models.explain import (
     peer_places,
     summary_sentence,
 )
-from models.texts import band_word, column_label, format_number, format_risk, pick, t
+from models.texts import (
+    CONCEPT_LABELS,
+    band_word,
+    column_label,
+    format_number,
+    format_risk,
+    hidden_label,
+    pick,
+    t,
+)
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -126,7 +135,7 @@ st.caption(t("grouped_help", lang))
 fig = go.Figure(
     go.Bar(
         x=groups.to_numpy(),
-        y=[pick(CONCEPTS[k], lang) for k in groups.index],
+        y=[pick(CONCEPT_LABELS[k], lang) for k in groups.index],
         orientation="h",
         marker_color=np.where(groups.to_numpy() > 0, "#b3261e", "#2a6f97"),
         text=[
@@ -152,7 +161,7 @@ with st.expander(t("indicator_detail", lang)):
         pd.DataFrame(
             {
                 column_label("indicator", lang): [label(n, lang) for n in c.index],
-                t("concept", lang): [pick(CONCEPTS[concept_of(n)], lang) for n in c.index],
+                t("concept", lang): [pick(CONCEPT_LABELS[concept_of(n)], lang) for n in c.index],
                 t("contribution", lang): c.round(2).to_numpy(),
             }
         ),

@@ -22,9 +22,26 @@ from models.registry import (
 from models.spec import ExperimentSpec
 from models.train import train_experiment
 
-ALLOW = GateDecision(True, (), "all within limits")
+ALLOW = GateDecision(True, (), {"code": "allowed", "of": 21, "rules": 2})
 REFUSE = GateDecision(
-    False, ("recall for 'landelijk' 0.30 lower than 'stedelijk'",), "1 comparison beyond limits"
+    False,
+    (
+        {
+            "code": "recall",
+            "grouping": "urbanity",
+            "group": "landelijk",
+            "reference": "stedelijk",
+            "value": 0.4,
+            "ci_low": 0.3,
+            "ci_high": 0.5,
+            "difference": -0.3,
+            "diff_low": -0.4,
+            "diff_high": -0.2,
+            "limit": 0.1,
+            "level": 90,
+        },
+    ),
+    {"code": "refused", "n": 1, "of": 21, "rules": 2},
 )
 
 
