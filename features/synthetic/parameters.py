@@ -91,17 +91,19 @@ class SimulationParameters:
 
     # teacher advice bias (positive = advice lower than ability warrants)
     teacher_noise_sd: float = 0.30
-    bias_parent_education: tuple[float, float, float] = (0.61, 0.14, -0.10)
+    bias_parent_education: tuple[float, float, float] = (0.55, 0.14, -0.10)
     bias_migration: float = 0.10
     bias_girls: float = 0.05
     bias_rural_per_urbanity_step: float = 0.03  # per step of stedelijkheid above 3
     bias_doorstroomtoets_shift: float = 0.05  # preliminary advice in Feb, before the test
-    school_practice_sd: float = 0.40  # idiosyncratic school advice practice (AR(1), persistent)
+    school_practice_sd: float = 0.52  # idiosyncratic school advice practice (AR(1), persistent)
     school_practice_rho: float = 0.98  # advice culture changes slowly (≈ 0.08 SD per year)
     practice_compensation: float = (
         0.85  # teachers judge relative to the class: strong schools advise stricter
     )
     practice_per_ses_sd: float = -0.05  # well-off postcodes: higher advices
+    practice_per_woz_sd: float = -0.27  # per SD of the PC4's log WOZ value
+    school_practice_year_sd: float = 0.19  # this year's cohort and teachers: wobble, not persistent
     practice_per_disadvantage_sd: float = -0.03  # many disadvantaged pupils: guard against under-advice
     practice_denomination: dict[str, float] = field(
         default_factory=lambda: {
@@ -123,33 +125,36 @@ class SimulationParameters:
     hot_school_share: float = 0.03
     hot_gemeente_count: int = 12
     hot_onset_years: tuple[int, ...] = (2019, 2020, 2021, 2022)
-    hot_school_bias_per_year: float = 0.18
-    hot_school_bias_max: float = 0.6
-    hot_gemeente_bias_per_year: float = 0.10
-    hot_gemeente_bias_max: float = 0.35
+    hot_school_bias_per_year: float = 0.205
+    hot_school_bias_max: float = 0.68
+    hot_gemeente_bias_per_year: float = 0.117
+    hot_gemeente_bias_max: float = 0.40
 
     # dropout
     vsv_national_logit_trend: dict[int, float] = field(
         default_factory=lambda: {
             2014: 0.0,
-            2015: -0.02,
-            2016: -0.03,
-            2017: -0.02,
-            2018: 0.0,
-            2019: 0.0,
-            2020: 0.08,
-            2021: 0.125,
-            2022: 0.215,
-            2023: 0.205,
-            2024: 0.195,
+            2015: -0.036,
+            2016: -0.07,
+            2017: -0.035,
+            2018: -0.04,
+            2019: -0.048,
+            2020: 0.032,
+            2021: 0.065,
+            2022: 0.162,
+            2023: 0.159,
+            2024: 0.161,
         }
-    )  # national VSV: 1.8 % (2014-15), 1.87 % (2020-21), ≈30,250 (2022-23)
+    )  # national VSV: 1.8 % (2014-15), 1.87 % (2020-21), ≈30,250 (2022-23); on the gemeente
+    # intercept re-centred each year (so the same for every seed), the years between as generator 2
     vsv_gemeente_base_rate: float = 0.0180
     vsv_effect_low_income: float = 0.045  # logit per %-point of low-income households
     vsv_effect_low_education: float = 0.015  # logit per %-point of low-educated
     vsv_effect_urban: float = 0.10  # logit per step more urban (5 - stedelijkheid)
     vsv_place_sd: float = 0.15
     vsv_place_rho: float = 0.8
+    vsv_school_rho: float = 0.9  # a VO school's persistent effect (AR(1), SD vsv_place_sd)
+    vsv_school_year_sd: float = 0.3  # a VO school's wobble from year to year (logit, not persistent)
     vsv_pupils_per_inhabitant: float = 0.078  # 12–23 year-olds in education per inhabitant
     vsv_male_ratio: float = 1.35
     hot_vsv_school_share: float = 0.05
