@@ -214,6 +214,12 @@ def _print_previews(previews: dict) -> None:
     from features.suppression import MIN_PUPILS
 
     for (target, level), frame in previews.items():
+        if len(frame) > 50:  # a national folder: the figures are in `kansenradar features`
+            console.print(
+                f"{target} × {level}: O/E built for {len(frame):,} place-years "
+                f"({frame['place_id'].nunique():,} places); `kansenradar features` writes them"
+            )
+            continue
         table = Table(
             "place",
             "name",
@@ -244,8 +250,6 @@ def _print_previews(previews: dict) -> None:
                 str(r["place_id"]), str(r.get("place_name", "")), str(int(r["school_year"])), *figures
             )
         console.print(table)
-        if len(frame) > 50:
-            console.print(f"… {len(frame) - 50} more places (kansenradar features writes them all)")
 
 
 @app.command()

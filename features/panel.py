@@ -380,7 +380,7 @@ def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
             ua_school, ua_school["place_id"].map(s_gm), "gemeente"
         )
 
-    if sources.has(ATTAINMENT_TARGET, "school"):
+    if sources.has(ATTAINMENT_TARGET, "school") and "reference_levels" in sources.tables:
         att = _with_achterstand(attainment_school_panel(sources).assign(level="school", n_schools=1), schools)
         panels[(ATTAINMENT_TARGET, "school")] = att
         panels[(ATTAINMENT_TARGET, "pc4")] = aggregate(att, att["place_id"].map(s_pc4), "pc4")

@@ -336,19 +336,19 @@ def read_schooladviezen_wide(path: str | Path, school_year: int | None = None) -
 
 
 # ------------------------------------------------------------------ referentieniveaus (wide)
-REFERENCE_LEVEL_COLUMNS: dict[str, tuple[str, str]] = {
-    "REKENEN_LAGER1F": ("maths", "below_1F"),
-    "REKENEN_1F": ("maths", "1F"),
-    "REKENEN_1S": ("maths", "1S"),
-    "REKENEN_2F": ("maths", "2F"),
-    "LV_LAGER1F": ("reading", "below_1F"),
-    "LV_1F": ("reading", "1F"),
-    "LV_2F": ("reading", "2F"),
-    "TV_LAGER1F": ("spelling", "below_1F"),
-    "TV_1F": ("spelling", "1F"),
-    "TV_2F": ("spelling", "2F"),
-}
-"""Columns of ``10.-leerlingen-bo-referentieniveaus-YYYY-YYYY.csv`` → (subject, attained level):
+REFERENCE_LEVEL_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("REKENEN_LAGER1F", "maths", "below_1F"),
+    ("REKENEN_1F", "maths", "1F"),
+    ("REKENEN_1S", "maths", "1S"),
+    ("REKENEN_2F", "maths", "2F"),
+    ("LV_LAGER1F", "reading", "below_1F"),
+    ("LV_1F", "reading", "1F"),
+    ("LV_2F", "reading", "2F"),
+    ("TV_LAGER1F", "spelling", "below_1F"),
+    ("TV_1F", "spelling", "1F"),
+    ("TV_2F", "spelling", "2F"),
+)
+"""Columns of ``10.-leerlingen-bo-referentieniveaus-YYYY-YYYY.csv``, subject, attained level:
 pupils per level reached in maths (rekenen), reading (lezen, LV) and taalverzorging (TV,
 ``spelling`` here). Counts per subject, not a level per pupil."""
 
@@ -385,7 +385,13 @@ def read_referentieniveaus_wide(path: str | Path) -> pd.DataFrame:
     problems = Problems(path)
     raw = read_published_csv(
         path,
-        ["PEILDATUM", "BRIN_NUMMER", "VESTIGINGSNUMMER", "SOORT_PO", *REFERENCE_LEVEL_COLUMNS],
+        [
+            "PEILDATUM",
+            "BRIN_NUMMER",
+            "VESTIGINGSNUMMER",
+            "SOORT_PO",
+            *(c for c, _, _ in REFERENCE_LEVEL_COLUMNS),
+        ],
         aliases={**_SCHOOL_ID_ALIASES, "PEILDATUM": ["PEILDATUM_LEERLINGEN"]},
         optional=["INSTELLINGSNAAM_VESTIGING", "POSTCODE_VESTIGING", "GEMEENTENUMMER"],
     )
@@ -407,7 +413,7 @@ def read_referentieniveaus_wide(path: str | Path) -> pd.DataFrame:
         place["pc4"] = _pc4(raw["POSTCODE_VESTIGING"])
         place["gemeente_code"] = gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER", problems)
     parts = []
-    for column, (subject, level) in REFERENCE_LEVEL_COLUMNS.items():
+    for column, subject, level in REFERENCE_LEVEL_COLUMNS:
         n, sup = parse_count(path, raw[column], column, problems=problems)
         check_counts(problems, n, column, MAX_PO_COHORT)
         parts.append(

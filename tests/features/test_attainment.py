@@ -47,7 +47,7 @@ def _sources() -> Sources:
     rows = []
     for s, reached in REACHED.items():
         for subject, top in (("maths", "1S"), ("reading", "2F"), ("spelling", "2F")):
-            levels = [lv for (subj, lv) in REFERENCE_LEVEL_COLUMNS.values() if subj == subject]
+            levels = [lv for _, subj, lv in REFERENCE_LEVEL_COLUMNS if subj == subject]
             for lv in levels:
                 n = reached if lv == top else (20 - reached if lv == "1F" else 0)
                 rows.append({"brin6": s, "school_year": 2024, "subject": subject, "level": lv, "n_pupils": n})
