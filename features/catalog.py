@@ -272,7 +272,7 @@ def recognise(data_dir: Path) -> tuple[dict[Path, Recognised], list[str]]:
     if not data_dir.is_dir():
         return found, notes
     for path in sorted(data_dir.iterdir()):
-        if path.name.startswith(".") or path.name in NOT_SOURCES or path.is_dir():
+        if path.name.startswith(".") or path.name in NOT_SOURCES or (path.is_dir() and not path.is_symlink()):
             continue
         by_name = [(k, r) for k in SOURCE_KINDS if not k.embedded_only and (r := _name_rule(k, path.name))]
         if by_name:
@@ -341,6 +341,8 @@ class Sources:
     geojson: dict | None = None
     files: dict[str, list[Path]] = field(default_factory=dict)
     skipped: dict[tuple[str, str], str] = field(default_factory=dict)
+    row_files: dict[str, list[int]] = field(default_factory=dict)  # per table: the file of each row …
+    row_lines: dict[str, list[object]] = field(default_factory=dict)  # … and its line in that file
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.tables[key]
@@ -481,6 +483,10 @@ def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
                 report.files.append(FileCheck(kind.key, kind.label, path.name, False, 0, str(exc), rule=rule))
                 continue
             report.notes.extend(notes)
+            if rule.startswith("header"):
+                report.notes.append(
+                    f"{path.name}: recognised by its {rule} (not by its name) as {kind.label}"
+                )
             frames.append(table)
             if geo is not None:
                 sources.geojson = geo
@@ -499,6 +505,8 @@ def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
             )
         if frames and len(frames) == len(paths):
             sources.tables[kind.key] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            sources.row_files[kind.key] = [i for i, f in enumerate(frames) for _ in range(len(f))]
+            sources.row_lines[kind.key] = [line for f in frames for line in f.index]
             if kind.multi_year and not kind.reference:
                 gap = _year_gaps(kind, sources.tables[kind.key])
                 if gap:

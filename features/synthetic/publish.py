@@ -310,7 +310,7 @@ def write_current_wide_files(world: World, out_dir: Path, suppress_below: int = 
             frame[f"{p}_AANTAL"] = suppress(pd.Series(n), suppress_below).to_numpy()
             score = e["mean_score"].fillna(0.0).to_numpy()
             if regime:  # the world's one doorstroomtoets scale, put on each provider's own
-                centre, sd, low, high = DOORSTROOMTOETS_SCALE
+                centre, sd = DOORSTROOMTOETS_SCALE[:2]
                 to = WIDE_SCALES_FROM_2023[p]
                 score = np.clip(to[0] + to[1] * (score - centre) / sd, to[2], to[3])
             mean = np.where(own == p, score, 0.0)
