@@ -41,10 +41,9 @@ def audit_target(built, target: str) -> pd.DataFrame:
             shown = rows["disclosure"].to_numpy() == SHOWN
             # what is shown is exactly the truth (so the attacker knows it exactly) …
             np.testing.assert_allclose(rows.loc[shown, "n_pupils"], truth.loc[shown, "n_pupils"])
-            if target in RATIO_TARGETS:  # O (HAVO+ advices) is published beside its O/E
-                events = rows["n_events"]
-            else:
-                events = rows["rate"] / 100 * rows["n_pupils"]
+            # a ratio target publishes O (HAVO+ advices) beside its O/E; a rate gives events back
+            ratio = target in RATIO_TARGETS
+            events = rows["n_events"] if ratio else rows["rate"] / 100 * rows["n_pupils"]
             np.testing.assert_allclose(events[shown], truth.loc[shown, "n_events"], atol=1e-9)
             # … and nothing of a hidden row is
             assert rows.loc[~shown, ["n_pupils", "n_events", "rate", "shrunk_rate"]].isna().all().all()
