@@ -26,6 +26,7 @@ import pandas as pd
 from experiments.config import load_configs, load_fairness_limits
 from experiments.emerging_run import emerging_step
 from features.catalog import load_sources
+from features.dryrun import trainable, years_error
 from features.export import to_csv
 from features.paths import DEFAULT_DATA_DIR, output_root
 from features.pipeline import build_features, history_table, place_attributes
@@ -414,10 +415,17 @@ def run_all(
     sources = load_sources(data_dir)
     say("building panels and features")
     built = build_features(sources)
+    panels = {key: panel for key, (panel, _) in built.items()}
+    refusal = years_error(data_dir, panels)  # the refusal validate gives
+    if refusal is not None:
+        raise refusal
+    enough, too_few = trainable(panels)
     for s in specs:
         if (s.target, s.level) not in built:  # its outcome files are not in the folder
             say(f"skipped {s.name}: {sources.skipped.get((s.target, s.level))}")
-    specs = [s for s in specs if (s.target, s.level) in built]
+        elif (s.target, s.level) not in enough:
+            say(f"skipped {s.name}: too few school years ({'; '.join(too_few)})")
+    specs = [s for s in specs if (s.target, s.level) in enough]
     origin = data_origin(data_dir)
     inputs = {s.name: ExperimentInput(*built[(s.target, s.level)], data_dir, origin) for s in specs}
     say(f"training {len(specs)} experiments")

@@ -59,6 +59,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from features.vocabulary import ATTAINMENT_TARGET
+
 MIN_PUPILS = 10
 STATUS_COLUMN = "disclosure"
 SHOWN, PRIMARY, SECONDARY = "shown", "primary", "secondary"
@@ -67,6 +69,7 @@ _SHOWN, _PRIMARY, _SECONDARY = 0, 1, 2
 
 LINKED_TABLES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "under_advice": (("school", ("pc4", "gemeente")),),
+    ATTAINMENT_TARGET: (("school", ("pc4", "gemeente")),),
     "dropout": (("gemeente", ("rmc",)), ("school", ())),
 }
 """Per target: ``(base level, aggregate levels)`` — each aggregate is a sum of base cells; the

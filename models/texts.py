@@ -222,6 +222,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "the share of pupils advised below their test level",
     ),
     "what_dropout": ("het aandeel voortijdig schoolverlaters", "the share of early school leavers"),
+    "what_under_advice_attainment": (
+        "het tekort aan havo/vwo-adviezen t.o.v. wat de referentieniveaus verwachten",
+        "the shortfall of HAVO+ advices relative to what attainment predicts",
+    ),
     "risen_three_years": ("{what} is drie jaar op rij gestegen", "{what} has risen three years in a row"),
     "rising": ("{what} stijgt", "{what} is rising"),
     "above_national": (
@@ -533,6 +537,10 @@ LEVEL_PLURALS: dict[str, tuple[str, str]] = {
 
 TARGET_LABELS: dict[str, tuple[str, str]] = {
     "under_advice": ("Onderadvisering", "Under-advice"),
+    "under_advice_attainment": (
+        "Onderadvisering t.o.v. referentieniveaus",
+        "Under-advice relative to attainment",
+    ),
     "dropout": ("Voortijdig schoolverlaten", "Early school leaving"),
 }
 LEVEL_LABELS: dict[str, tuple[str, str]] = {
