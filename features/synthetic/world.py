@@ -29,6 +29,8 @@ from features.sources import (
     read_ses_pc4,
     read_vsv_per_school,
 )
+from features.sources.duo import REFERENCE_LEVEL_COLUMNS
+from features.synthetic.attainment import attainment_counts
 from features.synthetic.parameters import (
     ADVICE_SHARES,
     DOORSTROOMTOETS_NAMES,
@@ -134,6 +136,8 @@ class World:
     calibration: pd.DataFrame  # school_year, parent_education, n_tested, n_eligible, n_raised
     n_pupil_records: int
     rise: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reference_levels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """brin6, school_type, school_year and pupils per attained reference level (issue 21)."""
     """Per planted place and year from onset: ``target, level, place_id, school_year,
     expected_rate`` (the no-plant expected rate) and ``rise`` (planted minus no-plant expected
     rate, on the rate scale). For evaluation only (the oracle of :mod:`experiments.emerging_eval`)."""
@@ -383,7 +387,8 @@ def simulate(
     vso_cut = np.quantile(probe, 0.004)
     test_mu, test_sd = probe.mean(), np.sqrt(probe.var() + params.test_noise_sd**2)
 
-    adv_rows, her_rows, eind_rows, calib_rows = [], [], [], []
+    adv_rows, her_rows, eind_rows, calib_rows, ref_rows = [], [], [], [], []
+    rng_attainment = np.random.default_rng([params.seed, 5])  # its own stream: no other draw moves
     edges = _teacher_edges(vso_cut, cuts)
     rise_school: list[tuple[np.ndarray, np.ndarray]] = []  # per year: (no-plant, planted) rate
     rise_gm: list[tuple[np.ndarray, np.ndarray]] = []
@@ -492,6 +497,9 @@ def simulate(
         sum_score = np.bincount(school, weights=score * tested, minlength=n_s)
         n_exempt = np.bincount(school, weights=exempt, minlength=n_s)
         eind_rows.append((year, n_tested, sum_score, n_exempt))
+        ref_rows.append(
+            (year, attainment_counts(rng_attainment, (z_test - test_mu) / test_sd, school, tested, n_s))
+        )
         for level in range(3):
             m = (e == level) & tested
             calib_rows.append(
@@ -546,6 +554,9 @@ def simulate(
         calibration=pd.DataFrame(calib_rows),
         n_pupil_records=total_records,
         rise=rise,
+        reference_levels=_per_school_year(
+            world_schools, ref_rows, [c for c, _, _ in REFERENCE_LEVEL_COLUMNS]
+        ),
     )
 
 
