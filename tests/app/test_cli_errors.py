@@ -45,7 +45,7 @@ def test_validate_and_features_give_the_same_verdict(mutation_id: str | None, tm
 
 
 def test_validate_lists_files_it_does_not_recognise(tmp_path: Path) -> None:
-    folder = _folder(tmp_path, "folder:misspelt-file-listed")
+    folder = _folder(tmp_path, "folder:misspelt-headerless-file-listed")
     result = runner.invoke(app, ["validate", "--data-dir", str(folder)], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "not recognised" in result.output and "brin6-heroverweging.csv" in result.output
