@@ -679,17 +679,19 @@ def _simulate_vsv_schools(
     base = _eb_rates(n0, k0)
     n_v = len(vo)
     onset = _pick_hot(rng, n_v, params.hot_vsv_school_share, params.hot_onset_years, eligible=n0 >= 300)
-    effect = np.zeros(n_v)
     growth = rng.normal(0, 0.02, n_v)
+    # the school's own path is drawn before any count, so it does not depend on the counts' draws;
+    # 2014-15 is the real, observed starting point: no effect, no wobble that year
+    rho = params.vsv_school_rho
+    effect = np.zeros((len(years), n_v))
+    for t in range(1, len(years)):
+        effect[t] = rho * effect[t - 1] + rng.normal(0, params.vsv_place_sd * np.sqrt(1 - rho**2), n_v)
+    wobble = rng.normal(0, params.vsv_school_year_sd, (len(years), n_v))
+    wobble[0] = 0.0
     rows, rise = [], []
-    for year in years:
-        wobble = np.zeros(n_v)
-        if year > params.first_year:  # 2014-15 is the real, observed starting point
-            rho = params.vsv_school_rho
-            effect = rho * effect + rng.normal(0, params.vsv_place_sd * np.sqrt(1 - rho**2), n_v)
-            wobble = rng.normal(0, params.vsv_school_year_sd, n_v)
+    for t, year in enumerate(years):
         hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (onset > 0)
-        logit = _logit(base) + params.vsv_national_logit_trend[int(year)] + effect + wobble + hot
+        logit = _logit(base) + params.vsv_national_logit_trend[int(year)] + effect[t] + wobble[t] + hot
         rise.append((_expit(logit - hot), _expit(logit)))
         n = rng.poisson(np.maximum(n0, 20) * np.exp(growth * (year - params.first_year)))
         n = np.where(n0 > 0, n, 0)
@@ -738,14 +740,11 @@ def _simulate_vsv_gemeenten(
     onset = _pick_hot(
         rng, len(g), params.hot_vsv_gemeente_count, params.hot_onset_years, eligible=pop >= 20_000
     )
-    effect = rng.normal(0, params.vsv_place_sd, len(g))
+    # the gemeente's path is drawn before any count, so it does not depend on the counts' draws
+    effects = _ar1(rng, len(years), len(g), params.vsv_place_sd, params.vsv_place_rho)
     rows, rise = [], []
     male_share = 0.51
-    for year in years:
-        if year > params.first_year:
-            effect = params.vsv_place_rho * effect + rng.normal(
-                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), len(g)
-            )
+    for year, effect in zip(years, effects, strict=True):
         # re-centred every year: the national rate before the trend is the published 2014-15 one
         # for *this year's* effects, whatever way they wandered (every seed meets the targets)
         intercept = _national_intercept(pupils0, context + effect, params.vsv_gemeente_base_rate)
