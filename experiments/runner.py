@@ -14,7 +14,6 @@ each one tried becomes a registered version, so every refusal stays on record in
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -34,7 +33,14 @@ from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
 from features.suppression import publishable_indicators, served_rows
 from models.audit import Audit, GateDecision, audit_predictions, gate
-from models.bundle import REPORT_FILES, BundleMeta, version_history, write_bundle, write_provenance
+from models.bundle import (
+    REPORT_FILES,
+    BundleMeta,
+    version_history,
+    write_boundaries,
+    write_bundle,
+    write_provenance,
+)
 from models.groups import joint_group
 from models.lookback import lookback_table
 from models.mitigation import compare_mitigations
@@ -439,7 +445,7 @@ def write_run_outputs(
     output_dir.mkdir(parents=True, exist_ok=True)
     write_provenance(output_dir, origin)
     if geojson is not None:
-        (output_dir / "gemeenten.geojson").write_text(json.dumps(geojson))
+        write_boundaries(output_dir, geojson)
     table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment", "model"])
     to_csv(table, output_dir / "comparison.csv")  # text cells neutralised (features.export)
     early = pd.DataFrame([row for o in outcomes for row in o.early_warning])

@@ -535,8 +535,3 @@ def load_sources(data_dir: Path = DEFAULT_DATA_DIR) -> Sources:
     if not report.ok:
         raise report.error()
     return sources
-
-
-def validate_folder(data_dir: Path) -> list[FileCheck]:
-    """Per-file results of :func:`assemble` (the CLI and the app show the whole report)."""
-    return assemble(data_dir)[1].files

@@ -33,7 +33,7 @@ from features.vocabulary import TARGETS as BOTH
 from features.years import is_doorstroomtoets_regime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     """Metadata of one feature; ``func`` computes it from a place-year panel."""
 
@@ -113,21 +113,21 @@ def indicator(
         if name in REGISTRY:
             raise ValueError(f"indicator {name!r} registered twice")
         REGISTRY[name] = Indicator(
-            name,
-            label_nl,
-            label_en,
-            unit,
-            source,
-            first_year,
-            kind,
-            func,
-            targets,
-            levels,
-            (func.__doc__ or "").strip(),
-            snapshots,
-            years if years is not None else ((0,) if kind in ("history", "size") else ()),
-            denominator,
-            valid_range if valid_range is not None else UNIT_RANGES.get(unit, (-np.inf, np.inf)),
+            name=name,
+            label_nl=label_nl,
+            label_en=label_en,
+            unit=unit,
+            source=source,
+            first_year=first_year,
+            kind=kind,
+            func=func,
+            targets=targets,
+            levels=levels,
+            description=(func.__doc__ or "").strip(),
+            snapshots=snapshots,
+            years=years if years is not None else ((0,) if kind in ("history", "size") else ()),
+            denominator=denominator,
+            valid_range=valid_range if valid_range is not None else UNIT_RANGES.get(unit, (-np.inf, np.inf)),
         )
         return func
 

@@ -239,7 +239,7 @@ def _test_adjusted(
 
 
 def build_signals(
-    panel: pd.DataFrame, target: str, names: tuple[str, ...]
+    panel: pd.DataFrame, names: tuple[str, ...]
 ) -> tuple[pd.Index, np.ndarray, list[_Signal], tuple[np.ndarray, np.ndarray]]:
     """``(places, years, signals, cells)``: signals as place × year matrices; ``cells`` the
     (place, year) matrix index of each panel row."""
@@ -472,7 +472,7 @@ def detect(panel: pd.DataFrame, target: str, params: EmergingParams | None = Non
     """Emerging-hot-spot scores, thresholds and alarms for every place-year of ``panel``."""
     p = params or EmergingParams()
     names = p.signals or SIGNALS[target]
-    places, years, signals, cells = build_signals(panel, target, names)
+    places, years, signals, cells = build_signals(panel, names)
     parts = [_exceedance(s, years, p) for s in signals]
     n_places, n_years = len(places), len(years)
     single = np.full((n_places, n_years), np.nan)
@@ -572,7 +572,7 @@ def binomial_z(panel: pd.DataFrame, params: EmergingParams | None = None) -> pd.
     to beat. Same states as :func:`detect`; a place's hidden years take no part, as there.
     """
     p = params or EmergingParams()
-    places, years, signals, cells = build_signals(panel, "dropout", ("event_share",))
+    places, years, signals, cells = build_signals(panel, ("event_share",))
     shape = (len(places), len(years))
     n, k = _wide(panel, "n_pupils", cells, shape), _wide(panel, "n_events", cells, shape)
     usable = np.isfinite(signals[0].x) & (np.nan_to_num(n) > 0)

@@ -116,17 +116,17 @@ def build_risk_model(
 ) -> RiskModel:
     oof_prob = result.calibrator.transform(result.oof["score"].to_numpy())
     model = RiskModel(
-        result.estimator,
-        result.calibrator,
-        result.threshold,
-        result.features,
-        oof_prob,
-        config.target,
-        config.level,
-        result.kind,
-        result.group_thresholds,
-        result.group_cuts,
-        result.groupings,
+        estimator=result.estimator,
+        calibrator=result.calibrator,
+        threshold=result.threshold,
+        features=result.features,
+        oof_prob=oof_prob,
+        target=config.target,
+        level=config.level,
+        kind=result.kind,
+        group_thresholds=result.group_thresholds,
+        group_cuts=result.group_cuts,
+        groupings=result.groupings,
     )
     if origin is not None:  # every REST answer says which data the model was built on
         model.data_origin, model.data_fingerprint = origin.label, origin.fingerprint

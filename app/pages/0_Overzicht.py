@@ -15,8 +15,6 @@ from app import ui
 from app.bundles import newest
 from app.maps import Outlines, class_map, outlines, quantile_classes, risk_classes
 from features.geometry import compact_boundaries
-from features.paths import SKELETON_DIR
-from features.sources import read_gemeente_geojson
 from features.vocabulary import LEVELS_WITHIN_GEMEENTE
 from features.years import format_school_year
 from models.texts import TARGET_LABELS, band_word, format_number, format_risk, pick, t
@@ -28,8 +26,9 @@ st.caption(t("tagline", lang))
 
 
 @st.cache_resource(show_spinner=False)
-def shapes() -> Outlines:
-    return outlines(compact_boundaries(read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1]))
+def shapes(fingerprint: str) -> Outlines:
+    """Outlines of the boundaries in use (cached per data fingerprint: new data, new map)."""
+    return outlines(compact_boundaries(ui.boundaries()))
 
 
 def hover_lines(names: pd.Series, *columns: tuple[str, pd.Series]) -> list[str]:
@@ -57,7 +56,7 @@ def emerging_view(em) -> None:
     )
     classes, labels = quantile_classes(shown["emerging_score"], digits=2)
     fig = class_map(
-        shapes(),
+        shapes(ui.data_fingerprint()),
         shown["place_id"].tolist(),
         classes,
         labels,
@@ -144,7 +143,7 @@ def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Fig
         )
         title, legend = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
     return class_map(
-        shapes(),
+        shapes(ui.data_fingerprint()),
         data["place_id"].tolist(),
         classes,
         labels,

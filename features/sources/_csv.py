@@ -455,8 +455,3 @@ def gemeente_code(path: Path, series: pd.Series, column: str, problems: Problems
     if not ok.all():
         _fail(path, series, ~ok, column, "a gemeente number such as 0637 or GM0637", problems)
     return "GM" + s.str.zfill(4)
-
-
-def as_float(values: pd.Series) -> np.ndarray:
-    """Nullable counts as float with NaN, for arithmetic that must propagate 'unknown'."""
-    return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)

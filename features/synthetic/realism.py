@@ -232,10 +232,6 @@ def _row(section: str, figure: str, real: object, simulated: object, target: str
     }
 
 
-def _fmt(x: float, digits: int = 3) -> str:
-    return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
-
-
 def _quantiles(values: pd.Series | np.ndarray) -> str:
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]

@@ -21,28 +21,10 @@ from models.registry import (
 )
 from models.spec import ExperimentSpec
 from models.train import train_experiment
+from tests.models.gate_codes import recall_refusal
 
 ALLOW = GateDecision(True, (), {"code": "allowed", "of": 21, "rules": 2})
-REFUSE = GateDecision(
-    False,
-    (
-        {
-            "code": "recall",
-            "grouping": "urbanity",
-            "group": "landelijk",
-            "reference": "stedelijk",
-            "value": 0.4,
-            "ci_low": 0.3,
-            "ci_high": 0.5,
-            "difference": -0.3,
-            "diff_low": -0.4,
-            "diff_high": -0.2,
-            "limit": 0.1,
-            "level": 90,
-        },
-    ),
-    {"code": "refused", "n": 1, "of": 21, "rules": 2},
-)
+REFUSE = GateDecision(False, (recall_refusal(),), {"code": "refused", "n": 1, "of": 21, "rules": 2})
 
 
 @pytest.fixture()
