@@ -41,7 +41,7 @@ def test_validate_and_features_give_the_same_verdict(mutation_id: str | None, tm
     assert checked.exit_code == expected, checked.output
     if mutation_id == "folder:only-vsv":
         for output in (checked.output, built.output):
-            assert "skipped under_advice × school" in output and "brin6_eindscores" in output
+            assert "skipped under_advice × school" in output and "brin6_heroverweging" in output
 
 
 def test_validate_lists_files_it_does_not_recognise(tmp_path: Path) -> None:
