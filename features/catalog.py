@@ -189,7 +189,11 @@ KINDS = {k.key: k for k in SOURCE_KINDS}
 
 OUTCOME_SOURCES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     **{
-        ("under_advice", level): (("eindscores",), ("heroverweging",), ("advice", "advice_wide"))
+        ("under_advice", level): (
+            ("eindscores", "eindscores_year"),
+            ("heroverweging",),
+            ("advice", "advice_wide"),
+        )
         for level in TARGET_LEVELS["under_advice"]
     },
     **{
@@ -511,6 +515,19 @@ def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
                 gap = _year_gaps(kind, sources.tables[kind.key])
                 if gap:
                     report.notes.append(gap)
+    if "eindscores" not in sources.tables and "eindscores_year" in sources.tables:
+        # the yearly 05.- files as the test source (every provider standardised within itself)
+        wide = sources.tables["eindscores_year"]
+        positions = wide.reset_index(drop=True).index
+        long = src.eindscores_long(wide.set_axis(positions))
+        sources.tables["eindscores"] = long.reset_index(drop=True)
+        sources.files["eindscores"] = files["eindscores_year"]
+        for store in (sources.row_files, sources.row_lines):
+            if "eindscores_year" in store:
+                store["eindscores"] = [store["eindscores_year"][i] for i in long.index]
+        report.notes.append(
+            "test results from the wide eindscores files: no brin6_eindscores.csv in the folder"
+        )
     if "advice" not in sources.tables and "advice_wide" in sources.tables:
         sources.tables["advice"] = sources.tables["advice_wide"]
         sources.files["advice"] = files["advice_wide"]

@@ -72,6 +72,9 @@ def _eligible_within_tested(sources: Sources) -> DataError | None:
         .sum()
     )
     eligible = h[h["category"] == "eligible"]
+    if sources.files.get("eindscores") == sources.files.get("eindscores_year"):
+        # test results from the yearly wide files: only the years they cover are compared
+        eligible = eligible[eligible["school_year"].isin(set(e["school_year"]))]
     eligible_lo = bounds(eligible["n_pupils"], eligible["suppressed"])[0]
     key = pd.MultiIndex.from_arrays([eligible["brin6"], eligible["school_year"]])
     tested = pd.Series(tested_hi.reindex(key).fillna(0).to_numpy(), index=eligible.index)

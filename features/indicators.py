@@ -145,9 +145,24 @@ OUTCOME = "DUO heroverweging / VSV"
 
 
 # ------------------------------------------------------------------------------ history
-@indicator("rate_now", "Percentage dit jaar", "Rate this year", "%", OUTCOME, 2014, "history", RATE_TARGETS)
+SHORTFALL_RANGE = (-1000.0, 100.0)
+"""``rate_now``/``shrunk_rate`` of a ratio target are the shortfall 1 − O/E in %: at most 100,
+negative when a place gives more HAVO+ advices than expected."""
+
+
+@indicator(
+    "rate_now",
+    "Percentage dit jaar",
+    "Rate this year",
+    "%",
+    OUTCOME,
+    2014,
+    "history",
+    valid_range=SHORTFALL_RANGE,
+)
 def rate_now(panel: pd.DataFrame) -> pd.Series:
-    """Raw rate in year t: under-advised (eligible) pupils or new early leavers per pupil."""
+    """Raw rate in year t: under-advised (eligible) pupils or new early leavers per pupil; for
+    ``under_advice_attainment`` the shortfall 1 − O/E."""
     return panel["rate"] * 100
 
 

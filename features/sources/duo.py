@@ -244,7 +244,8 @@ def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
     """Wide eindscores → one row per school × year × provider (tested pupils only).
 
     ``n_pupils_suppressed`` marks a ``<5`` cell (``n_pupils`` then ``<NA>``), as in the long
-    ``brin6_eindscores.csv``, so both feed the panels the same way."""
+    ``brin6_eindscores.csv``, so both feed the panels the same way. The index is the wide
+    table's (a school's row, repeated per provider), so problems still name its line."""
     providers = [c[:-2] for c in wide.columns if c.endswith("_n") and c != "n_grade8"]
     parts = [
         pd.DataFrame(
@@ -252,8 +253,8 @@ def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
                 "brin6": wide["brin6"],
                 "school_year": wide["school_year"],
                 "test": p.upper(),
-                "n_pupils": wide[f"{p}_n"].astype("Int64"),
-                "n_pupils_suppressed": wide[f"{p}_suppressed"]
+                "n_pupils": wide[f"{p}_n"].astype("Float64").fillna(0).astype("Int64"),
+                "n_pupils_suppressed": wide[f"{p}_suppressed"].fillna(False).astype(bool)
                 if f"{p}_suppressed" in wide
                 else pd.Series(False, index=wide.index),
                 "mean_score": wide[f"{p}_mean"],
@@ -261,10 +262,10 @@ def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
         )
         for p in providers
     ]
-    long = pd.concat(parts, ignore_index=True)
+    long = pd.concat(parts)
     long["n_pupils"] = long["n_pupils"].mask(long["n_pupils_suppressed"])
     keep = (long["n_pupils"].fillna(0) > 0) | long["n_pupils_suppressed"]
-    return long[keep].reset_index(drop=True)
+    return long[keep]
 
 
 # --------------------------------------------------------------------- schooladviezen (wide)

@@ -41,11 +41,11 @@ def test_validate_and_features_give_the_same_verdict(mutation_id: str | None, tm
     assert checked.exit_code == expected, checked.output
     if mutation_id == "folder:only-vsv":
         for output in (checked.output, built.output):
-            assert "skipped under_advice × school" in output and "brin6_eindscores" in output
+            assert "skipped under_advice × school" in output and "brin6_heroverweging" in output
 
 
 def test_validate_lists_files_it_does_not_recognise(tmp_path: Path) -> None:
-    folder = _folder(tmp_path, "folder:misspelt-file-listed")
+    folder = _folder(tmp_path, "folder:misspelt-headerless-file-listed")
     result = runner.invoke(app, ["validate", "--data-dir", str(folder)], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     assert "not recognised" in result.output and "brin6-heroverweging.csv" in result.output

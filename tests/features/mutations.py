@@ -1301,7 +1301,20 @@ def _folder_cases() -> list[Mutation]:
         Mutation("folder:dangling-symlink", ADVIES, symlink_dangling, "error", ("file not found",)),
         Mutation("folder:symlink-to-folder", ADVIES, symlink_dir, "error", ("file not found",)),
         Mutation("folder:symlink-to-file", ADVIES, symlink_ok, "accept", same_data=True),
-        Mutation("folder:eindscores-absent", EIND, remove(EIND), "accept", skipped=under),
+        Mutation(
+            "folder:eindscores-absent-wide-files-used",
+            EIND,
+            remove(EIND),
+            "accept",
+            extra={"note": "test results from the wide eindscores files"},
+        ),
+        Mutation(
+            "folder:no-eindscores-at-all",
+            EIND,
+            remove(EIND, EWIDE, E05),
+            "accept",
+            skipped=under,
+        ),
     ]
 
 

@@ -12,6 +12,7 @@ from features.indicators import REGISTRY, compute_features, feature_names, lag
 from features.panel import build_panels
 from features.suppression import protect_panels
 from features.targets import add_targets, beta_prior, shrink
+from features.vocabulary import RATIO_TARGETS
 
 LABELS = ("elevated_next", "rate_next")
 
@@ -95,6 +96,11 @@ def _perturbed_sources(sources: Sources, year: int) -> Sources:
         v = tables[key].copy()
         v.loc[v["school_year"] == year, "n_vsv"] = v.loc[v["school_year"] == year, "n_vsv"] * 4
         tables[key] = v
+    if "reference_levels" in tables:  # attainment: fewer pupils reach the streefniveau that year
+        r = tables["reference_levels"].copy()
+        hit = (r["school_year"] == year) & r["level"].isin(["2F", "1S"])
+        r.loc[hit, "n_pupils"] = r.loc[hit, "n_pupils"] // 2
+        tables["reference_levels"] = r
     return Sources(sources.data_dir, tables, sources.geojson, sources.files)
 
 
@@ -110,8 +116,9 @@ def test_no_leakage_features_of_t_ignore_data_of_later_years(sources, built, yea
         after = feats[feats["school_year"] < year][cols].reset_index(drop=True)
         pd.testing.assert_frame_equal(before, after, check_exact=False, rtol=1e-12)
         # …while the perturbed year itself did change (the test can see a change)
-        now_before = original[original["school_year"] == year]["rate_now"].to_numpy()
-        now_after = feats[feats["school_year"] == year]["rate_now"].to_numpy()
+        now = "oe_ratio_now" if key[0] in RATIO_TARGETS else "rate_now"
+        now_before = original[original["school_year"] == year][now].to_numpy()
+        now_after = feats[feats["school_year"] == year][now].to_numpy()
         assert not np.allclose(now_before, now_after, equal_nan=True), key
 
 
