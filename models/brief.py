@@ -651,10 +651,15 @@ class Brief:
     merged_from: str | None = None
 
     def filename(self, suffix: str = ".pdf") -> str:
-        """``GM0363_Amsterdam.pdf``: code first (sorts, unique), name for people, safe on every OS."""
-        slug = re.sub(r"[^A-Za-z0-9]+", "-", self.name.encode("ascii", "ignore").decode()).strip("-")
-        lang = "" if self.lang == "nl" else f".{self.lang}"
-        return f"{self.code}_{slug or 'gemeente'}{lang}{suffix}"
+        return brief_filename(self.code, self.name, self.lang, suffix)
+
+
+def brief_filename(code: str, name: str, lang: str = "nl", suffix: str = ".pdf") -> str:
+    """``GM0363_Amsterdam.pdf``: code first (sorts, unique), name for people, safe on every OS;
+    an English brief is ``GM0363_Amsterdam.en.pdf``."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name.encode("ascii", "ignore").decode()).strip("-")
+    tag = "" if lang == "nl" else f".{lang}"
+    return f"{code}_{slug or 'gemeente'}{tag}{suffix}"
 
 
 def render_brief(
