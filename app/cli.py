@@ -515,7 +515,9 @@ def brief(
     fmt: str = typer.Option(
         "pdf", "--format", help="pdf or html (for --all; --out's suffix decides otherwise)."
     ),
-    workers: int = typer.Option(0, help="PDFs printed at once with --all (default: one per CPU)."),
+    workers: int = typer.Option(
+        0, help="PDFs printed at once with --all when Playwright is absent (default: one per CPU)."
+    ),
 ) -> None:
     """Write the gemeente brief: both signals, places, peers, look-back, limits — A4 PDF or HTML."""
     from features.vocabulary import LANGUAGES
@@ -582,9 +584,7 @@ def _briefs_for_all(
     published, lang: str, year: int | None, folder: Path, engine, pdf: bool, workers: int
 ) -> None:
     """Every gemeente's brief: HTML rendered in this process, PDFs printed ``workers`` at a time."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from models.brief import html_to_pdf, render_brief
+    from models.brief import htmls_to_pdfs, render_brief
 
     t0 = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
@@ -599,8 +599,7 @@ def _briefs_for_all(
         return
     if engine is None:
         _no_engine(folder)
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        list(pool.map(lambda h: html_to_pdf(h, h.with_suffix(".pdf"), engine), pages))
+    htmls_to_pdfs(pages, engine, workers)
     console.print(f"[green]✓[/] {len(pages)} PDF briefs in {time.perf_counter() - t0:.1f} s → {folder}")
 
 

@@ -781,6 +781,41 @@ def html_to_pdf(html_path: Path, pdf_path: Path, engine: str | None = None, time
     return pdf_path
 
 
+def htmls_to_pdfs(pages: list[Path], engine: str | None = None, workers: int = 0) -> list[Path]:
+    """Print many HTML files to PDF (``x.html`` → ``x.pdf``), for ``brief --all``.
+
+    Starting Chromium takes about 2 s and printing a brief a few tenths, so a batch drives one
+    browser over the DevTools protocol when Playwright is installed (it is in the dev extras
+    ``make`` installs): the same engine and print path, ≈0.3 s a brief instead of ≈2.4 s. Without
+    Playwright each file is printed by its own ``chromium --print-to-pdf``, ``workers`` at a time.
+    """
+    engine = engine or pdf_engine()
+    if engine is None:
+        raise NoPdfEngine(f"no PDF engine (Chromium/Chrome/Edge) found; set {ENGINE_ENV}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    outs = [Path(p).with_suffix(".pdf") for p in pages]
+    if sync_playwright is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+            return list(pool.map(lambda html, out: html_to_pdf(html, out, engine), pages, outs))
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(
+            executable_path=engine, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        for html, out in zip(pages, outs, strict=True):
+            page.goto(Path(html).resolve().as_uri())
+            page.pdf(
+                path=str(out), prefer_css_page_size=True, print_background=True, display_header_footer=False
+            )
+        browser.close()
+    return outs
+
+
 def pdf_bytes(brief: Brief, engine: str | None = None) -> bytes:
     """The brief as PDF bytes (the app's download button)."""
     with tempfile.TemporaryDirectory(prefix="kansenradar-brief-") as tmp:

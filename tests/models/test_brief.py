@@ -17,6 +17,7 @@ from models.brief import (
     TEMPLATES,
     BriefError,
     html_to_pdf,
+    htmls_to_pdfs,
     load_published,
     normalise_code,
     pdf_engine,
@@ -190,3 +191,28 @@ def test_a_name_cannot_break_out_of_the_page_css() -> None:
     css = str(print_css('x"}</style><script>alert(1)</script>', "a\\b", "nl"))
     assert "</style>" not in css and "<script>" not in css
     assert "\\22 }" in css and "\\5c b" in css  # the quote and the backslash are escaped
+
+
+@pytest.mark.parametrize("playwright", [True, False], ids=["one-browser", "one-chromium-per-file"])
+def test_a_batch_of_briefs_prints_each_to_its_own_pdf(
+    published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, playwright: bool
+) -> None:
+    """``brief --all``'s printing: one PDF per HTML, each of its own gemeente, with or without
+    Playwright (without it every file gets its own ``chromium --print-to-pdf``)."""
+    if pdf_engine() is None:
+        pytest.skip("no Chromium to print with (`make browser-deps` installs it)")
+    if not playwright:
+        import sys
+
+        monkeypatch.setitem(sys.modules, "playwright.sync_api", None)  # import fails
+    codes = list(published.gemeenten["code"][:3])
+    pages = []
+    for code in codes:
+        made = render_brief(published, code, "nl")
+        pages.append(tmp_path / made.filename(".html"))
+        pages[-1].write_text(made.html, encoding="utf-8")
+    pdfs = htmls_to_pdfs(pages)
+    assert [p.name[:6] for p in pdfs] == codes
+    for code, path in zip(codes, pdfs, strict=True):
+        text = " ".join(_pages(path))
+        assert code in text and _words(t("simulated_notice", "nl")) in text
