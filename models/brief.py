@@ -43,7 +43,7 @@ from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.paths import SKELETON_DIR, output_root
 from features.provenance import DataOrigin
 from features.suppression import MIN_PUPILS, PRIMARY, SECONDARY, hidden_label
-from features.vocabulary import LEVELS_WITHIN_GEMEENTE, TARGET_LEVELS, TARGETS, registered_name
+from features.vocabulary import LANGUAGES, LEVELS_WITHIN_GEMEENTE, TARGET_LEVELS, TARGETS, registered_name
 from features.years import format_school_year
 from models.bundle import Bundle, BundleMeta, find_bundle, newest_bundle, read_provenance
 from models.charts import Series, line_chart, strip_chart
@@ -658,7 +658,7 @@ def brief_filename(code: str, name: str, lang: str = "nl", suffix: str = ".pdf")
     """``GM0363_Amsterdam.pdf``: code first (sorts, unique), name for people, safe on every OS;
     an English brief is ``GM0363_Amsterdam.en.pdf``."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", name.encode("ascii", "ignore").decode()).strip("-")
-    tag = "" if lang == "nl" else f".{lang}"
+    tag = "" if lang == LANGUAGES[0] else f".{lang}"  # the default language has no tag
     return f"{code}_{slug or 'gemeente'}{tag}{suffix}"
 
 
