@@ -184,11 +184,12 @@ def validate(data_dir: Path = DataDir) -> None:
     if not data_dir.is_dir():
         _fail(f"folder {data_dir} does not exist", 1)
     report = check_folder(data_dir)
-    table = Table("source", "file", "rows", "status")
+    table = Table("source", "file", "recognised by", "rows", "status")
     for c in report.files:
         table.add_row(
             c.label,
             c.file,
+            c.rule,
             f"{c.rows:,}",
             "[green]ok[/]"
             if c.ok and c.rows and c.present
@@ -201,9 +202,54 @@ def validate(data_dir: Path = DataDir) -> None:
         console.print(f"[yellow]skipped {target} × {level}:[/] {why}")
     for note in report.notes:
         console.print(f"note: {note}")
+    _print_previews(report.previews)
     if not report.ok:
         _fail(str(report.error()), 2)
     console.print("[green]✓[/] the folder can be used by `kansenradar run`")
+
+
+def _print_previews(previews: dict) -> None:
+    """The attainment target per place: O, E, O/E and its shrunken 90 % interval. A place on
+    fewer than 10 pupils shows "<10" (the disclosure rule of every output)."""
+    from features.suppression import MIN_PUPILS
+
+    for (target, level), frame in previews.items():
+        if len(frame) > 50:  # a national folder: the figures are in `kansenradar features`
+            console.print(
+                f"{target} × {level}: O/E built for {len(frame):,} place-years "
+                f"({frame['place_id'].nunique():,} places); `kansenradar features` writes them"
+            )
+            continue
+        table = Table(
+            "place",
+            "name",
+            "year",
+            "pupils",
+            "O (HAVO+)",
+            "E",
+            "O/E",
+            "shrunk O/E",
+            "90 % interval",
+            title=f"{target} × {level}: observed / expected HAVO+ advices",
+        )
+        for _, r in frame.head(50).iterrows():
+            small = r["n_pupils"] < MIN_PUPILS
+            figures = (
+                ["<10"] * 6
+                if small
+                else [
+                    f"{r['n_pupils']:.1f}",
+                    f"{r['n_events']:.1f}",
+                    f"{r['n_expected']:.2f}",
+                    f"{r['ratio']:.2f}",
+                    f"{r['shrunk_ratio']:.2f}",
+                    f"{r['ratio_lower']:.2f}–{r['ratio_upper']:.2f}",
+                ]
+            )
+            table.add_row(
+                str(r["place_id"]), str(r.get("place_name", "")), str(int(r["school_year"])), *figures
+            )
+        console.print(table)
 
 
 @app.command()

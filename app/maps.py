@@ -9,7 +9,7 @@ trace per class, with an invisible point per gemeente carrying its hover text.
 
 Classes rather than a continuous scale: a legend of a few labelled classes can be read without
 telling shades apart (colour is never the only carrier), and for the risk map the classes are
-the risk bands in words (:data:`models.texts.RISK_BANDS`), so map, table and export agree.
+the risk bands in words (:data:`models.bands.RISK_BANDS`), so map, table and export agree.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from models.texts import BAND_WORDS, RISK_BANDS, pick, risk_band, t
+from models.bands import RISK_BANDS, risk_band
+from models.texts import BAND_WORDS, pick, t
 
 COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 NOT_SHOWN = "#d9d9d9"

@@ -11,19 +11,21 @@ import streamlit as st
 
 from app.bundles import available_levels, champion_bundle, champion_from_registry, refusal, registered_name
 from features.export import csv_safe
-from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.paths import output_root
 from features.provenance import DataOrigin
-from features.suppression import SHOWN, hidden_label, status_of
+from features.suppression import SHOWN, STATUS_COLUMN
 from features.vocabulary import LANGUAGES, TARGETS
-from models.bundle import Bundle, read_bundle, read_provenance
+from models.bundle import Bundle, read_boundaries, read_bundle, read_provenance
 from models.lookback import lookback_summary as summarise_lookback
 from models.texts import (
     LANGUAGE_NAMES,
+    LEVEL_LABELS,
+    TARGET_LABELS,
     band_word,
     format_risk,
     gate_reason,
     gate_summary,
+    hidden_label,
     pick,
     t,
 )
@@ -52,6 +54,21 @@ def keep_choice(
 @st.cache_data(ttl=30, show_spinner=False)
 def provenance() -> DataOrigin | None:
     return read_provenance(output_root())
+
+
+def data_fingerprint() -> str:
+    """The fingerprint of the data the last run used ("" before any run): a cache key."""
+    origin = provenance()
+    return origin.fingerprint if origin else ""
+
+
+def boundaries() -> dict:
+    """The gemeente boundaries of the data in use: those the last run read (a user's own file
+    reaches the map), else the embedded ones."""
+    from features.paths import SKELETON_DIR
+    from features.sources import read_gemeente_geojson
+
+    return read_boundaries(output_root()) or read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1]
 
 
 ROUTED = "_routed"
@@ -192,7 +209,7 @@ def display_scores(frame: pd.DataFrame, lang: str, extra: tuple[str, ...] = ()) 
             **{t(c, lang): frame[c] for c in extra if c in frame},
             t("pupils", lang): [  # "<10" or "verborgen": the label a hidden row truly has
                 f"{v:.0f}" if s == SHOWN else hidden_label(s, lang)
-                for v, s in zip(frame["n_pupils"], status_of(frame), strict=True)
+                for v, s in zip(frame["n_pupils"], frame[STATUS_COLUMN], strict=True)
             ],
             t("risk", lang): frame["risk"].map(format_risk),
             t("risk_band", lang): frame["risk"].map(lambda v: band_word(v, lang)),

@@ -21,6 +21,7 @@ from models.emerging import detect
 from models.emerging_model import audit_alarm_rates, log_detector
 from models.registry import data_fingerprint, promote, record_gate_decision
 from models.spec import ExperimentSpec, FairnessLimits
+from models.texts import gate_words
 from models.train import ModelResult
 
 
@@ -80,8 +81,8 @@ def emerging_step(
         "signals": list(result.signals),
         "first_alarm_year": result.first_alarm_year,
         "gate_allowed": decision.allowed,
-        "gate_summary": decision.summary,
-        "gate_reasons": list(decision.reasons),
+        "gate_summary": gate_words(decision, "en")[0],
+        "gate_reasons": gate_words(decision, "en")[1],
         "gate_summary_code": dict(decision.summary_code),  # worded in the reader's language
         "gate_codes": list(decision.codes),
         "promoted": promotion.promoted,

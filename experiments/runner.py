@@ -14,7 +14,6 @@ each one tried becomes a registered version, so every refusal stays on record in
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -27,13 +26,21 @@ import pandas as pd
 from experiments.config import load_configs, load_fairness_limits
 from experiments.emerging_run import emerging_step
 from features.catalog import load_sources
+from features.dryrun import trainable, years_error
 from features.export import to_csv
 from features.paths import DEFAULT_DATA_DIR, output_root
 from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
 from features.suppression import publishable_indicators, served_rows
 from models.audit import Audit, GateDecision, audit_predictions, gate
-from models.bundle import REPORT_FILES, BundleMeta, version_history, write_bundle, write_provenance
+from models.bundle import (
+    REPORT_FILES,
+    BundleMeta,
+    version_history,
+    write_boundaries,
+    write_bundle,
+    write_provenance,
+)
 from models.groups import joint_group
 from models.lookback import lookback_table
 from models.mitigation import compare_mitigations
@@ -41,6 +48,7 @@ from models.registry import LoggedModel, client, log_experiment, promote, record
 from models.report import CardInput, render_reports
 from models.scoring import explain_year, score_year
 from models.spec import ExperimentSpec, FairnessLimits
+from models.texts import gate_words
 from models.train import (
     ModelResult,
     comparison_table,
@@ -276,8 +284,8 @@ def attempt(
         features=list(candidate.features),
         mitigation=mitigation_name,
         gate_allowed=bool(decision.allowed),
-        gate_summary=decision.summary,
-        gate_reasons=list(decision.reasons),
+        gate_summary=gate_words(decision, "en")[0],
+        gate_reasons=gate_words(decision, "en")[1],
         gate_codes=list(decision.codes),
         gate_summary_code=dict(decision.summary_code),
         promoted=promotion.promoted,
@@ -407,10 +415,17 @@ def run_all(
     sources = load_sources(data_dir)
     say("building panels and features")
     built = build_features(sources)
+    panels = {key: panel for key, (panel, _) in built.items()}
+    refusal = years_error(data_dir, panels)  # the refusal validate gives
+    if refusal is not None:
+        raise refusal
+    enough, too_few = trainable(panels)
     for s in specs:
         if (s.target, s.level) not in built:  # its outcome files are not in the folder
             say(f"skipped {s.name}: {sources.skipped.get((s.target, s.level))}")
-    specs = [s for s in specs if (s.target, s.level) in built]
+        elif (s.target, s.level) not in enough:
+            say(f"skipped {s.name}: too few school years ({'; '.join(too_few)})")
+    specs = [s for s in specs if (s.target, s.level) in enough]
     origin = data_origin(data_dir)
     inputs = {s.name: ExperimentInput(*built[(s.target, s.level)], data_dir, origin) for s in specs}
     say(f"training {len(specs)} experiments")
@@ -430,7 +445,7 @@ def write_run_outputs(
     output_dir.mkdir(parents=True, exist_ok=True)
     write_provenance(output_dir, origin)
     if geojson is not None:
-        (output_dir / "gemeenten.geojson").write_text(json.dumps(geojson))
+        write_boundaries(output_dir, geojson)
     table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment", "model"])
     to_csv(table, output_dir / "comparison.csv")  # text cells neutralised (features.export)
     early = pd.DataFrame([row for o in outcomes for row in o.early_warning])

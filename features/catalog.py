@@ -19,6 +19,8 @@ indicators of earlier years are missing (NaN, never 0) when only wide files are 
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,43 +30,111 @@ import pandas as pd
 from features import sources as src
 from features.errors import DataError
 from features.paths import DEFAULT_DATA_DIR, SKELETON_DIR
-from features.vocabulary import TARGET_LEVELS
+from features.sources._notes import collecting
+from features.vocabulary import ATTAINMENT_TARGET, TARGET_LEVELS
 
 
 @dataclass(frozen=True)
 class SourceKind:
-    """One published format: how to recognise its files and which reader takes them."""
+    """One published format: how to recognise its files and which reader takes them.
+
+    A file is recognised by its **name** (``pattern`` or one of ``names``, matched without
+    case and without DUO's number prefix ``04-`` / ``04.-`` / ``05.-`` / ``10.-``), else by its
+    **header** when exactly one kind's ``header`` columns are all in it (:func:`recognise`).
+    """
 
     key: str
     pattern: str
-    reader: Callable[[Path], object]
+    reader: Callable[[Path], object] | None
     label: str
     multi_year: bool = False  # several files (one per year) or a single long file
     reference: bool = False  # may fall back to the embedded skeleton
+    names: tuple[str, ...] = ()  # further name patterns (the API portal's long names, old names)
+    header: frozenset[str] = frozenset()  # columns that identify the format by content
+    embedded_only: bool = False  # always the embedded file; a user's file of this name is another kind
+    not_readable: str = ""  # recognised, but not read (why)
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        return (self.pattern, *self.names)
+
+
+def _cols(*names: str) -> frozenset[str]:
+    return frozenset(names)
 
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
-    SourceKind("advice", "brin6_advies*.csv", src.read_brin6_advies, "DUO advies per vestiging"),
+    SourceKind(
+        "advice",
+        "brin6_advies*.csv",
+        src.read_brin6_advies,
+        "DUO advies per vestiging",
+        header=_cols("PEILJAAR", "ADVIES", "AANTAL_LEERLINGEN"),
+    ),
     SourceKind(
         "advice_wide",
-        "04-leerlingen-bo-sbo-schooladviezen-*.csv",
+        "leerlingen-bo-sbo-schooladviezen-*.csv",
         src.read_schooladviezen_wide,
         "DUO schooladviezen per vestiging (wide, per year)",
         multi_year=True,
+        header=_cols("VMBO_GT_HAVO", "HAVO_VWO", "ADVIES_NIET_MOGELIJK"),
     ),
     SourceKind(
         "eindscores",
         "brin6_eindscores*.csv",
         src.read_brin6_eindscores,
         "DUO eind-/doorstroomtoets per vestiging",
+        header=_cols("DOORSTROOMTOETS_PO", "GEMIDDELDE_UITSLAG"),
     ),
     SourceKind(
-        "heroverweging", "brin6_heroverweging*.csv", src.read_brin6_heroverweging, "DUO heroverwegingen"
+        "eindscores_year",
+        "gemiddelde-eindscores-bo-sbo-*.csv",
+        src.read_eindscores_wide,
+        "DUO gemiddelde eindscores per vestiging (wide, per year)",
+        multi_year=True,
+        names=("gemiddelde-eindscores-*.csv",),
+        header=_cols("ONTHEFFING_REDEN_ND", "IEP_AANTAL", "IEP_GEM"),
     ),
     SourceKind(
-        "vsv_school", "vsv-per-swv-*.csv", src.read_vsv_per_school, "DUO VSV per school", multi_year=True
+        "heroverweging",
+        "brin6_heroverweging*.csv",
+        src.read_brin6_heroverweging,
+        "DUO heroverwegingen",
+        header=_cols("TOETSEN_EN_ADVIEZEN"),
     ),
-    SourceKind("vsv_gemeente", "*84780NED*.csv", src.read_statline_vsv, "CBS 84780NED VSV per gemeente"),
+    SourceKind(
+        "reference_levels",
+        "leerlingen-bo-referentieniveaus-*.csv",
+        src.read_referentieniveaus_wide,
+        "DUO referentieniveaus per vestiging (wide, per year)",
+        multi_year=True,
+        header=_cols("REKENEN_1S", "LV_2F", "TV_2F"),
+    ),
+    SourceKind(
+        "reference_levels_long",
+        "brin6_referentieniveau*.csv",
+        None,
+        "DUO referentieniveau per toets en vestiging (long)",
+        header=_cols("REFERENTIENIVEAU", "DOORSTROOMTOETS_PO"),
+        not_readable="recognised, not yet readable: how REFERENTIENIVEAU codes subject and level is "
+        "not documented in what kansenradar holds; use the wide 10.-leerlingen-bo-referentieniveaus-"
+        "YYYY-YYYY.csv files",
+    ),
+    SourceKind(
+        "vsv_school",
+        "vsv-per-swv-*.csv",
+        src.read_vsv_per_school,
+        "DUO VSV per school",
+        multi_year=True,
+        header=_cols("SAMENWERKINGSVERBAND_NUMMER", "VSV_TOTAAL"),
+    ),
+    SourceKind(
+        "vsv_gemeente",
+        "*84780NED*.csv",
+        src.read_statline_vsv,
+        "CBS 84780NED VSV per gemeente",
+        header=_cols("REGIOS", "PERIODEN", "VOORTIJDIGESCHOOLVERLATERS_2"),
+    ),
     SourceKind(
         "register_po", "alle-vestigingen-bo*.csv", src.read_school_register, "DUO register PO", reference=True
     ),
@@ -73,10 +143,11 @@ SOURCE_KINDS: tuple[SourceKind, ...] = (
     ),
     SourceKind(
         "eindscores_wide",
-        "gemiddelde-eindscores-*.csv",
+        "gemiddelde-eindscores-bo-sbo-2018-2019.csv",
         src.read_eindscores_wide,
-        "DUO gemiddelde eindscores (wide)",
+        "DUO gemiddelde eindscores 2018-19 (school directory)",
         reference=True,
+        embedded_only=True,
     ),
     SourceKind(
         "achterstand",
@@ -121,6 +192,10 @@ OUTCOME_SOURCES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
         ("under_advice", level): (("eindscores",), ("heroverweging",), ("advice", "advice_wide"))
         for level in TARGET_LEVELS["under_advice"]
     },
+    **{
+        (ATTAINMENT_TARGET, level): (("reference_levels",), ("advice", "advice_wide"))
+        for level in TARGET_LEVELS[ATTAINMENT_TARGET]
+    },
     ("dropout", "school"): (("vsv_school",),),
     ("dropout", "gemeente"): (("vsv_gemeente",),),
     ("dropout", "rmc"): (("vsv_gemeente",),),
@@ -129,13 +204,106 @@ OUTCOME_SOURCES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
 NOT_SOURCES = frozenset({"MANIFEST.json"})
 """Files the generator writes next to the sources that are not sources themselves."""
 
+NUMBER_PREFIX = re.compile(r"^(\d{1,2})\.?-")
+"""DUO's open-data pages number their files: ``04-…``, ``04.-…`` (2019-20, 2020-21), ``05.-…``."""
+HEADER_SNIFF_BYTES = 65_536
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """Which kind a file is, and by which rule (``validate`` says it)."""
+
+    kind: str
+    rule: str
+
+
+def _name_rule(kind: SourceKind, name: str) -> str | None:
+    """The rule by which ``name`` matches ``kind``'s names, or None."""
+    lower = name.lower()
+    prefix = NUMBER_PREFIX.match(lower)
+    bare = lower[prefix.end() :] if prefix else lower
+    for i, pattern in enumerate(kind.patterns):
+        p = pattern.lower()
+        if fnmatch.fnmatchcase(lower, p) or (prefix and fnmatch.fnmatchcase(bare, p)):
+            if p.startswith("brin6_"):
+                return "name: open-data portal (API) file " + pattern
+            if prefix:
+                return f"name: DUO download with number prefix '{name[: prefix.end()]}'"
+            return "name" + ("" if i == 0 else f" ({pattern})")
+    return None
+
+
+def kind_of_name(name: str) -> str | None:
+    """The kind whose names match ``name`` (user's files: never an embedded-only kind)."""
+    for kind in SOURCE_KINDS:
+        if not kind.embedded_only and _name_rule(kind, name):
+            return kind.key
+    return None
+
+
+def _header(path: Path) -> frozenset[str] | None:
+    """The normalised column names of a CSV's first line (None when it cannot be read)."""
+    from features.sources._csv import normalise_header
+
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(HEADER_SNIFF_BYTES)
+    except OSError:
+        return None
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    text = head.decode("utf-8", errors="replace").splitlines()
+    if not text:
+        return None
+    for sep in (";", ",", "\t"):
+        if sep in text[0]:
+            return frozenset(normalise_header(h) for h in text[0].split(sep))
+    return None
+
+
+def recognise(data_dir: Path) -> tuple[dict[Path, Recognised], list[str]]:
+    """Every file of ``data_dir`` that is a source (kind and rule), and notes on ambiguous ones.
+
+    By name first (each kind's patterns, with or without DUO's number prefix); a CSV no name
+    matches is recognised by its header when exactly one kind's identifying columns are all
+    there. Two kinds by header: not read, and said.
+    """
+    found: dict[Path, Recognised] = {}
+    notes: list[str] = []
+    if not data_dir.is_dir():
+        return found, notes
+    for path in sorted(data_dir.iterdir()):
+        if path.name.startswith(".") or path.name in NOT_SOURCES or (path.is_dir() and not path.is_symlink()):
+            continue
+        by_name = [(k, r) for k in SOURCE_KINDS if not k.embedded_only and (r := _name_rule(k, path.name))]
+        if by_name:
+            kind, rule = by_name[0]
+            found[path] = Recognised(kind.key, rule)
+            continue
+        if path.suffix.lower() not in (".csv", ".txt") or not path.is_file():
+            continue
+        header = _header(path)
+        if not header:
+            continue
+        by_header = [k for k in SOURCE_KINDS if k.header and k.header <= header]
+        if len(by_header) == 1:
+            k = by_header[0]
+            found[path] = Recognised(k.key, "header: columns " + ", ".join(sorted(k.header)))
+        elif len(by_header) > 1:
+            notes.append(
+                f"{path.name}: its header fits {' and '.join(k.label for k in by_header)}; "
+                "not read (rename it as DUO publishes it)"
+            )
+    return found, notes
+
 
 def locate(data_dir: Path) -> dict[str, list[Path]]:
-    """Files per source kind; reference kinds fall back to the embedded skeleton."""
+    """Files per source kind; reference kinds fall back to the embedded skeleton (an
+    embedded-only kind always comes from there)."""
+    recognised, _ = recognise(data_dir)
     found: dict[str, list[Path]] = {}
     for kind in SOURCE_KINDS:
-        paths = sorted(data_dir.glob(kind.pattern))
-        if not paths and kind.reference:
+        paths = sorted(p for p, r in recognised.items() if r.kind == kind.key)
+        if kind.embedded_only or (not paths and kind.reference):
             paths = sorted(SKELETON_DIR.glob(kind.pattern))
         found[kind.key] = paths
     return found
@@ -143,7 +311,7 @@ def locate(data_dir: Path) -> dict[str, list[Path]]:
 
 def unrecognised(data_dir: Path) -> list[str]:
     """Names of files in the folder that match no known format (they are not read)."""
-    known = {p.name for kind in SOURCE_KINDS for p in data_dir.glob(kind.pattern)}
+    known = {p.name for p in recognise(data_dir)[0]}
     return sorted(
         p.name
         for p in data_dir.iterdir()
@@ -153,9 +321,10 @@ def unrecognised(data_dir: Path) -> list[str]:
 
 def skipped_targets(files: dict[str, list[Path]]) -> dict[tuple[str, str], str]:
     """(target, level) → why it cannot be built from these files; absent keys can be built."""
+    readable = {k: v for k, v in files.items() if not KINDS[k].not_readable}
     out = {}
     for key, needs in OUTCOME_SOURCES.items():
-        missing = [alts for alts in needs if not any(files.get(k) for k in alts)]
+        missing = [alts for alts in needs if not any(readable.get(k) for k in alts)]
         if missing:
             out[key] = "no " + " and no ".join(
                 " or ".join(KINDS[k].pattern for k in alts) for alts in missing
@@ -172,6 +341,8 @@ class Sources:
     geojson: dict | None = None
     files: dict[str, list[Path]] = field(default_factory=dict)
     skipped: dict[tuple[str, str], str] = field(default_factory=dict)
+    row_files: dict[str, list[int]] = field(default_factory=dict)  # per table: the file of each row …
+    row_lines: dict[str, list[object]] = field(default_factory=dict)  # … and its line in that file
 
     def __getitem__(self, key: str) -> pd.DataFrame:
         return self.tables[key]
@@ -192,6 +363,7 @@ class FileCheck:
     rows: int
     message: str
     present: bool = True
+    rule: str = ""  # how the file was recognised (name, number prefix, API name, header)
 
 
 @dataclass
@@ -204,6 +376,7 @@ class FolderReport:
     skipped: dict[tuple[str, str], str] = field(default_factory=dict)
     errors: list[DataError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    previews: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict)  # validate shows them
 
     @property
     def ok(self) -> bool:
@@ -219,13 +392,38 @@ def _read_file(kind: SourceKind, path: Path) -> tuple[pd.DataFrame, dict | None]
     return result if isinstance(result, tuple) else (result, None)
 
 
+def _year_gaps(kind: SourceKind, table: pd.DataFrame) -> str | None:
+    """A multi-year series with a year missing in the middle: which, and what it affects."""
+    if "school_year" not in table or table.empty:
+        return None
+    years = sorted({int(y) for y in table["school_year"].dropna().unique()})
+    missing = sorted(set(range(years[0], years[-1] + 1)) - set(years))
+    if not missing:
+        return None
+    from features.years import format_school_year
+
+    named = ", ".join(format_school_year(y) for y in missing)
+    later = sorted({y + k for y in missing for k in (1, 2) if y + k <= years[-1]} - set(missing))
+    after = ", ".join(format_school_year(y) for y in later) or "later years"
+    needs = OUTCOME_SOURCES.items()
+    targets = sorted({t for (t, _lv), alts in needs if any(kind.key in a for a in alts)})
+    return (
+        f"{kind.label}: no file for {named} between {format_school_year(years[0])} and "
+        f"{format_school_year(years[-1])}. Affects {', '.join(targets) or 'no target'}: no rates "
+        f"for {named}; the year-on-year indicators (last year's rate, trends, changes) of {after} "
+        "are missing, and the emerging detector has a year less of baseline"
+    )
+
+
 def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
     """Read every recognised file of ``data_dir`` and check them, alone and together; never raise
     a :class:`DataError` (they are collected in the report, per file)."""
     from features.crosscheck import check_across_files
 
     files = locate(data_dir)
+    recognised, sniff_notes = recognise(data_dir)
     report = FolderReport(data_dir=data_dir, unrecognised=unrecognised(data_dir) if data_dir.is_dir() else [])
+    report.notes.extend(sniff_notes)
     if not data_dir.is_dir():
         report.errors.append(DataError(data_dir, "folder not found", expected="a folder with DUO/CBS files"))
         return Sources(data_dir=data_dir, files=files), report
@@ -234,6 +432,10 @@ def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
     elif files["advice_wide"]:
         report.notes.append(
             "advice from the wide schooladviezen files (2019-20 on): no brin6_advies.csv in the folder"
+        )
+    if files["eindscores"] and files["eindscores_year"]:
+        report.notes.append(
+            f"test results from {files['eindscores'][0].name} (wide eindscores files checked only)"
         )
     sources = Sources(data_dir=data_dir, files=files, skipped=skipped_targets(files))
     report.skipped = dict(sources.skipped)
@@ -252,6 +454,14 @@ def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
                 )
             )
             continue
+        if kind.not_readable:
+            for path in paths:
+                rule = recognised[path].rule if path in recognised else ""
+                report.files.append(
+                    FileCheck(kind.key, kind.label, path.name, True, 0, kind.not_readable, rule=rule)
+                )
+                report.notes.append(f"{path.name}: {kind.not_readable}")
+            continue
         if len(paths) > 1 and not kind.multi_year:
             err = DataError(
                 data_dir,
@@ -264,21 +474,43 @@ def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
         frames = []
         for path in paths:
             embedded = path.parent == SKELETON_DIR and data_dir != SKELETON_DIR
+            rule = recognised[path].rule if path in recognised else ("embedded reference" if embedded else "")
             try:
-                table, geo = _read_file(kind, path)
+                with collecting() as notes:
+                    table, geo = _read_file(kind, path)
             except DataError as exc:
                 report.errors.append(exc)
-                report.files.append(FileCheck(kind.key, kind.label, path.name, False, 0, str(exc)))
+                report.files.append(FileCheck(kind.key, kind.label, path.name, False, 0, str(exc), rule=rule))
                 continue
+            report.notes.extend(notes)
+            if rule.startswith("header"):
+                report.notes.append(
+                    f"{path.name}: recognised by its {rule} (not by its name) as {kind.label}"
+                )
             frames.append(table)
             if geo is not None:
                 sources.geojson = geo
             message = "ok" + (" (embedded reference)" if embedded else "")
             report.files.append(
-                FileCheck(kind.key, kind.label, path.name, True, len(table), message, present=not embedded)
+                FileCheck(
+                    kind.key,
+                    kind.label,
+                    path.name,
+                    True,
+                    len(table),
+                    message,
+                    present=not embedded,
+                    rule=rule,
+                )
             )
         if frames and len(frames) == len(paths):
             sources.tables[kind.key] = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            sources.row_files[kind.key] = [i for i, f in enumerate(frames) for _ in range(len(f))]
+            sources.row_lines[kind.key] = [line for f in frames for line in f.index]
+            if kind.multi_year and not kind.reference:
+                gap = _year_gaps(kind, sources.tables[kind.key])
+                if gap:
+                    report.notes.append(gap)
     if "advice" not in sources.tables and "advice_wide" in sources.tables:
         sources.tables["advice"] = sources.tables["advice_wide"]
         sources.files["advice"] = files["advice_wide"]
@@ -288,6 +520,7 @@ def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
                 data_dir,
                 "no outcome files: nothing to build",
                 expected="at least brin6_eindscores.csv + brin6_heroverweging.csv + advice files, "
+                "10.-leerlingen-bo-referentieniveaus-YYYY-YYYY.csv + advice files, "
                 "vsv-per-swv-YYYY.csv or a 84780NED StatLine export",
             )
         )
@@ -302,8 +535,3 @@ def load_sources(data_dir: Path = DEFAULT_DATA_DIR) -> Sources:
     if not report.ok:
         raise report.error()
     return sources
-
-
-def validate_folder(data_dir: Path) -> list[FileCheck]:
-    """Per-file results of :func:`assemble` (the CLI and the app show the whole report)."""
-    return assemble(data_dir)[1].files

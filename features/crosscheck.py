@@ -34,6 +34,19 @@ def _path(sources: Sources, key: str) -> Path:
     return paths[0]
 
 
+def _per_file(sources: Sources, key: str) -> list[tuple[Path, pd.DataFrame]]:
+    """A table split back into the files it was read from (line numbers are per file)."""
+    table = sources[key]
+    paths = sources.files.get(key) or [Path(key)]
+    rows = getattr(sources, "row_files", {}).get(key)
+    if len(paths) == 1 or rows is None or len(rows) != len(table):
+        return [(paths[0], table)]
+    lines = sources.row_lines.get(key, list(table.index))
+    table = table.set_axis(pd.Index(lines, name=table.index.name))
+    codes = pd.Series(rows, index=table.index).to_numpy()
+    return [(paths[i], table[codes == i]) for i in sorted(set(rows))]
+
+
 def check_across_files(sources: Sources, notes: list[str]) -> list[DataError]:
     """Every cross-file problem as a :class:`DataError` per file; notes for what is only odd."""
     errors = []
@@ -80,7 +93,7 @@ def _register_ids(sources: Sources, keys: tuple[str, ...]) -> set[str]:
 
 def _registers_cover_po_schools(sources: Sources) -> DataError | None:
     """Every school in the PO outcome files must be placed by a register (gemeente, PC4)."""
-    registers = ("register_po", "eindscores_wide", "register_vo")
+    registers = ("register_po", "eindscores_wide", "register_vo", "eindscores_year", "reference_levels")
     known = _register_ids(sources, registers)
     if not known:
         return None
@@ -88,17 +101,17 @@ def _registers_cover_po_schools(sources: Sources) -> DataError | None:
     for key in ("eindscores", "heroverweging", "advice"):
         if key not in sources.tables:
             continue
-        table = sources[key]
-        problems = Problems(_path(sources, key))
-        problems.flag(
-            ~table["brin6"].isin(known),
-            f"school not found in the school registers ({reg_names})",
-            "VESTIGINGSCODE",
-            table["brin6"],
-            "every school of the outcome files listed in a register (its gemeente and postcode)",
-        )
-        if problems:
-            return problems.error()
+        for path, table in _per_file(sources, key):
+            problems = Problems(path)
+            problems.flag(
+                ~table["brin6"].isin(known),
+                f"school not found in the school registers ({reg_names})",
+                "VESTIGINGSCODE",
+                table["brin6"],
+                "every school of the outcome files listed in a register (its gemeente and postcode)",
+            )
+            if problems:
+                return problems.error()
     return None
 
 
@@ -133,13 +146,26 @@ def _known_gemeenten(sources: Sources) -> DataError | None:
         "vsv_gemeente": "RegioS",
         "register_po": "GEMEENTENUMMER",
         "register_vo": "GEMEENTENUMMER",
-        "eindscores_wide": "GEMEENTENUMMER",
+        "eindscores_year": "GEMEENTENUMMER",
+        "reference_levels": "GEMEENTENUMMER",
         "rmc": "CBS",
         "kerncijfers": "Gemeente",
     }
     errors = []
     for key, column in columns.items():
         if key not in sources.tables:
+            continue
+        if "gemeente_code" not in sources[key]:
+            continue
+        if len(_per_file(sources, key)) > 1:
+            for path, table in _per_file(sources, key):
+                problems = Problems(path)
+                codes = table["gemeente_code"]
+                problems.flag(
+                    ~codes.isin(known), "unknown gemeente code", column, codes, f"a code listed in {where}"
+                )
+                if problems:
+                    errors.append(problems.error())
             continue
         codes = sources[key]["gemeente_code"]
         problems = Problems(_path(sources, key))

@@ -27,12 +27,13 @@ import pandas as pd
 from features.context import CONTEXT_KNOWN_LATER
 from features.panel import rate
 from features.targets import TARGET_COLUMNS
+from features.vocabulary import ATTAINMENT_TARGET, RATE_TARGETS
 from features.vocabulary import LEVELS as ALL_LEVELS
 from features.vocabulary import TARGETS as BOTH
 from features.years import is_doorstroomtoets_regime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Indicator:
     """Metadata of one feature; ``func`` computes it from a place-year panel."""
 
@@ -77,6 +78,7 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {
     "class": (1.0, 5.0),
     "k€ per inhabitant": (0.0, 1000.0),
     "score": (-50.0, 50.0),
+    "ratio": (0.0, 50.0),
 }
 """What a value of each unit can be: REST serving refuses anything outside (a 4xx naming the
 column); missing values stay legitimate (lags before the first year, unknown context)."""
@@ -111,21 +113,21 @@ def indicator(
         if name in REGISTRY:
             raise ValueError(f"indicator {name!r} registered twice")
         REGISTRY[name] = Indicator(
-            name,
-            label_nl,
-            label_en,
-            unit,
-            source,
-            first_year,
-            kind,
-            func,
-            targets,
-            levels,
-            (func.__doc__ or "").strip(),
-            snapshots,
-            years if years is not None else ((0,) if kind in ("history", "size") else ()),
-            denominator,
-            valid_range if valid_range is not None else UNIT_RANGES.get(unit, (-np.inf, np.inf)),
+            name=name,
+            label_nl=label_nl,
+            label_en=label_en,
+            unit=unit,
+            source=source,
+            first_year=first_year,
+            kind=kind,
+            func=func,
+            targets=targets,
+            levels=levels,
+            description=(func.__doc__ or "").strip(),
+            snapshots=snapshots,
+            years=years if years is not None else ((0,) if kind in ("history", "size") else ()),
+            denominator=denominator,
+            valid_range=valid_range if valid_range is not None else UNIT_RANGES.get(unit, (-np.inf, np.inf)),
         )
         return func
 
@@ -143,27 +145,54 @@ OUTCOME = "DUO heroverweging / VSV"
 
 
 # ------------------------------------------------------------------------------ history
-@indicator("rate_now", "Percentage dit jaar", "Rate this year", "%", OUTCOME, 2014, "history")
+@indicator("rate_now", "Percentage dit jaar", "Rate this year", "%", OUTCOME, 2014, "history", RATE_TARGETS)
 def rate_now(panel: pd.DataFrame) -> pd.Series:
     """Raw rate in year t: under-advised (eligible) pupils or new early leavers per pupil."""
     return panel["rate"] * 100
 
 
-@indicator("rate_lag1", "Percentage vorig jaar", "Rate last year", "%", OUTCOME, 2015, "history", years=(1,))
+@indicator(
+    "rate_lag1",
+    "Percentage vorig jaar",
+    "Rate last year",
+    "%",
+    OUTCOME,
+    2015,
+    "history",
+    RATE_TARGETS,
+    years=(1,),
+)
 def rate_lag1(panel: pd.DataFrame) -> pd.Series:
     """Raw rate in year t-1."""
     return lag(panel, "rate", 1) * 100
 
 
 @indicator(
-    "rate_lag2", "Percentage twee jaar terug", "Rate two years ago", "%", OUTCOME, 2016, "history", years=(2,)
+    "rate_lag2",
+    "Percentage twee jaar terug",
+    "Rate two years ago",
+    "%",
+    OUTCOME,
+    2016,
+    "history",
+    RATE_TARGETS,
+    years=(2,),
 )
 def rate_lag2(panel: pd.DataFrame) -> pd.Series:
     """Raw rate in year t-2."""
     return lag(panel, "rate", 2) * 100
 
 
-@indicator("shrunk_rate", "Gecorrigeerd percentage (EB)", "Shrunken rate (EB)", "%", OUTCOME, 2014, "history")
+@indicator(
+    "shrunk_rate",
+    "Gecorrigeerd percentage (EB)",
+    "Shrunken rate (EB)",
+    "%",
+    OUTCOME,
+    2014,
+    "history",
+    RATE_TARGETS,
+)
 def shrunk_rate(panel: pd.DataFrame) -> pd.Series:
     """Empirical-Bayes posterior mean of the rate in year t: small places pulled to the mean."""
     return panel["shrunk_rate"] * 100
@@ -237,6 +266,7 @@ def rises_in_a_row(panel: pd.DataFrame) -> pd.Series:
     OUTCOME,
     2014,
     "history",
+    RATE_TARGETS,
 )
 def interval_width(panel: pd.DataFrame) -> pd.Series:
     """Width of the 90 % posterior interval in year t: wide = the figure rests on few pupils."""
@@ -345,7 +375,7 @@ def test_score_spread(panel: pd.DataFrame) -> pd.Series:
     "DUO advies",
     2014,
     "history",
-    targets=("under_advice",),
+    targets=("under_advice", ATTAINMENT_TARGET),
     denominator="n_advice",
 )
 def advice_level_mean(panel: pd.DataFrame) -> pd.Series:
@@ -379,12 +409,115 @@ def advice_vs_test_gap(panel: pd.DataFrame) -> pd.Series:
     "DUO advies",
     2014,
     "history",
-    targets=("under_advice",),
+    targets=("under_advice", ATTAINMENT_TARGET),
     denominator="n_advice",
 )
 def share_havo_plus(panel: pd.DataFrame) -> pd.Series:
     """Final advices at havo, havo/vwo or vwo, per pupil with an advice."""
     return rate(panel["n_havo_plus"], panel["n_advice"]).to_numpy() * 100
+
+
+# ------------------------------------------------------------- attainment (ratio target)
+ATTAINMENT = "DUO schooladviezen + referentieniveaus"
+
+
+@indicator(
+    "oe_ratio_now",
+    "Havo/vwo-adviezen t.o.v. verwacht (O/E)",
+    "HAVO+ advices relative to expected (O/E)",
+    "ratio",
+    ATTAINMENT,
+    2014,
+    "history",
+    (ATTAINMENT_TARGET,),
+)
+def oe_ratio_now(panel: pd.DataFrame) -> pd.Series:
+    """Observed HAVO+ advices over those the place's attainment predicts nationally (year t)."""
+    return panel["ratio"].astype(float)
+
+
+@indicator(
+    "oe_ratio_lag1",
+    "O/E vorig jaar",
+    "O/E last year",
+    "ratio",
+    ATTAINMENT,
+    2015,
+    "history",
+    (ATTAINMENT_TARGET,),
+    years=(1,),
+)
+def oe_ratio_lag1(panel: pd.DataFrame) -> pd.Series:
+    """O/E in year t-1."""
+    return lag(panel, "ratio", 1)
+
+
+@indicator(
+    "shrunk_oe_ratio",
+    "Gecorrigeerde O/E (EB)",
+    "Shrunken O/E (EB)",
+    "ratio",
+    ATTAINMENT,
+    2014,
+    "history",
+    (ATTAINMENT_TARGET,),
+)
+def shrunk_oe_ratio(panel: pd.DataFrame) -> pd.Series:
+    """Poisson–gamma posterior mean of O/E in year t: small places pulled to the national 1."""
+    return panel["shrunk_ratio"].astype(float)
+
+
+@indicator(
+    "oe_interval_width",
+    "Onzekerheid O/E (breedte interval)",
+    "Uncertainty of O/E (interval width)",
+    "ratio",
+    ATTAINMENT,
+    2014,
+    "history",
+    (ATTAINMENT_TARGET,),
+)
+def oe_interval_width(panel: pd.DataFrame) -> pd.Series:
+    """Width of the 90 % posterior interval of O/E in year t (wide = few pupils)."""
+    return (panel["ratio_upper"] - panel["ratio_lower"]).astype(float)
+
+
+@indicator(
+    "expected_havo_plus",
+    "Verwacht aandeel havo/vwo-advies",
+    "Expected share of HAVO+ advice",
+    "%",
+    ATTAINMENT,
+    2014,
+    "history",
+    (ATTAINMENT_TARGET,),
+)
+def expected_havo_plus(panel: pd.DataFrame) -> pd.Series:
+    """E per pupil with an advice: the HAVO+ share the place's attainment predicts nationally."""
+    return rate(panel["n_expected"], panel["n_pupils"]).to_numpy() * 100
+
+
+def _streef(subject: str, label_nl: str, label_en: str) -> None:
+    def func(panel: pd.DataFrame) -> pd.Series:
+        return rate(panel[f"n_streef_{subject}"], panel[f"n_result_{subject}"]).to_numpy() * 100
+
+    func.__doc__ = f"Share of pupils with a {label_en} result that reach the streefniveau (year t)."
+    indicator(
+        f"streef_{subject}",
+        label_nl,
+        label_en,
+        "%",
+        "DUO referentieniveaus",
+        2014,
+        "history",
+        (ATTAINMENT_TARGET,),
+        denominator=f"n_result_{subject}",
+    )(func)
+
+
+_streef("reading", "Streefniveau lezen (2F)", "Reading at streefniveau (2F)")
+_streef("spelling", "Streefniveau taalverzorging (2F)", "Taalverzorging at streefniveau (2F)")
+_streef("maths", "Streefniveau rekenen (1S)", "Maths at streefniveau (1S)")
 
 
 # --------------------------------------------------------------------------------- size
@@ -405,7 +538,7 @@ def log_pupils(panel: pd.DataFrame) -> pd.Series:
     "CBS achterstandsscores (1 Oct 2019)",
     2019,
     "context",
-    targets=("under_advice",),
+    targets=("under_advice", ATTAINMENT_TARGET),
     levels=("school", "pc4", "gemeente"),
     snapshots=(2019,),
 )

@@ -8,6 +8,9 @@ Targets and levels (:data:`LEVELS`):
 * ``under_advice`` — PO schools (BRIN6), postcode-4 areas of the school address, gemeenten.
   Denominator: pupils who took the test; events: pupils *eligible for reconsideration* (test
   advice above the school advice, DUO ``brin6_heroverweging``).
+* ``under_advice_attainment`` — the same places; per school-year O = HAVO+ advices, E = the
+  HAVO+ advices the school's attainment (DUO referentieniveaus) predicts under that year's
+  national relation (:mod:`features.attainment`). PC4 and gemeente sum O and E.
 * ``dropout`` — VO schools (DUO VSV per school), gemeenten of residence (CBS 84780NED) and RMC
   regions (sum of their gemeenten).
 
@@ -31,25 +34,16 @@ import numpy as np
 import pandas as pd
 
 from features.advice import ADVICE_LEVELS
+from features.attainment import SHARE_COLUMNS, expected_counts, streefniveau_shares
 from features.catalog import Sources
 from features.context import as_known
 from features.errors import DataError
 from features.sources import harmonise_gemeente
 from features.sources._checks import bounds
-from features.vocabulary import TARGET_LEVELS
+from features.vocabulary import ATTAINMENT_TARGET, TARGET_LEVELS
 
 SUPPRESSED_CELL_ESTIMATE = 2.5
 LEVELS = TARGET_LEVELS  # kept as the panel's name for "levels per target"; defined in features.vocabulary
-TARGET_LABELS = {
-    "under_advice": ("Onderadvisering", "Under-advice"),
-    "dropout": ("Voortijdig schoolverlaten", "Early school leaving"),
-}
-LEVEL_LABELS = {
-    "school": ("School", "School"),
-    "pc4": ("Postcodegebied (PC4)", "Postcode area (PC4)"),
-    "gemeente": ("Gemeente", "Municipality"),
-    "rmc": ("RMC-regio", "RMC region"),
-}
 HAVO_PLUS = ("HAVO", "HAVO_VWO", "VWO")
 PLACE_ATTRIBUTES = (
     "place_name",
@@ -147,10 +141,38 @@ def school_directory(sources: Sources) -> pd.DataFrame:
     )
     wide["sector"] = "PO"
     frames.append(wide[["brin6", "school_name", "gemeente_code", "pc4", "denomination", "sector"]])
+    frames += yearly_school_places(sources)
     out = pd.concat(frames, ignore_index=True).drop_duplicates("brin6")
     ach = sources["achterstand"][["brin6", "n_funded_pupils", "achterstandsscore"]]
     out = out.merge(ach, on="brin6", how="left")
     return out.reset_index(drop=True)
+
+
+YEARLY_PLACE_SOURCES = ("eindscores_year", "reference_levels")
+"""The user's yearly wide files that carry each school's name, postcode and gemeente: they place
+schools the embedded registers (2019-20) do not know (new since), never replacing a known one."""
+
+
+def yearly_school_places(sources: Sources) -> list[pd.DataFrame]:
+    """School places from the yearly wide files, newest year first, gemeenten harmonised."""
+    frames = []
+    for key in YEARLY_PLACE_SOURCES:
+        if key not in sources.tables or "gemeente_code" not in sources[key]:
+            continue
+        t = sources[key].dropna(subset=["gemeente_code"]).sort_values("school_year", ascending=False)
+        t = t.drop_duplicates("brin6")
+        parts = [
+            frame.assign(
+                gemeente_code=harmonise_gemeente(frame["gemeente_code"], sources["history"], int(year))
+            )
+            for year, frame in t.groupby("school_year")
+        ]
+        t = pd.concat(parts).assign(sector="PO")
+        for col in ("school_name", "pc4", "denomination"):
+            if col not in t:
+                t[col] = pd.NA
+        frames.append(t[["brin6", "school_name", "gemeente_code", "pc4", "denomination", "sector"]])
+    return frames
 
 
 # ------------------------------------------------------------------- school-level panels
@@ -222,6 +244,39 @@ def under_advice_school_panel(sources: Sources) -> pd.DataFrame:
         np.minimum(panel["n_events_max"], panel["n_pupils"]), panel["n_events"]
     )
     return panel.rename(columns={"brin6": "place_id"})
+
+
+def attainment_school_panel(sources: Sources) -> pd.DataFrame:
+    """PO school × year for ``under_advice_attainment``: HAVO+ advices (O, ``n_events``) of the
+    pupils with an advice (``n_pupils``), attainment per subject and the expected HAVO+ advices
+    E (``n_expected``) under the year's national relation (:mod:`features.attainment`).
+
+    Only school-years present in both the advice and the referentieniveaus files, with pupils in
+    both, are rows: O/E needs both (a school without results has no expectation)."""
+    a = sources["advice"].copy()
+    a["n"] = _estimated(a["n_pupils"], a["suppressed"])
+    level = a["advice"].map({c: i for i, c in enumerate(ADVICE_LEVELS)})
+    havo_plus = a["advice"].isin(HAVO_PLUS)
+    a["n_advice"] = a["n"].where(level.notna(), 0.0)
+    a["n_events"] = a["n"].where(havo_plus, 0.0)
+    a["sum_advice_level"] = a["n"] * level.fillna(0)
+    for column, bound in zip(("n_events_min", "n_events_max"), SUPPRESSED_CELL_BOUNDS, strict=True):
+        a[column] = _estimated(a["n_pupils"], a["suppressed"], bound).where(havo_plus, 0.0)
+    a["n_suppressed_cells"] = a["suppressed"].astype(int)
+    adv = a.groupby(["brin6", "school_year"], as_index=False)[
+        ["n_advice", "n_events", "n_events_min", "n_events_max", "sum_advice_level", "n_suppressed_cells"]
+    ].sum()
+    r = sources["reference_levels"]
+    shares = streefniveau_shares(r, _estimated(r["n_pupils"], r["suppressed"]))
+    shares["n_suppressed_ref"] = r.groupby(["brin6", "school_year"])["suppressed"].sum().to_numpy()
+    panel = adv.merge(shares, on=["brin6", "school_year"], how="inner")
+    panel = panel[(panel["n_advice"] > 0) & (panel["n_attainment"] > 0)].reset_index(drop=True)
+    panel["n_suppressed_cells"] += panel.pop("n_suppressed_ref")
+    panel["n_pupils"] = panel["n_advice"]
+    panel["n_havo_plus"] = panel["n_events"]
+    panel["n_expected"] = expected_counts(panel)
+    panel = panel.drop(columns=["n_attainment", *SHARE_COLUMNS])
+    return panel[panel["n_expected"].notna()].rename(columns={"brin6": "place_id"}).reset_index(drop=True)
 
 
 def _consistent_estimates(
@@ -318,18 +373,18 @@ def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
 
     if sources.has("under_advice", "school"):
         ua = under_advice_school_panel(sources)
-        ua_school = ua.assign(level="school", n_schools=1)
-        ua_school["n_funded_pupils"] = (
-            ua_school["place_id"].map(schools.set_index("brin6")["n_funded_pupils"]).fillna(0.0)
-        )
-        ua_school["sum_achterstand"] = (
-            ua_school["place_id"].map(schools.set_index("brin6")["achterstandsscore"]).fillna(0.0)
-        )
+        ua_school = _with_achterstand(ua.assign(level="school", n_schools=1), schools)
         panels[("under_advice", "school")] = ua_school
         panels[("under_advice", "pc4")] = aggregate(ua_school, ua_school["place_id"].map(s_pc4), "pc4")
         panels[("under_advice", "gemeente")] = aggregate(
             ua_school, ua_school["place_id"].map(s_gm), "gemeente"
         )
+
+    if sources.has(ATTAINMENT_TARGET, "school") and "reference_levels" in sources.tables:
+        att = _with_achterstand(attainment_school_panel(sources).assign(level="school", n_schools=1), schools)
+        panels[(ATTAINMENT_TARGET, "school")] = att
+        panels[(ATTAINMENT_TARGET, "pc4")] = aggregate(att, att["place_id"].map(s_pc4), "pc4")
+        panels[(ATTAINMENT_TARGET, "gemeente")] = aggregate(att, att["place_id"].map(s_gm), "gemeente")
 
     if sources.has("dropout", "school"):
         panels[("dropout", "school")] = dropout_school_panel(sources).assign(level="school", n_schools=1)
@@ -340,6 +395,15 @@ def build_panels(sources: Sources) -> dict[tuple[str, str], pd.DataFrame]:
         panels[("dropout", "rmc")] = aggregate(do_gm, do_gm["place_id"].map(rmc_of), "rmc")
 
     return {key: attach_places(frame, key[1], schools, gem, sources) for key, frame in panels.items()}
+
+
+def _with_achterstand(school_panel: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
+    """Funded pupils and CBS disadvantage score per school (additive, so areas can sum them)."""
+    s = schools.set_index("brin6")
+    return school_panel.assign(
+        n_funded_pupils=school_panel["place_id"].map(s["n_funded_pupils"]).fillna(0.0),
+        sum_achterstand=school_panel["place_id"].map(s["achterstandsscore"]).fillna(0.0),
+    )
 
 
 def attach_places(

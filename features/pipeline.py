@@ -41,5 +41,5 @@ def place_attributes(panel: pd.DataFrame) -> pd.DataFrame:
 
 def history_table(panel: pd.DataFrame) -> pd.DataFrame:
     """The rate history a place page shows, with each place-year's disclosure status (the
-    bundle publishes it through :func:`models.scoring.published_history` on reading)."""
+    bundle publishes it when it is written: :data:`models.bundle.PUBLISHERS`)."""
     return panel[[c for c in HISTORY_COLUMNS if c in panel]]

@@ -59,6 +59,8 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from features.vocabulary import ATTAINMENT_TARGET
+
 MIN_PUPILS = 10
 STATUS_COLUMN = "disclosure"
 SHOWN, PRIMARY, SECONDARY = "shown", "primary", "secondary"
@@ -67,6 +69,7 @@ _SHOWN, _PRIMARY, _SECONDARY = 0, 1, 2
 
 LINKED_TABLES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "under_advice": (("school", ("pc4", "gemeente")),),
+    ATTAINMENT_TARGET: (("school", ("pc4", "gemeente")),),
     "dropout": (("gemeente", ("rmc",)), ("school", ())),
 }
 """Per target: ``(base level, aggregate levels)`` — each aggregate is a sum of base cells; the
@@ -88,7 +91,6 @@ OWN_YEAR_COLUMNS = (
     "rate_next",
 )
 """Raw outcome columns of a feature row: they follow the row's own year."""
-LABELS = {PRIMARY: ("<10", "<10"), SECONDARY: ("verborgen", "hidden")}
 
 
 # ------------------------------------------------------------------------ the engine
@@ -472,12 +474,6 @@ def protect_panels(
 
 
 # ------------------------------------------------------------------- applying the pattern
-def hidden_label(status: str, lang: str = "nl") -> str | None:
-    """What a hidden cell says instead of its figures: ``"<10"`` or ``"verborgen"``/``"hidden"``."""
-    words = LABELS.get(status)
-    return None if words is None else words[0 if lang == "nl" else 1]
-
-
 def status_of(frame: pd.DataFrame, min_pupils: int = MIN_PUPILS) -> pd.Series:
     """The disclosure status of each row: :data:`STATUS_COLUMN` where present, and never
     ``"shown"`` for a row on fewer than ``min_pupils`` pupils (the threshold rule as a backstop)."""

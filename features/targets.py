@@ -13,15 +13,29 @@ places therefore need much stronger evidence, and cannot be flagged on noise alo
 
 The label the models learn is ``elevated_next``: the place is elevated in year t + 1, predicted
 with what is known at the end of year t.
+
+**Ratio targets** (``under_advice_attainment``, :data:`features.vocabulary.RATIO_TARGETS`): the
+panel carries observed O (``n_events``) and expected E (``n_expected``) instead of a rate.
+:func:`shrink_ratio` shrinks O/E with a Poisson–gamma prior fitted per year (Clayton & Kaldor
+1987), gives its 90 % interval, and the place is elevated when the interval's upper bound lies
+below 1 − ``elevated_margin`` (``features/target_settings.toml``). The common columns then hold
+the *shortfall* 1 − O/E (``rate`` = 1 − O/E, ``rate_lower`` = 1 − upper bound of O/E, …,
+``national_rate`` = 1 − ΣO/ΣE ≈ 0), so "higher = more under-advice" holds for every target and
+the elevated rule reads the same: ``rate_lower`` above ``national_rate`` + margin. The ratio
+itself is kept in ``ratio``, ``shrunk_ratio``, ``ratio_lower``, ``ratio_upper``.
 """
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
-from scipy.special import betaincinv  # beta quantiles without importing scipy.stats (0.8 s)
+from scipy.special import betaincinv, gammaincinv  # quantiles without importing scipy.stats (0.8 s)
 
 from features.panel import rate
+from features.vocabulary import ATTAINMENT_TARGET
 
 INTERVAL = 0.90
 # what :func:`add_targets` adds to a panel, in the order tables show them
@@ -91,16 +105,93 @@ def is_elevated(shrunk: pd.DataFrame) -> pd.Series:
     return shrunk["rate_lower"] > shrunk["national_rate"]
 
 
+SETTINGS_FILE = Path(__file__).with_name("target_settings.toml")
+RATIO_COLUMNS = ("ratio", "shrunk_ratio", "ratio_lower", "ratio_upper")
+
+
+def target_settings(target: str = ATTAINMENT_TARGET) -> dict:
+    """The configured settings of a target definition (``features/target_settings.toml``)."""
+    with SETTINGS_FILE.open("rb") as fh:
+        return tomllib.load(fh).get(target, {})
+
+
+def gamma_prior(observed: np.ndarray, expected: np.ndarray) -> tuple[float, float]:
+    """Method-of-moments gamma prior (shape, rate) for the ratios O/E of one cross-section.
+
+    The between-place variance of the ratio is the observed (E-weighted) variance minus the
+    Poisson noise θ/E averaged over places (Clayton & Kaldor 1987); prior mean ΣO/ΣE.
+    """
+    o = np.asarray(observed, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    ok = e > 0
+    o, e = o[ok], e[ok]
+    if e.sum() == 0:
+        return 1.0, 1.0
+    m = o.sum() / e.sum()
+    var_obs = np.average((o / e - m) ** 2, weights=e)
+    noise = m * len(e) / e.sum()
+    tau2 = max(var_obs - noise, 1e-8)
+    shape = float(np.clip(m * m / tau2, MIN_PRIOR_STRENGTH, MAX_PRIOR_STRENGTH))
+    return shape, shape / max(m, 1e-9)
+
+
+def shrink_ratio(panel: pd.DataFrame, interval: float = INTERVAL) -> pd.DataFrame:
+    """Shrunken O/E per place-year with its interval (Poisson–gamma, prior fitted per year).
+
+    O ~ Poisson(θ·E), θ ~ Gamma(a, b): the posterior is Gamma(a + O, b + E). Returns the ratio
+    columns (:data:`RATIO_COLUMNS`) and the common target columns as the shortfall 1 − O/E.
+
+    >>> panel = pd.DataFrame({"school_year": 2024, "n_events": [2.0, 20.0, 10, 10, 12, 8],
+    ...                       "n_expected": [4.0, 40.0, 10, 10, 10, 10]})
+    >>> out = shrink_ratio(panel)
+    >>> bool(out.loc[0, "shrunk_ratio"] > out.loc[1, "shrunk_ratio"])  # both observe 0.5
+    True
+    >>> round(float(out.loc[1, "ratio"]), 2), round(float(out.loc[1, "rate"]), 2)
+    (0.5, 0.5)
+    """
+    o = panel["n_events"].to_numpy(dtype=float)
+    e = panel["n_expected"].to_numpy(dtype=float)
+    out = pd.DataFrame(index=panel.index)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["ratio"] = np.where(e > 0, o / e, np.nan)
+    for col in ("shrunk_ratio", "ratio_lower", "ratio_upper", "national_ratio"):
+        out[col] = np.nan
+    lo_q, hi_q = (1 - interval) / 2, 1 - (1 - interval) / 2
+    for _year, idx in panel.groupby("school_year").groups.items():
+        pos = panel.index.get_indexer(idx)
+        a, b = gamma_prior(o[pos], e[pos])
+        pa, pb = a + o[pos], b + np.clip(e[pos], 0, None)
+        out.loc[idx, "shrunk_ratio"] = pa / pb
+        out.loc[idx, "ratio_lower"] = gammaincinv(pa, lo_q) / pb
+        out.loc[idx, "ratio_upper"] = gammaincinv(pa, hi_q) / pb
+        out.loc[idx, "national_ratio"] = o[pos].sum() / e[pos].sum() if e[pos].sum() > 0 else np.nan
+    out["rate"] = 1 - out["ratio"]
+    out["shrunk_rate"] = 1 - out["shrunk_ratio"]
+    out["rate_lower"] = 1 - out["ratio_upper"]
+    out["rate_upper"] = 1 - out["ratio_lower"]
+    out["national_rate"] = 1 - out.pop("national_ratio")
+    return out
+
+
+def is_elevated_ratio(shrunk: pd.DataFrame, margin: float | None = None) -> pd.Series:
+    """Elevated under-advice: the O/E interval's upper bound lies below 1 − margin."""
+    margin = target_settings()["elevated_margin"] if margin is None else margin
+    return shrunk["ratio_upper"] < 1 - margin
+
+
 def add_targets(panel: pd.DataFrame) -> pd.DataFrame:
     """Panel + rate columns + ``elevated`` (year t) + ``elevated_next`` (label for t + 1).
 
     ``elevated_next`` is NaN when the place has no row in t + 1 (last year, closed school).
+    A panel with ``n_expected`` is a ratio target (:func:`shrink_ratio`).
     """
     out = panel.copy()
-    shrunk = shrink(out)
+    ratio = "n_expected" in out
+    shrunk = shrink_ratio(out) if ratio else shrink(out)
     for col in shrunk.columns:
         out[col] = shrunk[col].to_numpy()
-    out["elevated"] = is_elevated(shrunk).astype(float).to_numpy()
+    elevated = is_elevated_ratio(shrunk) if ratio else is_elevated(shrunk)
+    out["elevated"] = elevated.astype(float).to_numpy()
     nxt = out.set_index(["place_id", "school_year"])["elevated"]
     key = pd.MultiIndex.from_arrays([out["place_id"], out["school_year"] + 1])
     out["elevated_next"] = nxt.reindex(key).to_numpy()

@@ -13,14 +13,24 @@ against it before pandas, scikit-learn or MLflow are loaded, so a usage error an
 
 from __future__ import annotations
 
-TARGETS: tuple[str, ...] = ("under_advice", "dropout")
-"""What is predicted: under-advice (advice below the test) and early school leaving (VSV)."""
+TARGETS: tuple[str, ...] = ("under_advice", "under_advice_attainment", "dropout")
+"""What is predicted: under-advice (advice below the test: DUO heroverweging), under-advice
+relative to attainment (fewer HAVO+ advices than the school's reference levels lead one to
+expect: an observed/expected ratio) and early school leaving (VSV)."""
+
+ATTAINMENT_TARGET = "under_advice_attainment"
+"""The target measured as a ratio observed/expected (SMR) instead of a rate (events/pupils)."""
+RATIO_TARGETS: tuple[str, ...] = (ATTAINMENT_TARGET,)
+"""Targets whose outcome is O/E with Poisson–gamma shrinkage (``features/targets.py``)."""
+RATE_TARGETS: tuple[str, ...] = tuple(t for t in TARGETS if t not in RATIO_TARGETS)
+"""Targets whose outcome is a rate events/pupils with beta-binomial shrinkage."""
 
 LEVELS: tuple[str, ...] = ("school", "pc4", "gemeente", "rmc")
 """Kinds of place, finest first."""
 
 TARGET_LEVELS: dict[str, tuple[str, ...]] = {
     "under_advice": ("school", "pc4", "gemeente"),
+    ATTAINMENT_TARGET: ("school", "pc4", "gemeente"),
     "dropout": ("school", "gemeente", "rmc"),
 }
 """Per target, the levels its outcome can be built at (a school's pupils live in a PC4 area for
@@ -43,6 +53,12 @@ LANGUAGES: tuple[str, ...] = ("nl", "en")
 
 SIGNAL_KINDS: tuple[str, ...] = ("elevated", "emerging")
 """The two signals every place carries: *verhoogd* (level model) and *opkomend* (detector)."""
+
+GROUPINGS: tuple[str, ...] = ("urbanity", "migration", "income", "province", "denomination")
+"""Ways to group places for the fairness audit (see ``models/groups.py`` for how each is cut)."""
+
+CONCEPTS: tuple[str, ...] = ("own_level", "development", "context", "size_uncertainty", "test_regime")
+"""What an explanation groups a place's indicators into (see ``models/explain.py``)."""
 
 
 def pairs() -> list[tuple[str, str]]:

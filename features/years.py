@@ -35,3 +35,10 @@ def last_school_year() -> int:
 
     value = os.environ.get("KANSENRADAR_LAST_SCHOOL_YEAR", "").strip()
     return int(value) if value.isdigit() else LAST_SCHOOL_YEAR
+
+
+MIN_TRAINING_YEARS = 4
+"""School years of outcomes a target needs before anything can be trained: a rolling-origin
+fold needs a training year, a test year and the year after it (the test year's label), and the
+cross-fitted calibration (``models/train.py``) needs two folds — 4 years. With fewer, ``validate``
+still builds and shows the target, and ``validate``/``run`` refuse to train (exit 2)."""

@@ -41,7 +41,6 @@ from features.suppression import SERVED_STATES
 from models.groups import assign_groups
 from models.metrics import top_mask
 from models.spec import FairnessLimits
-from models.texts import gate_reason, gate_summary
 
 AUDIT_RULES_VERSION = 2
 """The rules a gate decision was made under. 1: every place-year, place-year bootstrap, in-sample
@@ -311,29 +310,22 @@ def audit_predictions(
 
 @dataclass(frozen=True)
 class GateDecision:
-    """The fairness gate's verdict: structured codes with their values, worded per language.
+    """The fairness gate's verdict as codes with their values — no words.
 
-    ``codes`` and ``summary_code`` are what is stored; ``reasons`` and ``summary`` are their
-    English wording (for MLflow and logs); the app words them in the reader's language with
-    :func:`models.texts.gate_reason` and :func:`models.texts.gate_summary`.
+    ``summary_code`` says what was decided (``allowed`` / ``refused`` / ``not_auditable`` /
+    ``not_audited``) and ``codes`` holds one entry per comparison beyond its limit. They are
+    stored as they are; every edge (MLflow tags, the card, the app, the CLI) words them in its
+    reader's language with :func:`models.texts.gate_summary` and :func:`models.texts.gate_reason`.
     """
 
     allowed: bool
-    reasons: tuple[str, ...]
-    summary: str
     codes: tuple[dict, ...] = ()
     summary_code: dict = field(default_factory=dict)
 
 
 def _decision(allowed: bool, codes: list[dict], summary_code: dict) -> GateDecision:
     summary_code = {**summary_code, "rules": AUDIT_RULES_VERSION}  # stored with every decision
-    return GateDecision(
-        allowed,
-        tuple(gate_reason(c, "en") for c in codes),
-        gate_summary(summary_code, "en"),
-        tuple(codes),
-        summary_code,
-    )
+    return GateDecision(allowed, tuple(codes), summary_code)
 
 
 def gate(audit: Audit) -> GateDecision:

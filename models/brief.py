@@ -39,16 +39,26 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from features.indicators import label as indicator_label
-from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.paths import SKELETON_DIR, output_root
 from features.provenance import DataOrigin
-from features.suppression import MIN_PUPILS, PRIMARY, SECONDARY, hidden_label
+from features.suppression import MIN_PUPILS, PRIMARY, SECONDARY
 from features.vocabulary import LANGUAGES, LEVELS_WITHIN_GEMEENTE, TARGET_LEVELS, TARGETS, registered_name
 from features.years import format_school_year
 from models.bundle import Bundle, BundleMeta, find_bundle, newest_bundle, read_provenance
 from models.charts import Series, line_chart, strip_chart
 from models.explain import emerging_sentence, peer_places
-from models.texts import LEVEL_PLURALS, band_word, format_number, format_risk, pick, t, value_label
+from models.texts import (
+    LEVEL_LABELS,
+    LEVEL_PLURALS,
+    TARGET_LABELS,
+    band_word,
+    format_number,
+    format_risk,
+    hidden_label,
+    pick,
+    t,
+    value_label,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 TEMPLATE = "brief.html.j2"

@@ -8,22 +8,35 @@ one place. Tables are Parquet (types survive, no index columns to patch).
 
 The bundle is a cache for display, not a source of truth: whether a version may be champion is
 decided by the fairness gate and recorded in the MLflow registry (:mod:`models.registry`).
+
+**A bundle holds only published tables.** Disclosure control is applied when a bundle is written,
+by one function per kind of per-place table (:data:`PUBLISHERS`), and checked once more before a
+file is written (:func:`check_published`); the aggregate tables (:data:`AGGREGATE_TABLES`) carry
+no per-place figures. Pages, the CLI, exports and the brief read what is on disk and never mask
+anything themselves. What the audit and evaluation need beyond published rows stays in the
+MLflow run's artifacts, which no page reads.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from features.indicators import REGISTRY
 from features.provenance import DataOrigin
-from features.suppression import STATUS_COLUMN, publish
+from features.suppression import OWN_YEAR_COLUMNS, SHOWN, STATUS_COLUMN, is_safe, publish
+from features.vocabulary import CONCEPTS
+from models.explain import concept_of
 from models.lookback import with_emerging_alarms
-from models.scoring import published_history, suppressed_scores, with_emerging
+from models.scoring import FIGURES, HISTORY_FIGURES, in_percent, suppressed_scores, with_emerging
 
-BUNDLE_FORMAT = 2  # bump when the layout changes; older bundles are refused with a clear message
+BUNDLE_FORMAT = 3  # bump when the layout changes; older bundles are refused with a clear message
+# 3: tables are written published (disclosure control at write time, not at reading)
 META_FILE = "meta.json"
 REPORT_FILES = {"nl": "report.html", "en": "report.en.html"}
 """The model card in each language, Dutch first (the product's default language)."""
@@ -43,6 +56,133 @@ TABLES = (
 
 EMERGING_TABLES = ("emerging", "emerging_years", "emerging_audit", "early_warning")
 """Tables the emerging detector adds to the experiment's bundle (older bundles lack them)."""
+AGGREGATE_TABLES = (
+    "audit",
+    "audit_groups",
+    "mitigation",
+    "comparison",
+    "fold_metrics",
+    "lookback",
+    "emerging_years",
+    "emerging_audit",
+    "early_warning",
+)
+"""Tables of groups, years or models, not of single places' figures (``lookback`` holds only
+served place-years: :func:`models.lookback.lookback_table`)."""
+
+
+def published_contributions(
+    contributions: pd.DataFrame, features_latest: pd.DataFrame, scores: pd.DataFrame
+) -> pd.DataFrame:
+    """Per-indicator contributions as they may be shown: none for a hidden place, and none for an
+    indicator whose published value is hidden (its contribution would give the value back)."""
+    out = contributions.copy()
+    hidden_place = ~out["place_id"].isin(scores.loc[~scores["suppressed"], "place_id"]).to_numpy()
+    values = features_latest.set_index("place_id").reindex(out["place_id"])
+    for col in [c for c in out.columns if c not in ("place_id", "bias")]:
+        hidden_value = values[col].isna().to_numpy() if col in values and col in REGISTRY else False
+        out[col] = out[col].astype(float).mask(hidden_place | hidden_value)
+    out["bias"] = out["bias"].astype(float).mask(hidden_place) if "bias" in out else np.nan
+    return out
+
+
+def published_explanations(
+    explanations: pd.DataFrame, features_latest: pd.DataFrame, scores: pd.DataFrame
+) -> pd.DataFrame:
+    """Concept contributions as they may be shown: none for a hidden place, and no concept that
+    holds an indicator whose published value is hidden (the concept would give it back)."""
+    out = explanations.copy()
+    shown = out["place_id"].isin(scores.loc[~scores["suppressed"], "place_id"]).to_numpy()
+    values = features_latest.set_index("place_id").reindex(out["place_id"])
+    numbers = [c for c in out.columns if c != "place_id" and pd.api.types.is_numeric_dtype(out[c])]
+    for col in numbers:
+        out[col] = out[col].astype(float).mask(~shown)
+    for concept in CONCEPTS:
+        members = [n for n in values.columns if n in REGISTRY and concept_of(n) == concept]
+        if concept in out and members:
+            out[concept] = out[concept].mask(values[members].isna().any(axis=1).to_numpy())
+    return out
+
+
+def published_emerging(emerging: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """The emerging signal per place-year: a place-year the disclosure rules hide (its own cell,
+    :mod:`features.suppression`, as in ``history``) shows neither its rate, nor its expectation,
+    nor its state."""
+    frame = emerging.copy()
+    if STATUS_COLUMN in history and STATUS_COLUMN not in frame:
+        status = history[["place_id", "school_year", STATUS_COLUMN]]
+        frame = frame.merge(status, on=["place_id", "school_year"], how="left")
+    return publish(frame, emerging_figures(frame), text_columns=["state", "alarm", "years_above_expected"])
+
+
+def emerging_figures(frame: pd.DataFrame) -> list[str]:
+    numbers = [c for c in frame.columns if c.startswith(("z_", "emerging_score", "exceedance"))]
+    return ["rate", "expected_rate", "expected_lower", "expected_upper", *numbers]
+
+
+PUBLISHERS: dict[str, Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame]] = {
+    "scores": lambda t: suppressed_scores(t["scores"]),
+    "contributions": lambda t: published_contributions(
+        t["contributions"], t["features_latest"], suppressed_scores(t["scores"])
+    ),
+    "explanations": lambda t: published_explanations(
+        t["explanations"], t["features_latest"], suppressed_scores(t["scores"])
+    ),
+    "features_latest": lambda t: t["features_latest"],  # published by the runner (see below)
+    "history": lambda t: publish(t["history"], HISTORY_FIGURES),
+}
+"""One function per kind of per-place table, from the raw tables of one version to what may be
+shown. ``features_latest`` arrives published (:func:`features.suppression.publishable_indicators`
+needs the panel); :func:`check_published` verifies it like every other table."""
+
+
+def check_published(name: str, frame: pd.DataFrame, tables: Mapping[str, pd.DataFrame]) -> None:
+    """Refuse to write a per-place table that shows a figure the disclosure rules hide.
+
+    A last line of defence behind :data:`PUBLISHERS`: a new table, or a publisher that forgets a
+    column, fails here instead of reaching a page.
+    """
+    if name in AGGREGATE_TABLES:
+        return
+    figures = {
+        "scores": [*FIGURES, "flag", "rank"],
+        "history": list(HISTORY_FIGURES),
+        "emerging": None,
+    }.get(name)
+    if name == "features_latest":  # per value: what rests on the place's own hidden year is empty
+        hidden = _hidden(frame)
+        own = [
+            c for c in frame.columns if c in OWN_YEAR_COLUMNS or (c in REGISTRY and 0 in REGISTRY[c].years)
+        ]
+        leaked = hidden & frame[own].notna().any(axis=1).to_numpy()
+        if STATUS_COLUMN not in frame or leaked.any():
+            raise ValueError(f"bundle table {name!r} is not published: a hidden row shows its own figures")
+        return
+    if name in ("contributions", "explanations"):
+        hidden = set(tables["scores"].loc[_hidden(tables["scores"]), "place_id"])
+        numbers = frame.drop(columns=["place_id"]).select_dtypes("number")
+        leaked = frame["place_id"].isin(hidden).to_numpy() & numbers.notna().any(axis=1).to_numpy()
+        if name == "contributions":
+            values = tables["features_latest"].set_index("place_id").reindex(frame["place_id"])
+            for col in [c for c in numbers.columns if c in values and c in REGISTRY]:
+                leaked |= frame[col].notna().to_numpy() & values[col].isna().to_numpy()
+        if leaked.any():
+            raise ValueError(f"bundle table {name!r} shows figures of {int(leaked.sum())} hidden place(s)")
+        return
+    if figures is None:
+        figures = emerging_figures(frame) if name == "emerging" else list(frame.select_dtypes("number"))
+    if STATUS_COLUMN not in frame or not is_safe(frame, figures):
+        raise ValueError(f"bundle table {name!r} is not published: a hidden row shows a figure")
+
+
+def _hidden(frame: pd.DataFrame) -> np.ndarray:
+    if "suppressed" in frame:
+        return frame["suppressed"].to_numpy(dtype=bool)
+    return (
+        (frame[STATUS_COLUMN] != SHOWN).to_numpy() if STATUS_COLUMN in frame else np.zeros(len(frame), bool)
+    )
+
+
 EMERGING_META_FILE = "emerging.json"
 
 
@@ -114,7 +254,7 @@ class Bundle:
         return self.path / REPORT_FILES[lang]
 
     def table(self, name: str) -> pd.DataFrame:
-        """One of :data:`TABLES`, as written (internal: not yet suppressed for display)."""
+        """One of :data:`TABLES`, as written: published (see the module's docstring)."""
         if name not in TABLES + EMERGING_TABLES:
             raise KeyError(f"unknown bundle table {name!r}; known: {', '.join(TABLES + EMERGING_TABLES)}")
         return pd.read_parquet(self.path / f"{name}.parquet")
@@ -129,28 +269,17 @@ class Bundle:
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
     def emerging(self) -> pd.DataFrame | None:
-        """The emerging signal per place-year, publishable (rates in percent).
-
-        A place-year the disclosure rules hide (its own cell, :mod:`features.suppression`) shows
-        neither its rate, nor its expectation, nor its state.
-        """
+        """The emerging signal per place-year as published, rates in percent for display."""
         if not self.has_emerging:
             return None
         frame = self.table("emerging")
-        history = self.table("history")
-        if STATUS_COLUMN in history and STATUS_COLUMN not in frame:
-            status = history[["place_id", "school_year", STATUS_COLUMN]]
-            frame = frame.merge(status, on=["place_id", "school_year"], how="left")
         for col in ("rate", "expected_rate", "expected_lower", "expected_upper"):
             frame[col] = frame[col] * 100
-        numbers = [c for c in frame.columns if c.startswith(("z_", "emerging_score", "exceedance"))]
-        figures = ["rate", "expected_rate", "expected_lower", "expected_upper", *numbers]
-        return publish(frame, figures, text_columns=["state", "alarm", "years_above_expected"])
+        return frame
 
     def scores(self) -> pd.DataFrame:
-        """Publishable scores, with the emerging signal, for display and export."""
-        emerging = self.table("emerging") if self.has_emerging else None
-        return suppressed_scores(with_emerging(self.table("scores"), emerging))
+        """Published scores, with the emerging signal of the feature year beside them."""
+        return with_emerging(self.table("scores"), self.table("emerging") if self.has_emerging else None)
 
     def lookback(self) -> pd.DataFrame:
         """How past flags of both signals turned out, per place and held-out year (publishable rows)."""
@@ -158,8 +287,8 @@ class Bundle:
         return with_emerging_alarms(self.table("lookback"), emerging)
 
     def history(self) -> pd.DataFrame:
-        """Publishable rate history in percent: hidden place-years keep only their label."""
-        return published_history(self.table("history"))
+        """Published rate history, rates in percent: hidden place-years keep only their label."""
+        return in_percent(self.table("history"))
 
 
 def bundle_dir(root: Path, name: str, version: str) -> Path:
@@ -173,12 +302,15 @@ def write_bundle(
     missing = set(TABLES) - set(tables)
     if missing:
         raise ValueError(f"bundle tables missing: {', '.join(sorted(missing))}")
+    published = {name: PUBLISHERS[name](tables) if name in PUBLISHERS else tables[name] for name in TABLES}
+    for name, frame in published.items():
+        check_published(name, frame, published)
     path = bundle_dir(root, meta.name, meta.version)
     path.mkdir(parents=True, exist_ok=True)
     for lang, html in reports.items():
         (path / REPORT_FILES[lang]).write_text(html, encoding="utf-8")
-    for name in TABLES:
-        tables[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
+    for name, frame in published.items():
+        frame.reset_index(drop=True).to_parquet(path / f"{name}.parquet")
     (path / META_FILE).write_text(meta.to_json(), encoding="utf-8")
     return path
 
@@ -188,8 +320,11 @@ def write_emerging(path: Path, tables: dict[str, pd.DataFrame], meta: dict) -> N
     missing = set(EMERGING_TABLES) - set(tables)
     if missing:
         raise ValueError(f"emerging tables missing: {', '.join(sorted(missing))}")
+    history = pd.read_parquet(path / "history.parquet")  # published, with each place-year's status
+    published = {**tables, "emerging": published_emerging(tables["emerging"], history)}
     for name in EMERGING_TABLES:
-        tables[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
+        check_published(name, published[name], published)
+        published[name].reset_index(drop=True).to_parquet(path / f"{name}.parquet")
     (path / EMERGING_META_FILE).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
 
 
@@ -301,3 +436,22 @@ def read_provenance(root: Path) -> DataOrigin | None:
         return DataOrigin(bool(raw["simulated"]), str(raw["label"]), str(raw["fingerprint"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+BOUNDARIES_FILE = "gemeenten.geojson"
+"""The gemeente boundaries of the data the last run used (a user's own file, or the embedded one)."""
+
+
+def write_boundaries(root: Path, collection: dict) -> None:
+    """Keep the boundaries of the data in use beside the bundles, so the map draws those."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / BOUNDARIES_FILE).write_text(json.dumps(collection), encoding="utf-8")
+
+
+def read_boundaries(root: Path) -> dict | None:
+    """The boundaries the last run used (None before any run or when unreadable)."""
+    try:
+        collection = json.loads((root / BOUNDARIES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return collection if isinstance(collection, dict) and collection.get("features") else None

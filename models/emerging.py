@@ -84,9 +84,11 @@ import pandas as pd
 from scipy.special import chdtri, ndtri  # quantiles without importing scipy.stats (0.8 s)
 
 from features.suppression import SHOWN, STATUS_COLUMN, status_of
+from features.vocabulary import ATTAINMENT_TARGET
 
 SIGNALS: dict[str, tuple[str, ...]] = {
     "under_advice": ("eligible_share", "advice_gap", "havo_plus_gap"),
+    ATTAINMENT_TARGET: ("attainment_shortfall",),
     "dropout": ("event_share",),
 }
 """Signals per target; the first is the primary one (its rate is what pages show)."""
@@ -195,6 +197,21 @@ def _share_signal(name: str, k: np.ndarray, n: np.ndarray, k_min: np.ndarray) ->
     return _Signal(name, x, x_low, unit, np.arcsin(np.sqrt(nat)))
 
 
+def _shortfall_signal(name: str, o: np.ndarray, e: np.ndarray, o_max: np.ndarray) -> _Signal:
+    """The shortfall of a ratio target on the log scale: ``−log((O + ½) / (E + ½))``.
+
+    Higher = fewer observed than expected (1 − O/E rising). A Poisson count's log has sampling
+    variance ≈ 1/E; ``<5`` cells enter as for shares (their spread added, ``x_low`` at the
+    highest O the published cells allow, the least alarming reading)."""
+    ok = (e > 0) & np.isfinite(o)
+    x = np.where(ok, -np.log((o + 0.5) / (np.where(ok, e, 1.0) + 0.5)), np.nan)
+    x_low = np.where(ok, -np.log((o_max + 0.5) / (np.where(ok, e, 1.0) + 0.5)), np.nan)
+    hidden = SUPPRESSED_CELL_VARIANCE * suppressed_cells(o_max, o) / np.maximum(o + 0.5, 0.5) ** 2
+    unit = np.where(ok, 1.0 / (np.where(ok, e, 1.0) + 0.5) + hidden, np.nan)
+    nat = np.nansum(np.where(ok, o, 0), axis=0) / np.nansum(np.where(ok, e, 0), axis=0)
+    return _Signal(name, x, x_low, unit, -np.log(nat))
+
+
 def _test_adjusted(
     name: str, value: np.ndarray, weight: np.ndarray, test_z: np.ndarray, logit: bool
 ) -> _Signal:
@@ -222,7 +239,7 @@ def _test_adjusted(
 
 
 def build_signals(
-    panel: pd.DataFrame, target: str, names: tuple[str, ...]
+    panel: pd.DataFrame, names: tuple[str, ...]
 ) -> tuple[pd.Index, np.ndarray, list[_Signal], tuple[np.ndarray, np.ndarray]]:
     """``(places, years, signals, cells)``: signals as place × year matrices; ``cells`` the
     (place, year) matrix index of each panel row."""
@@ -241,6 +258,10 @@ def build_signals(
     for name in names:
         if name in ("eligible_share", "event_share"):
             out.append(_share_signal(name, k, n, k_min))
+        elif name == "attainment_shortfall":
+            e = _wide(panel, "n_expected", cells, shape)
+            k_max = _wide(panel, "n_events_max", cells, shape) if "n_events_max" in panel else k
+            out.append(_shortfall_signal(name, k, e, np.where(np.isfinite(k_max), k_max, k)))
         elif name in ("advice_gap", "havo_plus_gap"):
             n_adv = _wide(panel, "n_advice", cells, shape)
             test_z = _wide(panel, "sum_test_z", cells, shape) / np.where(n > 0, n, np.nan)
@@ -451,7 +472,7 @@ def detect(panel: pd.DataFrame, target: str, params: EmergingParams | None = Non
     """Emerging-hot-spot scores, thresholds and alarms for every place-year of ``panel``."""
     p = params or EmergingParams()
     names = p.signals or SIGNALS[target]
-    places, years, signals, cells = build_signals(panel, target, names)
+    places, years, signals, cells = build_signals(panel, names)
     parts = [_exceedance(s, years, p) for s in signals]
     n_places, n_years = len(places), len(years)
     single = np.full((n_places, n_years), np.nan)
@@ -530,6 +551,9 @@ def detect(panel: pd.DataFrame, target: str, params: EmergingParams | None = Non
         frame[f"z_{sig.name}"] = part["z"][cells]
     frame["n_pupils"] = panel["n_pupils"].to_numpy(dtype=float)
     frame["rate"] = frame["n_pupils"].pipe(lambda n: panel["n_events"].to_numpy(dtype=float) / n.where(n > 0))
+    if "n_expected" in panel:  # a ratio target: its "rate" is the shortfall 1 − O/E
+        e = panel["n_expected"].to_numpy(dtype=float)
+        frame["rate"] = 1 - panel["n_events"].to_numpy(dtype=float) / np.where(e > 0, e, np.nan)
     if signals[0].name not in ("eligible_share", "event_share"):
         frame[["expected_rate", "expected_lower", "expected_upper"]] = np.nan
     info = primary["info"].merge(pd.DataFrame(year_rows), on="school_year", how="outer")
@@ -548,7 +572,7 @@ def binomial_z(panel: pd.DataFrame, params: EmergingParams | None = None) -> pd.
     to beat. Same states as :func:`detect`; a place's hidden years take no part, as there.
     """
     p = params or EmergingParams()
-    places, years, signals, cells = build_signals(panel, "dropout", ("event_share",))
+    places, years, signals, cells = build_signals(panel, ("event_share",))
     shape = (len(places), len(years))
     n, k = _wide(panel, "n_pupils", cells, shape), _wide(panel, "n_events", cells, shape)
     usable = np.isfinite(signals[0].x) & (np.nan_to_num(n) > 0)

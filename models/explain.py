@@ -6,13 +6,14 @@ reads them.
 
 **Grouped explanations.** Raw per-indicator contributions of correlated indicators read badly
 ("difference with national +9.1" next to "rate this year −1.9"). An analyst reads a few named
-*concepts* instead (:data:`CONCEPTS`): the place's own level, its development, its context, size
-and uncertainty, and the test regime. Each concept's contribution is measured on the model's raw
-score scale (log-odds) against a *reference place* whose indicators are the national medians of
-that year: the concept contributions add up exactly to ``raw(place) − raw(reference)``. For
-LightGBM this uses TreeSHAP of the place minus TreeSHAP of the reference (both sum to their raw
-score); for the logistic models coefficient × (standardised value − reference value). The risk
-shown stays the calibrated one; the groups say *what* moves it away from an ordinary place.
+*concepts* instead (:data:`features.vocabulary.CONCEPTS`): the place's own level, its
+development, its context, size and uncertainty, and the test regime. Each concept's contribution
+is measured on the model's raw score scale (log-odds) against a *reference place* whose
+indicators are the national medians of that year: the concept contributions add up exactly to
+``raw(place) − raw(reference)``. For LightGBM this uses TreeSHAP of the place minus TreeSHAP of
+the reference (both sum to their raw score); for the logistic models coefficient × (standardised
+value − reference value). The risk shown stays the calibrated one; the groups say *what* moves it
+away from an ordinary place.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from features.indicators import REGISTRY, label
-from models.texts import format_number, pick, t
+from features.vocabulary import CONCEPTS
+from models.texts import CONCEPT_LABELS, format_number, pick, t
 
 
 def top_drivers(contributions: pd.DataFrame, n: int = 3, lang: str = "nl") -> pd.Series:
@@ -77,13 +79,6 @@ def peer_places(features: pd.DataFrame, place: str, k: int = 20) -> pd.Index:
     return distance.nsmallest(k).index
 
 
-CONCEPTS: dict[str, tuple[str, str]] = {
-    "own_level": ("Eigen niveau", "Own level"),
-    "development": ("Ontwikkeling", "Development"),
-    "context": ("Context", "Context"),
-    "size_uncertainty": ("Omvang en onzekerheid", "Size and uncertainty"),
-    "test_regime": ("Toetsregime", "Test regime"),
-}
 _DEVELOPMENT = frozenset({"trend_3y", "gap_change_1y", "rises_in_a_row"})
 _SIZE = frozenset({"log_pupils", "interval_width", "test_score_spread"})
 _BY_KIND = {"history": "own_level", "context": "context", "size": "size_uncertainty", "regime": "test_regime"}
@@ -122,7 +117,7 @@ def grouped_summary(groups: pd.Series, lang: str = "nl", min_effect: float = 0.1
     order = groups.abs().sort_values(ascending=False).index
     up = [c for c in order if groups[c] >= min_effect]
     down = [c for c in order if groups[c] <= -min_effect]
-    names = {c: pick(CONCEPTS[c], lang).lower() for c in CONCEPTS}
+    names = {c: pick(CONCEPT_LABELS[c], lang).lower() for c in CONCEPTS}
     if not up and not down:
         return t("ordinary_place", lang)
     join = t("and", lang)

@@ -14,13 +14,6 @@ import pandas as pd
 URBANITY_GROUPS = {1: "stedelijk", 2: "stedelijk", 3: "matig stedelijk", 4: "landelijk", 5: "landelijk"}
 TERTILE_LABELS = ("laag", "midden", "hoog")
 
-GROUPINGS: dict[str, tuple[str, str]] = {
-    "urbanity": ("Stedelijkheid", "Urbanity"),
-    "migration": ("Migratieachtergrond (tertiel)", "Migration background (tertile)"),
-    "income": ("Laag inkomen (tertiel)", "Low income (tertile)"),
-    "province": ("Provincie", "Province"),
-    "denomination": ("Denominatie", "Denomination"),
-}
 INTERSECTIONS: tuple[tuple[str, str], ...] = (
     ("urbanity", "migration"),
     ("urbanity", "income"),
@@ -54,8 +47,8 @@ def tertile(values: pd.Series, cuts: tuple[float, float]) -> pd.Series:
 def assign_groups(places: pd.DataFrame, cuts: dict[str, tuple[float, float]] | None = None) -> pd.DataFrame:
     """Group memberships per row of a place table (needs the panel's context columns).
 
-    Returns one column per grouping in :data:`GROUPINGS` that applies (denomination only for
-    schools with a known denomination) plus intersection columns ``a×b``. Tertiles use
+    Returns one column per grouping in :data:`features.vocabulary.GROUPINGS` that applies
+    (denomination only for schools with a known denomination) plus intersection columns ``a×b``. Tertiles use
     ``cuts`` when given, else the thirds of ``places`` itself.
     """
     cuts = cuts or tertile_cuts(places)
@@ -71,31 +64,6 @@ def assign_groups(places: pd.DataFrame, cuts: dict[str, tuple[float, float]] | N
             out[a].notna() & out[b].notna()
         )
     return out.replace({np.nan: None})
-
-
-def grouping_label(grouping: str, lang: str = "nl") -> str:
-    if "×" in grouping:
-        return " × ".join(grouping_label(g, lang) for g in grouping.split("×"))
-    nl, en = GROUPINGS.get(grouping, (grouping, grouping))
-    return nl if lang == "nl" else en
-
-
-GROUP_WORDS: dict[str, str] = {
-    "stedelijk": "urban",
-    "matig stedelijk": "moderately urban",
-    "landelijk": "rural",
-    "laag": "low",
-    "midden": "middle",
-    "hoog": "high",
-}
-"""English for the groups the audit names in Dutch; provinces and denominations are names."""
-
-
-def group_label(group: object, lang: str = "nl") -> str:
-    """A group (or an intersection 'a × b') in the reader's language."""
-    text = str(group)
-    english = " × ".join(GROUP_WORDS.get(part, part) for part in text.split(" × "))
-    return text if lang == "nl" else english
 
 
 def joint_group(

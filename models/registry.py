@@ -26,6 +26,7 @@ from features.vocabulary import experiment_name
 from models.audit import GateDecision
 from models.risk_model import RiskModel
 from models.spec import ExperimentSpec
+from models.texts import gate_words
 from models.train import ModelResult
 
 CHAMPION = "champion"
@@ -115,17 +116,17 @@ def build_risk_model(
 ) -> RiskModel:
     oof_prob = result.calibrator.transform(result.oof["score"].to_numpy())
     model = RiskModel(
-        result.estimator,
-        result.calibrator,
-        result.threshold,
-        result.features,
-        oof_prob,
-        config.target,
-        config.level,
-        result.kind,
-        result.group_thresholds,
-        result.group_cuts,
-        result.groupings,
+        estimator=result.estimator,
+        calibrator=result.calibrator,
+        threshold=result.threshold,
+        features=result.features,
+        oof_prob=oof_prob,
+        target=config.target,
+        level=config.level,
+        kind=result.kind,
+        group_thresholds=result.group_thresholds,
+        group_cuts=result.group_cuts,
+        groupings=result.groupings,
     )
     if origin is not None:  # every REST answer says which data the model was built on
         model.data_origin, model.data_fingerprint = origin.label, origin.fingerprint
@@ -300,10 +301,11 @@ def record_gate_decision(name: str, version: str, decision: GateDecision) -> Non
     mlflow_client = client()
     mv = mlflow_client.get_model_version(name, version)
     verdict = "allowed" if decision.allowed else "refused"
+    summary, reasons = gate_words(decision, "en")  # English in MLflow, for its UI and logs
     record = {
         "allowed": bool(decision.allowed),
-        "summary": decision.summary,
-        "reasons": list(decision.reasons),
+        "summary": summary,
+        "reasons": reasons,
         "codes": list(decision.codes),
         "summary_code": decision.summary_code,
     }
@@ -327,13 +329,7 @@ def stored_gate_decision(name: str, version: str) -> GateDecision | None:
     record = json.loads(raw)
     allowed = tags["fairness_gate"] == "allowed" and bool(record.get("allowed"))
     full = _decision_artifact(name, version)  # the reasons in full, from the version's run
-    return GateDecision(
-        allowed,
-        tuple(full.get("reasons", ())),
-        str(record.get("summary", "")),
-        tuple(full.get("codes", ())),
-        dict(record.get("summary_code", {})),
-    )
+    return GateDecision(allowed, tuple(full.get("codes", ())), dict(record.get("summary_code", {})))
 
 
 def _decision_artifact(name: str, version: str) -> dict:
@@ -364,9 +360,8 @@ def promote(
         raise ValueError("a forced promotion needs a written reason (it is recorded in MLflow)")
     mlflow_client = client()
     mv = mlflow_client.get_model_version(name, version)
-    decision = stored_gate_decision(name, version) or GateDecision(
-        False, ("this version has no recorded fairness audit",), "not audited"
-    )
+    decision = stored_gate_decision(name, version) or GateDecision(False, (), {"code": "not_audited"})
+    summary, reasons = gate_words(decision, "en")
     allowed = bool(decision.allowed)
     if allowed or force:
         mlflow_client.set_registered_model_alias(name, CHAMPION, version)
@@ -378,15 +373,15 @@ def promote(
             mlflow_client.set_model_version_tag(name, version, "override_by", actor or "unknown")
             msg = f"{name} v{version} promoted to {CHAMPION} by explicit override: {reason}"
         else:
-            msg = f"{name} v{version} promoted to {CHAMPION}: {decision.summary}"
-        return PromotionResult(True, name, version, not allowed, msg, tuple(decision.reasons))
+            msg = f"{name} v{version} promoted to {CHAMPION}: {summary}"
+        return PromotionResult(True, name, version, not allowed, msg, tuple(reasons))
     return PromotionResult(
         False,
         name,
         version,
         False,
-        f"{name} v{version} NOT promoted — fairness gate: {decision.summary}",
-        tuple(decision.reasons),
+        f"{name} v{version} NOT promoted — fairness gate: {summary}",
+        tuple(reasons),
     )
 
 

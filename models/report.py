@@ -19,21 +19,23 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from features.indicators import label as indicator_label
-from features.panel import LEVEL_LABELS, TARGET_LABELS
 from features.provenance import DataOrigin
 from features.suppression import MIN_PUPILS
 from features.vocabulary import LANGUAGES
 from features.years import format_school_year
 from models.audit import Audit, GateDecision
 from models.charts import IntervalPanel, Point, interval_chart, scatter_chart
-from models.groups import group_label, grouping_label
 from models.metrics import COMPARISON_METRICS
 from models.texts import (
+    LEVEL_LABELS,
+    TARGET_LABELS,
     codes_in_words,
     column_label,
     format_number,
     gate_reason,
     gate_summary,
+    group_label,
+    grouping_label,
     labelled_columns,
     pick,
     t,
@@ -293,7 +295,6 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
-    summary_code = getattr(decision, "summary_code", None)
     return env.get_template("model_card.html.j2").render(
         w=w,
         lang=lang,
@@ -305,8 +306,8 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         level=_lower_first(pick(LEVEL_LABELS[card.level], lang)),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         allowed=decision.allowed,
-        summary=gate_summary(summary_code, lang) if summary_code else decision.summary,
-        reasons=[gate_reason(c, lang) for c in decision.codes] if decision.codes else list(decision.reasons),
+        summary=gate_summary(decision.summary_code, lang),
+        reasons=[gate_reason(c, lang) for c in decision.codes],
         data_note=data_note(card.origin, lang),
         min_pupils=MIN_PUPILS,
         features=[indicator_label(n, lang) for n in card.features],

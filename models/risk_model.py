@@ -68,6 +68,7 @@ class RiskModel(PythonModel):
 
     def __init__(
         self,
+        *,
         estimator: object,
         calibrator: object,
         threshold: float,

@@ -12,9 +12,9 @@ from features.panel import PLACE_ATTRIBUTES
 from features.provenance import DataOrigin
 from features.suppression import STATUS_COLUMN, publish
 from features.years import format_school_year
+from models.bands import risk_band
 from models.explain import grouped_contributions, reference_place, top_drivers
 from models.risk_model import RiskModel
-from models.texts import risk_band
 
 EMERGING_FIGURES = (
     "emerging_alarm",
@@ -40,7 +40,7 @@ FIGURES = (
 
 
 def score_year(
-    model: RiskModel, features: pd.DataFrame, panel: pd.DataFrame, year: int, lang: str = "nl"
+    model: RiskModel, features: pd.DataFrame, panel: pd.DataFrame, year: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Scores (one row per place) and contributions for feature year ``year`` (predicts t+1).
 
@@ -119,18 +119,28 @@ def with_emerging(scores: pd.DataFrame, emerging: pd.DataFrame | None) -> pd.Dat
         out[col] = ids.map(e[col])
     for col in ("expected_rate", "expected_lower", "expected_upper"):
         out[f"{col}_pct"] = ids.map(e[col]) * 100
+    if "suppressed" in out:  # published scores: a hidden place shows no signal of either kind
+        hidden = out["suppressed"].to_numpy(dtype=bool)
+        for col in EMERGING_FIGURES:
+            out[col] = out[col].astype(float).mask(hidden)
+        out["emerging_state"] = out["emerging_state"].astype(object).mask(hidden, None)
     return out
 
 
 HISTORY_FIGURES = ("rate", "shrunk_rate", "rate_lower", "rate_upper", "elevated")
 
 
-def published_history(history: pd.DataFrame) -> pd.DataFrame:
-    """The publishable rate history (rates in %): hidden place-years keep only their label."""
+def in_percent(history: pd.DataFrame) -> pd.DataFrame:
+    """A rate history with its rates in percent, for display (hidden rows stay empty)."""
     h = history.copy()
     for col in ("rate", "shrunk_rate", "rate_lower", "rate_upper"):
         h[col] = h[col] * 100
-    return publish(h, HISTORY_FIGURES)
+    return h
+
+
+def published_history(history: pd.DataFrame) -> pd.DataFrame:
+    """The publishable rate history (rates in %): hidden place-years keep only their label."""
+    return in_percent(publish(history, HISTORY_FIGURES))
 
 
 def suppressed_scores(scores: pd.DataFrame) -> pd.DataFrame:

@@ -14,13 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from features.vocabulary import BASELINE_KINDS, CANDIDATE_KINDS, LEVELS, MODEL_KINDS, TARGETS
+from features.vocabulary import BASELINE_KINDS, CANDIDATE_KINDS, GROUPINGS, LEVELS, MODEL_KINDS, TARGETS
 from features.vocabulary import registered_name as _registered_name
-from models.groups import GROUPINGS as GROUPING_LABELS
 
 CALIBRATION_METHODS = ("isotonic", "platt")
 SELECTION_METRICS = ("average_precision", "roc_auc", "precision_at_top")  # higher is better
-GROUPINGS = tuple(GROUPING_LABELS)
 
 
 class ConfigError(ValueError):

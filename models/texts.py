@@ -7,8 +7,8 @@ missing translation is a test failure rather than an English word on a Dutch pag
 
 from __future__ import annotations
 
-from features.suppression import MIN_PUPILS
-from models.groups import group_label, grouping_label
+from features.suppression import MIN_PUPILS, PRIMARY, SECONDARY
+from models.bands import risk_band
 
 """The product's languages, Dutch first: every text below is a (Dutch, English) pair."""
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
@@ -222,6 +222,10 @@ SENTENCES: dict[str, tuple[str, str]] = {
         "the share of pupils advised below their test level",
     ),
     "what_dropout": ("het aandeel voortijdig schoolverlaters", "the share of early school leavers"),
+    "what_under_advice_attainment": (
+        "het tekort aan havo/vwo-adviezen t.o.v. wat de referentieniveaus verwachten",
+        "the shortfall of HAVO+ advices relative to what attainment predicts",
+    ),
     "risen_three_years": ("{what} is drie jaar op rij gestegen", "{what} has risen three years in a row"),
     "rising": ("{what} stijgt", "{what} is rising"),
     "above_national": (
@@ -531,6 +535,47 @@ LEVEL_PLURALS: dict[str, tuple[str, str]] = {
 }
 
 
+TARGET_LABELS: dict[str, tuple[str, str]] = {
+    "under_advice": ("Onderadvisering", "Under-advice"),
+    "under_advice_attainment": (
+        "Onderadvisering t.o.v. referentieniveaus",
+        "Under-advice relative to attainment",
+    ),
+    "dropout": ("Voortijdig schoolverlaten", "Early school leaving"),
+}
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    "school": ("School", "School"),
+    "pc4": ("Postcodegebied (PC4)", "Postcode area (PC4)"),
+    "gemeente": ("Gemeente", "Municipality"),
+    "rmc": ("RMC-regio", "RMC region"),
+}
+GROUPING_LABELS: dict[str, tuple[str, str]] = {
+    "urbanity": ("Stedelijkheid", "Urbanity"),
+    "migration": ("Migratieachtergrond (tertiel)", "Migration background (tertile)"),
+    "income": ("Laag inkomen (tertiel)", "Low income (tertile)"),
+    "province": ("Provincie", "Province"),
+    "denomination": ("Denominatie", "Denomination"),
+}
+GROUP_WORDS: dict[str, tuple[str, str]] = {
+    "stedelijk": ("stedelijk", "urban"),
+    "matig stedelijk": ("matig stedelijk", "moderately urban"),
+    "landelijk": ("landelijk", "rural"),
+    "laag": ("laag", "low"),
+    "midden": ("midden", "middle"),
+    "hoog": ("hoog", "high"),
+}
+"""The groups the audit names by Dutch codes; provinces and denominations are names."""
+CONCEPT_LABELS: dict[str, tuple[str, str]] = {
+    "own_level": ("Eigen niveau", "Own level"),
+    "development": ("Ontwikkeling", "Development"),
+    "context": ("Context", "Context"),
+    "size_uncertainty": ("Omvang en onzekerheid", "Size and uncertainty"),
+    "test_regime": ("Toetsregime", "Test regime"),
+}
+HIDDEN_LABELS: dict[str, tuple[str, str]] = {PRIMARY: ("<10", "<10"), SECONDARY: ("verborgen", "hidden")}
+"""What a hidden cell says instead of its figures, per disclosure status."""
+
+
 def pick(pair: tuple[str, str], lang: str = "nl") -> str:
     """The reader's word from a (Dutch, English) pair kept elsewhere (labels of targets, levels …)."""
     return pair[0] if lang == "nl" else pair[1]
@@ -542,6 +587,24 @@ def t(key: str, lang: str = "nl", **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def grouping_label(grouping: str, lang: str = "nl") -> str:
+    """A grouping (or an intersection ``a×b``) in the reader's language."""
+    if "×" in grouping:
+        return " × ".join(grouping_label(g, lang) for g in grouping.split("×"))
+    return pick(GROUPING_LABELS.get(grouping, (grouping, grouping)), lang)
+
+
+def group_label(group: object, lang: str = "nl") -> str:
+    """A group (or an intersection 'a × b') in the reader's language."""
+    return " × ".join(pick(GROUP_WORDS.get(part, (part, part)), lang) for part in str(group).split(" × "))
+
+
+def hidden_label(status: str, lang: str = "nl") -> str | None:
+    """What a hidden cell says instead of its figures: ``"<10"`` or ``"verborgen"``/``"hidden"``."""
+    words = HIDDEN_LABELS.get(status)
+    return None if words is None else pick(words, lang)
+
+
 def format_number(value: float, lang: str = "nl", digits: int = 0) -> str:
     """A number written the reader's way: 1.234,5 in Dutch, 1,234.5 in English."""
     text = f"{value:,.{digits}f}"
@@ -550,27 +613,13 @@ def format_number(value: float, lang: str = "nl", digits: int = 0) -> str:
 
 # -- risk in words --------------------------------------------------------------------------
 # A one-year-ahead risk is never certain: the app never prints 0 % or 100 %, and puts a band in
-# words beside the number (thresholds here and nowhere else; "verhoogd" names the level signal,
-# not a band).
-RISK_BANDS: tuple[tuple[float, str], ...] = (
-    (0.10, "low"),
-    (0.30, "medium"),
-    (0.60, "high"),
-    (1.0, "very_high"),
-)
+# words beside the number (the thresholds are policy: models/bands.py).
 BAND_WORDS: dict[str, tuple[str, str]] = {
     "low": ("laag", "low"),
     "medium": ("gemiddeld", "medium"),
     "high": ("hoog", "high"),
     "very_high": ("zeer hoog", "very high"),
 }
-
-
-def risk_band(risk: float) -> str | None:
-    """The band key of a calibrated risk (None when the risk is not shown)."""
-    if risk != risk:  # NaN: suppressed or not scored
-        return None
-    return next((band for upper, band in RISK_BANDS if risk < upper), RISK_BANDS[-1][1])
 
 
 def band_word(risk: float, lang: str = "nl") -> str:
@@ -660,6 +709,12 @@ def gate_summary(code: dict, lang: str = "nl") -> str:
             else f"{code['n']} of {code['of']} gated comparisons lie beyond the configured limits with "
             "their whole confidence interval."
         )
+    if kind == "not_audited":
+        return (
+            "Deze versie is niet geaudit: er is geen fairness-audit vastgelegd."
+            if nl
+            else "This version is not audited: it has no recorded fairness audit."
+        )
     if kind == "allowed":
         return (
             f"Alle {code['of']} getoetste vergelijkingen liggen binnen de ingestelde grenzen of hun "
@@ -669,6 +724,14 @@ def gate_summary(code: dict, lang: str = "nl") -> str:
             "interval includes the limit."
         )
     return str(code)
+
+
+def gate_words(decision: object, lang: str = "nl") -> tuple[str, list[str]]:
+    """A :class:`models.audit.GateDecision`'s summary and reasons in words (duck-typed: any
+    object with ``summary_code`` and ``codes``)."""
+    summary_code = getattr(decision, "summary_code", {}) or {}
+    codes = getattr(decision, "codes", ()) or ()
+    return gate_summary(summary_code, lang), [gate_reason(c, lang) for c in codes]
 
 
 # -- column headers of the tables the app shows ------------------------------------------------

@@ -20,7 +20,7 @@ model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -148,7 +148,7 @@ def held_out_fold_metrics(oof: pd.DataFrame, config: ExperimentSpec) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ModelResult:
     """Everything one model kind produced on the folds (and, for the candidate, the final fit).
 
@@ -215,7 +215,7 @@ def cross_validate(
         y = data.loc[test, "elevated_next"].astype(int).to_numpy()
         preds.append(pd.DataFrame({"place_id": ids, "school_year": year, "y": y, "score": score}))
     oof = cross_fit(pd.concat(preds, ignore_index=True))
-    return ModelResult(kind, cols, held_out_fold_metrics(oof, config), oof)
+    return ModelResult(kind=kind, features=cols, fold_metrics=held_out_fold_metrics(oof, config), oof=oof)
 
 
 def fit_candidate(
@@ -238,15 +238,13 @@ def fit_candidate(
         data["elevated_next"].astype(int),
         weight_groups.loc[data.index] if weight_groups is not None else None,
     )
-    return ModelResult(
-        result.kind,
-        result.features,
-        result.fold_metrics,
-        oof,
-        est,
-        calibrator,
-        f1_threshold(oof["y"].to_numpy(), served_prob),
-        briers,
+    return replace(
+        result,
+        oof=oof,
+        estimator=est,
+        calibrator=calibrator,
+        threshold=f1_threshold(oof["y"].to_numpy(), served_prob),
+        calibration_briers=briers,
     )
 
 
@@ -339,16 +337,6 @@ def with_group_thresholds(
         held_out.loc[own, "threshold"] = thresholds_per_row(
             oof.loc[own], fitted(~own, global_threshold), cuts, global_threshold
         )
-    return ModelResult(
-        result.kind,
-        result.features,
-        result.fold_metrics,
-        held_out,
-        result.estimator,
-        result.calibrator,
-        result.threshold,
-        result.calibration_briers,
-        thresholds,
-        cuts,
-        tuple(groupings),
+    return replace(
+        result, oof=held_out, group_thresholds=thresholds, group_cuts=cuts, groupings=tuple(groupings)
     )

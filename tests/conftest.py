@@ -44,7 +44,12 @@ def built(sources):
     return build_features(sources)
 
 
-PIPELINE_EXPERIMENTS = ("under_advice_gemeente", "under_advice_school", "dropout_gemeente")
+PIPELINE_EXPERIMENTS = (
+    "under_advice_gemeente",
+    "under_advice_school",
+    "dropout_gemeente",
+    "under_advice_attainment_gemeente",
+)
 
 
 @pytest.fixture(scope="session")

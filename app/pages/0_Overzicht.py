@@ -16,12 +16,9 @@ from app.briefs import brief_buttons
 from app.bundles import newest
 from app.maps import Outlines, class_map, outlines, quantile_classes, risk_classes
 from features.geometry import compact_boundaries
-from features.panel import TARGET_LABELS
-from features.paths import SKELETON_DIR
-from features.sources import read_gemeente_geojson
 from features.vocabulary import LEVELS_WITHIN_GEMEENTE
 from features.years import format_school_year
-from models.texts import band_word, format_number, format_risk, pick, t
+from models.texts import TARGET_LABELS, band_word, format_number, format_risk, pick, t
 
 lang = ui.setup_page("app_title")
 target = ui.target_choice(lang)
@@ -30,8 +27,9 @@ st.caption(t("tagline", lang))
 
 
 @st.cache_resource(show_spinner=False)
-def shapes() -> Outlines:
-    return outlines(compact_boundaries(read_gemeente_geojson(SKELETON_DIR / "gemeenten.json")[1]))
+def shapes(fingerprint: str) -> Outlines:
+    """Outlines of the boundaries in use (cached per data fingerprint: new data, new map)."""
+    return outlines(compact_boundaries(ui.boundaries()))
 
 
 def hover_lines(names: pd.Series, *columns: tuple[str, pd.Series]) -> list[str]:
@@ -59,7 +57,7 @@ def emerging_view(em) -> None:
     )
     classes, labels = quantile_classes(shown["emerging_score"], digits=2)
     fig = class_map(
-        shapes(),
+        shapes(ui.data_fingerprint()),
         shown["place_id"].tolist(),
         classes,
         labels,
@@ -146,7 +144,7 @@ def map_figure(bundle_path: str, year: int, forecast: bool, lang: str) -> go.Fig
         )
         title, legend = f"{t('map_observed', lang)} — {format_school_year(year)}", "%"
     return class_map(
-        shapes(),
+        shapes(ui.data_fingerprint()),
         data["place_id"].tolist(),
         classes,
         labels,

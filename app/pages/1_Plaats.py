@@ -9,12 +9,12 @@ import streamlit as st
 
 from app import ui
 from app.briefs import brief_buttons
-from features.indicators import REGISTRY, label
-from features.suppression import SECONDARY, hidden_label
+from features.indicators import label
+from features.suppression import SECONDARY
 from features.targets import INTERVAL
+from features.vocabulary import CONCEPTS
 from features.years import format_school_year
 from models.explain import (
-    CONCEPTS,
     aggregate_contributions,
     concept_of,
     emerging_sentence,
@@ -22,7 +22,16 @@ from models.explain import (
     peer_places,
     summary_sentence,
 )
-from models.texts import band_word, column_label, format_number, format_risk, pick, t
+from models.texts import (
+    CONCEPT_LABELS,
+    band_word,
+    column_label,
+    format_number,
+    format_risk,
+    hidden_label,
+    pick,
+    t,
+)
 
 lang = ui.setup_page("why_flagged")
 target = ui.target_choice(lang)
@@ -51,16 +60,9 @@ row = visible.set_index("place_id").loc[place]
 feats = ui.table(str(b.path), "features_latest").set_index("place_id")
 contrib = ui.table(str(b.path), "contributions").set_index("place_id")
 
+# the bundle's tables are published: a concept that would give back a hidden value is empty
 explained = ui.table(str(b.path), "explanations").set_index("place_id")
 groups = explained.loc[place, list(CONCEPTS)].astype(float)
-# features_latest holds only publishable values (features.suppression.publishable_indicators):
-# a contribution of a value that is hidden (e.g. last year's rate on < 10 pupils) would give the
-# value back, and so would the concept it belongs to — both are hidden with it
-hidden_values = [
-    n for n in contrib.columns if n in feats.columns and pd.isna(feats.loc[place, n]) and n in REGISTRY
-]
-hidden_concepts = {concept_of(n) for n in hidden_values}
-groups = groups.where(~groups.index.isin(hidden_concepts))
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(t("risk", lang) + f" {format_school_year(int(row['target_year']))}", format_risk(row["risk"]))
@@ -129,7 +131,7 @@ st.caption(t("grouped_help", lang))
 fig = go.Figure(
     go.Bar(
         x=groups.to_numpy(),
-        y=[pick(CONCEPTS[k], lang) for k in groups.index],
+        y=[pick(CONCEPT_LABELS[k], lang) for k in groups.index],
         orientation="h",
         marker_color=np.where(groups.to_numpy() > 0, "#b3261e", "#2a6f97"),
         text=[
@@ -148,14 +150,16 @@ fig.update_layout(
     xaxis_title=t("contribution_axis", lang),
 )
 st.plotly_chart(fig, width="stretch", key="contrib")
-c = contrib.loc[place].drop(labels=["bias", *hidden_values], errors="ignore").astype(float)
+c = (
+    contrib.loc[place].drop(labels=["bias"], errors="ignore").astype(float).dropna()
+)  # published: hidden are empty
 c = c.reindex(c.abs().sort_values(ascending=False).index)
 with st.expander(t("indicator_detail", lang)):
     st.dataframe(
         pd.DataFrame(
             {
                 column_label("indicator", lang): [label(n, lang) for n in c.index],
-                t("concept", lang): [pick(CONCEPTS[concept_of(n)], lang) for n in c.index],
+                t("concept", lang): [pick(CONCEPT_LABELS[concept_of(n)], lang) for n in c.index],
                 t("contribution", lang): c.round(2).to_numpy(),
             }
         ),
@@ -189,14 +193,9 @@ if level == "gemeente":
     sb = ui.bundle(target, school_level, ui.champion(ui.registered_name(target, school_level)))
     if sb is not None:
         s_scores = ui.scores(str(sb.path))  # published: hidden schools carry no pupils
-        s_feats = ui.table(str(sb.path), "features_latest").set_index("place_id")
         s_contrib = ui.table(str(sb.path), "contributions")
-        s_contrib = s_contrib.set_index("place_id").reindex(s_scores["place_id"]).reset_index()
-        # a school's contribution of a value it may not show counts as none
-        masked = s_feats.reindex(s_contrib["place_id"])[[c for c in s_contrib.columns if c in s_feats]]
-        for col in masked.columns:
-            if col in REGISTRY:
-                s_contrib[col] = s_contrib[col].where(masked[col].notna().to_numpy(), 0.0)
+        # published: a school's contribution of a value it may not show is empty, and counts as none
+        s_contrib = s_contrib.set_index("place_id").reindex(s_scores["place_id"]).reset_index().fillna(0.0)
         inside = (s_scores["gemeente_code"].to_numpy() == place) & ~s_scores["suppressed"].to_numpy()
         if inside.sum() >= 2:
             agg = aggregate_contributions(

@@ -7,10 +7,9 @@ import streamlit as st
 
 from app import ui
 from features.export import csv_safe, to_csv
-from models.groups import group_label, grouping_label
 from models.prioritise import RANK_ON, prioritise, spread_over_groups
 from models.scoring import export_frame
-from models.texts import format_number, t
+from models.texts import format_number, group_label, grouping_label, t
 
 lang = ui.setup_page("budget")
 target = ui.target_choice(lang)

@@ -9,13 +9,14 @@ from app import ui
 from experiments.config import load_fairness_limits
 from features.export import csv_safe
 from features.years import format_school_year
-from models.groups import group_label, grouping_label
 from models.report import mitigation_view
 from models.texts import (
     codes_in_words,
     column_label,
     gate_reason,
     gate_summary,
+    group_label,
+    grouping_label,
     labelled_columns,
     t,
     value_label,

@@ -22,6 +22,7 @@ import pandas as pd
 
 from features.errors import MAX_REPORTED, DataError
 from features.sources._checks import Problems
+from features.sources._notes import note
 from features.years import EARLIEST_SCHOOL_YEAR, format_school_year, last_school_year
 
 SUPPRESSED_MARKERS = frozenset({"<5", "< 5"})
@@ -69,7 +70,56 @@ def decode_text(path: Path, raw: bytes) -> str:
                 expected="one encoding for the whole file (save it again as UTF-8)",
             ) from None
         text = body.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return repair_mojibake(path, text)
+
+
+_CONTINUATION = "[\u0080-\u00bf" + re.escape(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")) + "]"
+_MOJIBAKE = re.compile(
+    f"[\u00c2-\u00df]{_CONTINUATION}|[\u00e0-\u00ef]{_CONTINUATION}{{2}}|[\u00f0-\u00f4]{_CONTINUATION}{{3}}"
+)
+
+
+def _undo_double_encoding(match: re.Match[str]) -> str:
+    chunk = match.group(0)
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            return chunk.encode(encoding).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+    return chunk
+
+
+def repair_mojibake(path: Path, text: str) -> str:
+    """Undo double encoding (UTF-8 read as cp1252 and saved again: ``FryslÃ¢n`` → ``Fryslân``).
+
+    Some 2022-23 DUO files carry such names. Only sequences that are valid UTF-8 once written
+    back as cp1252 are changed, so ordinary accented names (``Fryslân``) stay as they are; what
+    was repaired is reported (:func:`features.sources._notes.note`), never silent.
+    """
+    if not _MOJIBAKE.search(text):
+        return text
+    examples: dict[str, str] = {}
+
+    def fix(match: re.Match[str]) -> str:
+        fixed = _undo_double_encoding(match)
+        if fixed != match.group(0) and len(examples) < 3:
+            start = text.rfind(";", 0, match.start()) + 1
+            end = text.find(";", match.end())
+            examples.setdefault(text[start:end].strip('"'), "")
+        return fixed
+
+    repaired, n = _MOJIBAKE.subn(fix, text)
+    if repaired != text:
+        shown = ", ".join(f"{k!r} → {repair_text(k)!r}" for k in examples)
+        line = text[: _MOJIBAKE.search(text).start()].count("\n") + 1
+        note(path, f"double-encoded (mojibake) text repaired in {n} place(s), first on line {line}: {shown}")
+    return repaired
+
+
+def repair_text(value: str) -> str:
+    """:func:`repair_mojibake` for one value (no report)."""
+    return _MOJIBAKE.sub(_undo_double_encoding, value)
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
@@ -405,8 +455,3 @@ def gemeente_code(path: Path, series: pd.Series, column: str, problems: Problems
     if not ok.all():
         _fail(path, series, ~ok, column, "a gemeente number such as 0637 or GM0637", problems)
     return "GM" + s.str.zfill(4)
-
-
-def as_float(values: pd.Series) -> np.ndarray:
-    """Nullable counts as float with NaN, for arithmetic that must propagate 'unknown'."""
-    return values.astype("Float64").to_numpy(dtype=float, na_value=np.nan)

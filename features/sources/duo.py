@@ -28,10 +28,16 @@ from features.sources._csv import (
     parse_year,
     read_published_csv,
 )
+from features.sources._notes import note
 from features.sources._schema import unique_keys, validated
 
-TEST_PROVIDERS: tuple[str, ...] = ("CET", "IEP", "ROUTE8", "DIA", "AMN", "DOORSTROOMTOETS")
-"""Eindtoets providers in the wide file; from 2023-24 all are doorstroomtoetsen (one label)."""
+TEST_PROVIDERS: tuple[str, ...] = ("CET", "IEP", "ROUTE8", "DIA", "AMN", "DOE", "LIB", "DOORSTROOMTOETS")
+"""Test providers the wide files are known to carry (``{P}_AANTAL`` / ``{P}_GEM``): CET … AMN up
+to 2022-23, from 2023-24 the doorstroomtoetsen IEP, ROUTE8, DIA, AMN, DOE and LIB (2024-25
+file). Any other ``X_AANTAL``/``X_GEM`` pair is read as a provider too and reported."""
+
+SCHOOL_TYPES: tuple[str, ...] = ("BO", "SBO")
+"""``TYPE_PO`` / ``SOORT_PO`` codes of primary schools (case as published varies: ``Bo``, ``BO``)."""
 
 TEST_SCALES: dict[str, tuple[float, float]] = {
     "CET": (501.0, 550.0),
@@ -39,6 +45,8 @@ TEST_SCALES: dict[str, tuple[float, float]] = {
     "ROUTE8": (100.0, 300.0),
     "DIA": (200.0, 400.0),
     "AMN": (100.0, 600.0),
+    "DOE": (100.0, 400.0),
+    "LIB": (100.0, 300.0),
     "DOORSTROOMTOETS": (50.0, 600.0),
     "LEERLINGINBEELD": (50.0, 600.0),
     "IEPDOORSTROOMTOETS": (50.0, 600.0),
@@ -50,7 +58,10 @@ TEST_SCALES: dict[str, tuple[float, float]] = {
 
 Eindtoets scales as published (CET 501–550, IEP 50–100, Route 8 and DIA on their own scales);
 AMN is widened to 600 because the real 2018-19 file has school means up to 458. The
-doorstroomtoetsen (2023-24 on) are accepted on a wide range until DUO documents their scales.
+doorstroomtoetsen (2023-24 on) are accepted on a wide range until DUO documents their scales;
+DOE and LIB (new in the 2024-25 file, school means 222 and 172–174 in the sample) on ranges
+around what was seen (100–400, 100–300): plausibility, not the publisher's scale. A provider
+not listed here is read without a range check and reported.
 A mean outside its test's range (99999, a negative score, a CET score under IEP) is an error."""
 
 _SCHOOL_ID_ALIASES = {"BRIN_NUMMER": ["INSTELLINGSCODE"], "VESTIGINGSNUMMER": ["VESTIGINGSCODE"]}
@@ -107,14 +118,50 @@ EINDSCORES_WIDE_SCHEMA = pa.DataFrameSchema(
 )
 
 
+def _check_school_type(problems: Problems, raw: pd.Series, column: str) -> None:
+    """``TYPE_PO`` / ``SOORT_PO`` is a code column: only primary-school types are accepted."""
+    problems.flag(
+        ~raw.str.strip().str.upper().isin(SCHOOL_TYPES),
+        "unknown code",
+        column,
+        raw,
+        "one of " + ", ".join(SCHOOL_TYPES) + " (any case)",
+    )
+
+
+_PROVIDER_PAIR = re.compile(r"^([A-Z0-9]+)_AANTAL$")
+
+
+def _provider_pairs(path: Path, columns: list[str]) -> list[str]:
+    """Providers with both ``X_AANTAL`` and ``X_GEM`` in the header; unknown ones are reported."""
+    found = [m.group(1) for c in columns if (m := _PROVIDER_PAIR.match(c)) and f"{m.group(1)}_GEM" in columns]
+    unknown = [p for p in found if p not in TEST_SCALES]
+    if unknown:
+        note(
+            path,
+            "unknown test provider(s) "
+            + ", ".join(unknown)
+            + " read as their own provider (standardised within provider; no scale check): "
+            "add them to TEST_SCALES in features/sources/duo.py when DUO documents their scale",
+        )
+    return found
+
+
 def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
     """DUO *Gemiddelde eindscores per vestiging* (wide, one row per school).
 
+    Both editions: 2018-19 (``PRIKDATUM_SCORES``, ``LEERJAAR_8``, CET … AMN) and the current
+    ``05.-gemiddelde-eindscores-bo-sbo-YYYY-YYYY.csv`` (``PRIKDATUM``, no ``LEERJAAR_8``,
+    doorstroomtoetsen incl. DOE and LIB, every field quoted, an unquoted ``NA`` mean over ``<5``
+    pupils, ``0,000…`` over 0 pupils).
+
     Returns one row per school with ``{provider}_n`` (``Int64``, pupils tested with that
-    provider) and ``{provider}_mean`` (``float``, mean score on the provider's own scale; NaN
-    when nobody took that test). ``school_year`` is derived from PEILDATUM_LEERLINGEN
-    (``20190417`` → 2018, i.e. 2018-19). ``gemeente_code`` is the code *as published* in that
-    year; harmonise with :func:`features.sources.harmonise_gemeente`.
+    provider; a ``<5`` cell is 0 here and flagged in ``{provider}_suppressed``) and
+    ``{provider}_mean`` (``float``, mean score on the provider's own scale; NaN when nobody or
+    fewer than 5 took that test). ``n_exempt`` is ``ONTHEFFING_REDEN_ND`` where published.
+    ``school_year`` is derived from PEILDATUM_LEERLINGEN (``20190417`` → 2018, i.e. 2018-19).
+    ``gemeente_code`` is the code *as published* in that year; harmonise with
+    :func:`features.sources.harmonise_gemeente`.
     """
     path = Path(path)
     base = [
@@ -128,11 +175,9 @@ def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
         "PROVINCIE",
         "SOORT_PO",
         "DENOMINATIE_VESTIGING",
-        "LEERJAAR_8",
     ]
-    provider_columns = [f"{p}_{k}" for p in TEST_PROVIDERS for k in ("AANTAL", "GEM")]
-    raw = read_published_csv(path, base, aliases=_SCHOOL_ID_ALIASES, optional=provider_columns)
-    providers = [p for p in TEST_PROVIDERS if f"{p}_AANTAL" in raw and f"{p}_GEM" in raw]
+    raw = read_published_csv(path, base, aliases=_SCHOOL_ID_ALIASES, all_columns=True)
+    providers = _provider_pairs(path, list(raw.columns))
     if not providers:
         raise DataError(
             path,
@@ -149,6 +194,8 @@ def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
     )
     year = (date.dt.year - (date.dt.month < 8).astype(int)).fillna(-1).astype(int)
     check_school_year(path, year.where(date.notna()), "PEILDATUM_LEERLINGEN", peil, problems)
+    _check_school_type(problems, raw["SOORT_PO"], "SOORT_PO")
+    grade8 = raw["LEERJAAR_8"] if "LEERJAAR_8" in raw else pd.Series("", index=raw.index)
     out = pd.DataFrame(
         {
             "brin6": brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER", problems),
@@ -160,26 +207,44 @@ def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
             "province": raw["PROVINCIE"],
             "school_type": raw["SOORT_PO"].str.title(),
             "denomination": raw["DENOMINATIE_VESTIGING"],
-            "n_grade8": parse_count(path, raw["LEERJAAR_8"], "LEERJAAR_8", problems=problems)[0],
+            "n_grade8": parse_count(path, grade8, "LEERJAAR_8", problems=problems)[0],
         },
         index=raw.index,
     )
     check_counts(problems, out["n_grade8"], "LEERJAAR_8", MAX_PO_COHORT)
+    if "ONTHEFFING_REDEN_ND" in raw:
+        out["n_exempt"], out["n_exempt_suppressed"] = parse_count(
+            path,
+            raw["ONTHEFFING_REDEN_ND"],
+            "ONTHEFFING_REDEN_ND",
+            empty_is_suppressed=False,
+            problems=problems,
+        )
+        check_counts(problems, out["n_exempt"], "ONTHEFFING_REDEN_ND", MAX_PO_COHORT)
     out["pc4"] = _pc4(out["postcode"])
-    scores = raw
     for p in providers:
-        n, _ = parse_count(
-            path, scores[f"{p}_AANTAL"], f"{p}_AANTAL", empty_is_suppressed=False, problems=problems
+        n, suppressed = parse_count(
+            path, raw[f"{p}_AANTAL"], f"{p}_AANTAL", empty_is_suppressed=False, problems=problems
         )
         check_counts(problems, n, f"{p}_AANTAL", MAX_PO_COHORT)
         out[f"{p.lower()}_n"] = n.fillna(0)
-        out[f"{p.lower()}_mean"] = parse_decimal(path, scores[f"{p}_GEM"], f"{p}_GEM", problems=problems)
-        _check_scale(problems, out[f"{p.lower()}_mean"], p, f"{p}_GEM", scores[f"{p}_GEM"])
+        out[f"{p.lower()}_suppressed"] = suppressed
+        mean = parse_decimal(path, raw[f"{p}_GEM"], f"{p}_GEM", missing=_MEAN_MISSING, problems=problems)
+        nobody = n.fillna(0).eq(0) & ~suppressed & mean.fillna(0).eq(0)
+        out[f"{p.lower()}_mean"] = mean.where(~nobody.to_numpy())  # 0,000… over 0 pupils = no mean
+        _check_scale(problems, out[f"{p.lower()}_mean"], p, f"{p}_GEM", raw[f"{p}_GEM"])
     return validated(out, EINDSCORES_WIDE_SCHEMA, path, problems, {"n_grade8": "LEERJAAR_8"})
 
 
+_MEAN_MISSING = ("", ".", "x", "-99997", "NA")
+"""A mean DUO does not publish: empty, or ``NA`` over fewer than 5 pupils (current files)."""
+
+
 def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
-    """Wide eindscores → one row per school × year × provider (tested pupils only)."""
+    """Wide eindscores → one row per school × year × provider (tested pupils only).
+
+    ``n_pupils_suppressed`` marks a ``<5`` cell (``n_pupils`` then ``<NA>``), as in the long
+    ``brin6_eindscores.csv``, so both feed the panels the same way."""
     providers = [c[:-2] for c in wide.columns if c.endswith("_n") and c != "n_grade8"]
     parts = [
         pd.DataFrame(
@@ -187,14 +252,19 @@ def eindscores_long(wide: pd.DataFrame) -> pd.DataFrame:
                 "brin6": wide["brin6"],
                 "school_year": wide["school_year"],
                 "test": p.upper(),
-                "n_pupils": wide[f"{p}_n"],
+                "n_pupils": wide[f"{p}_n"].astype("Int64"),
+                "n_pupils_suppressed": wide[f"{p}_suppressed"]
+                if f"{p}_suppressed" in wide
+                else pd.Series(False, index=wide.index),
                 "mean_score": wide[f"{p}_mean"],
             }
         )
         for p in providers
     ]
     long = pd.concat(parts, ignore_index=True)
-    return long[long["n_pupils"].fillna(0) > 0].reset_index(drop=True)
+    long["n_pupils"] = long["n_pupils"].mask(long["n_pupils_suppressed"])
+    keep = (long["n_pupils"].fillna(0) > 0) | long["n_pupils_suppressed"]
+    return long[keep].reset_index(drop=True)
 
 
 # --------------------------------------------------------------------- schooladviezen (wide)
@@ -230,8 +300,13 @@ def read_schooladviezen_wide(path: str | Path, school_year: int | None = None) -
     check_file_year(path, school_year)
     problems = Problems(path)
     raw = read_published_csv(
-        path, ["BRIN_NUMMER", "VESTIGINGSNUMMER", *ADVICE_CODES], aliases=_SCHOOL_ID_ALIASES
+        path,
+        ["BRIN_NUMMER", "VESTIGINGSNUMMER", *ADVICE_CODES],
+        aliases=_SCHOOL_ID_ALIASES,
+        optional=["SOORT_PO"],
     )
+    if "SOORT_PO" in raw:
+        _check_school_type(problems, raw["SOORT_PO"], "SOORT_PO")
     ids = brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSNUMMER", problems)
     codes = list(ADVICE_CODES)
     # one pass over all advice cells (stacked); only a file with bad cells is parsed per column,
@@ -260,6 +335,111 @@ def read_schooladviezen_wide(path: str | Path, school_year: int | None = None) -
     return validated(out, ADVICE_LONG_SCHEMA, path, problems)
 
 
+# ------------------------------------------------------------------ referentieniveaus (wide)
+REFERENCE_LEVEL_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("REKENEN_LAGER1F", "maths", "below_1F"),
+    ("REKENEN_1F", "maths", "1F"),
+    ("REKENEN_1S", "maths", "1S"),
+    ("REKENEN_2F", "maths", "2F"),
+    ("LV_LAGER1F", "reading", "below_1F"),
+    ("LV_1F", "reading", "1F"),
+    ("LV_2F", "reading", "2F"),
+    ("TV_LAGER1F", "spelling", "below_1F"),
+    ("TV_1F", "spelling", "1F"),
+    ("TV_2F", "spelling", "2F"),
+)
+"""Columns of ``10.-leerlingen-bo-referentieniveaus-YYYY-YYYY.csv``, subject, attained level:
+pupils per level reached in maths (rekenen), reading (lezen, LV) and taalverzorging (TV,
+``spelling`` here). Counts per subject, not a level per pupil."""
+
+REFERENCE_LEVELS_SCHEMA = pa.DataFrameSchema(
+    {
+        "brin6": pa.Column(str, pa.Check.str_length(6, 6)),
+        "school_year": pa.Column(int, pa.Check.in_range(2000, 2100)),
+        "subject": pa.Column(str, pa.Check.isin(["maths", "reading", "spelling"])),
+        "level": pa.Column(str, pa.Check.isin(["below_1F", "1F", "1S", "2F"])),
+        "n_pupils": _count_nonneg(),
+        "suppressed": pa.Column(bool),
+    },
+    **unique_keys("brin6", "school_year", "subject", "level"),
+)
+
+
+def _school_year_from_date(path: Path, raw: pd.Series, column: str, problems: Problems) -> pd.Series:
+    """``20241001`` → 2024 (2024-25): a peildatum from August on belongs to that school year."""
+    date = pd.to_datetime(raw.where(raw.str.fullmatch(r"\d{8}")), format="%Y%m%d", errors="coerce")
+    problems.flag(date.isna(), "value cannot be read", column, raw, "a real date written YYYYMMDD")
+    year = (date.dt.year - (date.dt.month < 8).astype(int)).fillna(-1).astype(int)
+    check_school_year(path, year.where(date.notna()), column, raw, problems)
+    return year
+
+
+def read_referentieniveaus_wide(path: str | Path) -> pd.DataFrame:
+    """DUO *Leerlingen bo per vestiging naar referentieniveau* (``10.-…-2024-2025.csv``, wide).
+
+    Returns the long form: one row per school × subject × attained level with ``n_pupils``
+    (``Int64``; ``<NA>`` with ``suppressed=True`` for a ``<5`` cell). The school year comes from
+    PEILDATUM (``20241001`` → 2024, i.e. 2024-25); a file name with another year is an error.
+    """
+    path = Path(path)
+    problems = Problems(path)
+    raw = read_published_csv(
+        path,
+        [
+            "PEILDATUM",
+            "BRIN_NUMMER",
+            "VESTIGINGSNUMMER",
+            "SOORT_PO",
+            *(c for c, _, _ in REFERENCE_LEVEL_COLUMNS),
+        ],
+        aliases={**_SCHOOL_ID_ALIASES, "PEILDATUM": ["PEILDATUM_LEERLINGEN"]},
+        optional=["INSTELLINGSNAAM_VESTIGING", "POSTCODE_VESTIGING", "GEMEENTENUMMER"],
+    )
+    year = _school_year_from_date(path, raw["PEILDATUM"], "PEILDATUM", problems)
+    named = re.search(r"(20\d\d)[-_](20\d\d)", path.name)
+    if named:
+        problems.flag(
+            (year != int(named.group(1))) & (year >= 0),
+            f"the school year differs from the file name's {named.group(1)}-{named.group(2)}",
+            "PEILDATUM",
+            raw["PEILDATUM"],
+            f"a peildatum in school year {named.group(1)}-{named.group(2)}",
+        )
+    _check_school_type(problems, raw["SOORT_PO"], "SOORT_PO")
+    ids = brin6(path, raw["BRIN_NUMMER"], raw["VESTIGINGSNUMMER"], "VESTIGINGSCODE", problems)
+    place = pd.DataFrame(index=raw.index)
+    if {"INSTELLINGSNAAM_VESTIGING", "POSTCODE_VESTIGING", "GEMEENTENUMMER"} <= set(raw.columns):
+        place["school_name"] = raw["INSTELLINGSNAAM_VESTIGING"]
+        place["pc4"] = _pc4(raw["POSTCODE_VESTIGING"])
+        place["gemeente_code"] = gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER", problems)
+    parts = []
+    for column, subject, level in REFERENCE_LEVEL_COLUMNS:
+        n, sup = parse_count(path, raw[column], column, problems=problems)
+        check_counts(problems, n, column, MAX_PO_COHORT)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "brin6": ids,
+                    "school_year": year,
+                    "subject": subject,
+                    "level": level,
+                    "n_pupils": n,
+                    "suppressed": sup,
+                },
+                index=raw.index,
+            ).join(place)
+        )
+    out = pd.concat(parts)
+    return validated(out, REFERENCE_LEVELS_SCHEMA, path, problems, {"brin6": "VESTIGINGSCODE"})
+
+
+def read_brin6_referentieniveau(path: str | Path) -> pd.DataFrame:
+    """The long ``brin6_referentieniveau.csv`` (API portal) is recognised but not read: how its
+    ``REFERENTIENIVEAU`` codes subject and level is not documented in what kansenradar holds,
+    and guessing would turn a wrong guess into a wrong signal. Use the wide ``10.-…`` files."""
+    raise NotImplementedError(read_brin6_referentieniveau.__doc__)
+
+
 # ------------------------------------------------------------------------------ long files
 def _map_unique(series: pd.Series, func: Callable[[str], str]) -> pd.Series:
     """Apply a label normaliser once per distinct label (long files repeat a dozen labels)."""
@@ -268,6 +448,7 @@ def _map_unique(series: pd.Series, func: Callable[[str], str]) -> pd.Series:
 
 
 def _long_ids(path: Path, raw: pd.DataFrame, problems: Problems) -> pd.DataFrame:
+    _check_school_type(problems, raw["TYPE_PO"], "TYPE_PO")
     return pd.DataFrame(
         {
             "brin6": brin6(path, raw["INSTELLINGSCODE"], raw["VESTIGINGSCODE"], "VESTIGINGSCODE", problems),

@@ -35,8 +35,11 @@ __all__ = [
     "simulate",
 ]
 
-GENERATOR_VERSION = 2
-"""Bump whenever the same seed no longer gives the same world (2: schools anchored to real levels)."""
+GENERATOR_VERSION = 4
+"""Bump whenever the same seed no longer gives the same world (2: schools anchored to real levels;
+3: advice practice as persistent, wobbly and context-bound as DUO's six real years, VO dropout
+wobble, gemeente dropout re-centred each year; 4: attainment and the current wide 04-/04.-, 05.-,
+10.- files, issue 21)."""
 
 
 def generate(

@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from features.advice import ADVICE_CODES
+from features.sources.duo import REFERENCE_LEVEL_COLUMNS
 from features.synthetic.files import CALIBRATION_FILE, RISE_FILE, TRUTH_DIR, TRUTH_FILE
+from features.synthetic.parameters import DOORSTROOMTOETS_SCALE, PROVIDER_SCALES
 from features.synthetic.world import World
 
 ADVICE_LABELS: dict[str, str] = {
@@ -153,9 +155,17 @@ def write_published_files(world: World, out_dir: Path, suppress_below: int = 5) 
         )
         for code in ADVICE_CODES:
             frame[code] = suppress(w[code], suppress_below)
-        path = out_dir / f"04-leerlingen-bo-sbo-schooladviezen-{year}-{year + 1}.csv"
-        _write(frame, path, "cp1252" if year < 2022 else "utf-8-sig")
+        prefix = "04.-" if year in DOTTED_ADVICE_YEARS else "04-"
+        path = out_dir / f"{prefix}leerlingen-bo-sbo-schooladviezen-{year}-{year + 1}.csv"
+        if year >= CURRENT_FORMAT_FROM:
+            frame = pd.concat(
+                [_places(world, w["brin6"], year), frame.iloc[:, 5:].set_index(w.index)], axis=1
+            )
+            _write_quoted(frame, path)
+        else:
+            _write(frame, path, "cp1252")
         written.append(path)
+    written += write_current_wide_files(world, out_dir, suppress_below)
 
     # VSV per school, one file per year (file year = calendar year the school year ends)
     for year, v in world.vsv_school.groupby("school_year"):
@@ -199,6 +209,128 @@ def write_published_files(world: World, out_dir: Path, suppress_below: int = 5) 
     path = out_dir / VSV_STATLINE_FILE
     _write(statline, path, "utf-8-sig")
     written.append(path)
+    return written
+
+
+DOTTED_ADVICE_YEARS = (2019, 2020)
+"""DUO named the schooladviezen of 2019-20 and 2020-21 ``04.-…``; later years ``04-…``."""
+CURRENT_FORMAT_FROM = 2022
+"""From 2022-23 the wide files carry INSTELLINGSCODE/VESTIGINGSCODE, every field quoted."""
+WIDE_PROVIDERS_BEFORE = ("CET", "IEP", "ROUTE8", "DIA", "AMN")
+WIDE_PROVIDERS_FROM_2023 = ("IEP", "ROUTE8", "DIA", "AMN", "DOE", "LIB")
+DOORSTROOMTOETS_CODES = {"CET": "LIB", "IEP": "IEP", "ROUTE8": "ROUTE8", "DIA": "DIA", "AMN": "AMN"}
+"""Provider columns of the wide eindscores file from 2023-24: Cito's Leerling in Beeld (LIB)
+replaced the Centrale Eindtoets; a school whose BRIN ends in an odd digit switched from LIB to
+DOE (the new provider of the 2024-25 file), so both columns carry schools."""
+
+
+WIDE_SCALES_FROM_2023: dict[str, tuple[float, float, float, float]] = {
+    **{p: PROVIDER_SCALES[p] for p in ("IEP", "ROUTE8", "DIA")},
+    "AMN": (340.0, 30.0, 100.0, 600.0),
+    "DOE": (220.0, 25.0, 100.0, 400.0),
+    "LIB": (175.0, 15.0, 100.0, 300.0),
+}
+"""(centre, SD, min, max) of each provider's school means in the wide file from 2023-24, around
+the means of the 2024-25 sample (IEP 72–80, ROUTE8 123–140, DIA 355, AMN 341, DOE 222, LIB
+172–174); the world itself simulates one doorstroomtoets scale."""
+
+
+def _places(world: World, brin6: pd.Series, year: int) -> pd.DataFrame:
+    """The place columns DUO's current wide files start with, for these schools and year."""
+    from features.paths import SKELETON_DIR
+    from features.sources._csv import read_published_csv
+
+    raw = read_published_csv(
+        SKELETON_DIR / "gemiddelde-eindscores-bo-sbo-2018-2019.csv",
+        ["BRIN_NUMMER", "VESTIGINGSNUMMER"],
+        optional=[
+            "INSTELLINGSNAAM_VESTIGING",
+            "POSTCODE_VESTIGING",
+            "PLAATSNAAM",
+            "GEMEENTENAAM",
+            "PROVINCIE",
+            "DENOMINATIE_VESTIGING",
+            "BEVOEGD_GEZAG_NUMMER",
+        ],
+    )
+    raw.index = raw["BRIN_NUMMER"] + raw["VESTIGINGSNUMMER"].str.zfill(2)
+    raw = raw[~raw.index.duplicated()]
+    schools = world.schools.set_index("brin6")
+    ids = brin6.to_numpy()
+    get = lambda col: raw[col].reindex(ids).fillna("").to_numpy()  # noqa: E731
+    return pd.DataFrame(
+        {
+            "PEILDATUM_LEERLINGEN": f"{year}1001",
+            "PRIKDATUM": f"{year + 1}0904",
+            "INSTELLINGSCODE": [b[:4] for b in ids],
+            "VESTIGINGSCODE": [b[4:] for b in ids],
+            "INSTELLINGSNAAM_VESTIGING": get("INSTELLINGSNAAM_VESTIGING"),
+            "POSTCODE_VESTIGING": get("POSTCODE_VESTIGING"),
+            "PLAATSNAAM": get("PLAATSNAAM"),
+            "GEMEENTENUMMER": schools.loc[ids, "gemeente_code"].str[2:].to_numpy(),
+            "GEMEENTENAAM": get("GEMEENTENAAM"),
+            "PROVINCIE": get("PROVINCIE"),
+            "SOORT_PO": schools.loc[ids, "school_type"].to_numpy(),
+            "DENOMINATIE_VESTIGING": get("DENOMINATIE_VESTIGING"),
+            "BEVOEGD_GEZAG_NUMMER": get("BEVOEGD_GEZAG_NUMMER"),
+        },
+        index=brin6.index,
+    )
+
+
+def _write_quoted(frame: pd.DataFrame, path: Path) -> None:
+    """DUO's current wide files: every field quoted, an unpublished mean an unquoted ``NA``."""
+    import csv
+
+    text = frame.to_csv(sep=";", index=False, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    path.write_bytes(text.replace('"\x00NA"', "NA").encode("utf-8"))
+
+
+def write_current_wide_files(world: World, out_dir: Path, suppress_below: int = 5) -> list[Path]:
+    """The wide ``05.-`` eindscores and ``10.-`` referentieniveaus files of every simulated year,
+    in today's format (DOE and LIB columns from 2023-24; ``NA`` mean under ``<5`` pupils,
+    ``0,000…`` over 0 pupils)."""
+    written = []
+    eind = world.eindscores
+    for year in sorted(eind["school_year"].unique()):
+        e = eind[eind["school_year"] == year].reset_index(drop=True)
+        regime = year >= 2023
+        providers = WIDE_PROVIDERS_FROM_2023 if regime else WIDE_PROVIDERS_BEFORE
+        own = world.schools.set_index("brin6").loc[e["brin6"], "provider"].to_numpy()
+        if regime:
+            own = np.array([DOORSTROOMTOETS_CODES[p] for p in own], dtype=object)
+            odd = e["brin6"].str[-1].str.isdigit() & (
+                e["brin6"].str[-1].map(lambda c: c.isdigit() and int(c) % 2 == 1)
+            )
+            own = np.where((own == "LIB") & odd.to_numpy(), "DOE", own)
+        frame = _places(world, e["brin6"], int(year))
+        frame["ONTHEFFING_REDEN_ND"] = suppress(e["n_exempt"], suppress_below)
+        for p in providers:
+            n = np.where(own == p, e["n"], 0)
+            frame[f"{p}_AANTAL"] = suppress(pd.Series(n), suppress_below).to_numpy()
+            score = e["mean_score"].fillna(0.0).to_numpy()
+            if regime:  # the world's one doorstroomtoets scale, put on each provider's own
+                centre, sd = DOORSTROOMTOETS_SCALE[:2]
+                to = WIDE_SCALES_FROM_2023[p]
+                score = np.clip(to[0] + to[1] * (score - centre) / sd, to[2], to[3])
+            mean = np.where(own == p, score, 0.0)
+            text = pd.Series(mean).map(lambda v: f"{v:.12f}".replace(".", ","))
+            frame[f"{p}_GEM"] = np.where((n > 0) & (n < suppress_below), "\x00NA", text)
+        path = out_dir / f"05.-gemiddelde-eindscores-bo-sbo-{year}-{year + 1}.csv"
+        _write_quoted(frame, path)
+        written.append(path)
+    ref = world.reference_levels
+    for year in sorted(ref["school_year"].unique()) if not ref.empty else []:
+        r = ref[ref["school_year"] == year].reset_index(drop=True)
+        places = _places(world, r["brin6"], int(year)).drop(columns=["PRIKDATUM"])
+        frame = places.rename(columns={"PEILDATUM_LEERLINGEN": "PEILDATUM"})
+        has_pupils = r[[c for c, _, _ in REFERENCE_LEVEL_COLUMNS]].sum(axis=1) > 0
+        for column, _, _ in REFERENCE_LEVEL_COLUMNS:
+            frame[column] = suppress(r[column], suppress_below)
+        frame = frame[(r["school_type"].str.upper() == "BO").to_numpy() & has_pupils.to_numpy()]
+        path = out_dir / f"10.-leerlingen-bo-referentieniveaus-{year}-{year + 1}.csv"
+        _write_quoted(frame, path)
+        written.append(path)
     return written
 
 

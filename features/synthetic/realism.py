@@ -13,11 +13,14 @@ Definitions shared by real and simulated data (one place each):
   at least :data:`MIN_TESTED` pupils, averaged over its providers weighted by pupils.
 * :func:`vwo_equivalent_share` — (VWO + ½ HAVO/VWO + 0.1 HAVO) / all advices, summed over the
   advice years 2019-20 … 2024-25 with weights 0.2 … 1.2, ``<5`` read as 2.
+* :func:`advice_per_brin4`, :func:`year_pair_dynamics` and :func:`context_predictability` — how
+  a school's advice practice moves: the three figures of ``../shared/tools/advice_dynamics.py``
+  (its docstring defines them; same code on real DUO schooladviezen 2019-20 … 2024-25 gives
+  :data:`DYNAMICS_REAL`), computed here on the simulated counts as published (``<5`` read as 2).
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +44,21 @@ STRUCTURE_TARGET = (0.35, 0.45)
 TEST_MEAN_TARGET = 0.85
 VSV_TARGET = 0.90
 CALIBRATION_TOLERANCE = {"below": 0.03, "raised": 0.05, "vsv_rate": 0.001}
+
+HAVO_PLUS: tuple[str, ...] = ("HAVO", "HAVO_VWO", "VWO")
+"""Advices counted in a school's HAVO+ share (over all advices, VSO and 'niet mogelijk' included)."""
+DYNAMICS_FIRST_YEAR = 2019
+"""The dynamics figures use the years DUO publishes per school in the wide files (2019-20 on)."""
+MIN_PAIR_ADVICES = 15
+"""A school counts in a year pair when it has at least this many advices in both years."""
+MIN_POOLED_ADVICES = 30
+"""A school counts in the context figure when its six years hold at least this many advices."""
+DYNAMICS_REAL: dict[str, float] = {"persistence": 0.673, "dispersion": 1.30, "context": 0.615}
+"""Real DUO schooladviezen 2019-20 … 2024-25, measured with ``../shared/tools/advice_dynamics.py``
+(≈ 6,200 schools a year; pairs 0.662–0.687 and 1.24–1.37; context over 6,006 schools)."""
+DYNAMICS_TOLERANCE: dict[str, float] = {"persistence": 0.03, "dispersion": 0.10, "context": 0.05}
+"""Wider than the spread over the real year pairs: the world publishes ``<5`` in every year, the
+real files only from 2022-23, and the script reads ``<5`` as 2 on both sides."""
 
 COLUMNS = ["section", "figure", "real", "simulated", "target", "ok"]
 
@@ -90,6 +108,110 @@ def vwo_equivalent_share(advice: pd.DataFrame, below: int = 5) -> pd.Series:
     return (agg["wv"] / agg["wn"]).rename("vwo_share")
 
 
+def advice_per_brin4(advice: pd.DataFrame, below: int = 5) -> pd.DataFrame:
+    """Advices and HAVO+ advices per BRIN4 and school year from 2019-20, as a reader of the
+    published wide files sees them: each location's cell ``<5`` read as 2, locations summed.
+
+    ``advice`` is long: ``brin6``, ``school_year``, ``advice`` (ADVICE_LEVELS code or
+    ``ADVIES_NIET_MOGELIJK``), ``n`` (true counts).
+    """
+    a = advice[advice["school_year"] >= DYNAMICS_FIRST_YEAR]
+    n = as_published(a["n"], below)
+    frame = pd.DataFrame(
+        {
+            "brin4": a["brin6"].str[:4].to_numpy(),
+            "school_year": a["school_year"].to_numpy(),
+            "advices": n,
+            "havo_plus": n * a["advice"].isin(HAVO_PLUS).to_numpy(),
+        }
+    )
+    return frame.groupby(["brin4", "school_year"], as_index=False)[["advices", "havo_plus"]].sum()
+
+
+def year_pair_dynamics(
+    place: pd.Series, year: pd.Series, n: pd.Series, k: pd.Series, min_n: float
+) -> tuple[float, float]:
+    """Persistence and dispersion of a place's share ``k / n`` from one year to the next.
+
+    Over the places with at least ``min_n`` in both years of a pair: the rank correlation of the
+    share in year t and t + 1, and the mean squared change divided by the mean of its binomial
+    expectation p̄ (1 − p̄) (1/n[t] + 1/n[t+1]), p̄ the pair's mean share (a ratio of means: 1.0
+    is pure sampling noise). Each is averaged over the year pairs.
+    """
+    frame = pd.DataFrame({"place": place, "year": year, "n": n, "k": k})
+    frame = frame[frame["n"] >= min_n].assign(p=lambda d: d["k"] / d["n"])
+    share = frame.pivot_table(index="place", columns="year", values="p")
+    size = frame.pivot_table(index="place", columns="year", values="n")
+    rhos, ratios = [], []
+    for t in sorted(share.columns)[:-1]:
+        if t + 1 not in share:
+            continue
+        pair = share[[t, t + 1]].dropna()
+        if len(pair) < 3:
+            continue
+        m = size.loc[pair.index, [t, t + 1]]
+        pbar = (pair[t] + pair[t + 1]) / 2
+        expected = pbar * (1 - pbar) * (1 / m[t] + 1 / m[t + 1])
+        rhos.append(spearman(pair[t], pair[t + 1])[0])
+        ratios.append(float(((pair[t + 1] - pair[t]) ** 2).mean() / expected.mean()))
+    if not rhos:
+        return float("nan"), float("nan")
+    return float(np.mean(rhos)), float(np.mean(ratios))
+
+
+def real_context(
+    eind: pd.DataFrame, providers: list[str], achter: pd.DataFrame, woz: pd.Series
+) -> pd.DataFrame:
+    """Per BRIN4 the real context the advice-practice figure is predicted from.
+
+    ``z``: the 2018-19 mean test score, z over the schools of each provider, pupil-weighted over
+    providers with at least :data:`MIN_TESTED` pupils, averaged over the BRIN4's locations;
+    ``ach``: the CBS achterstandsscore 2019 (the score itself, as published), averaged over its
+    locations; ``woz``: the mean WOZ value (k€) of its first location's PC4. ``eind`` is
+    :func:`features.sources.read_eindscores_wide`, ``achter``
+    :func:`features.sources.read_achterstandsscores`, ``woz`` a series per PC4.
+    """
+    weighted, pupils = [], []
+    for p in providers:
+        mean = eind[f"{p.lower()}_mean"].astype(float)
+        n = eind[f"{p.lower()}_n"].astype(float).where(lambda x: x >= MIN_TESTED)
+        weighted.append((mean - mean.mean()) / mean.std() * n)
+        pupils.append(n)
+    z = pd.concat(weighted, axis=1).sum(axis=1, min_count=1) / pd.concat(pupils, axis=1).sum(
+        axis=1, min_count=1
+    )
+    schools = pd.DataFrame({"brin4": eind["brin6"].str[:4], "z": z, "pc4": eind["pc4"]})
+    frame = schools.groupby("brin4").agg(z=("z", "mean"), pc4=("pc4", "first"))
+    ach = achter.assign(brin4=achter["brin6"].str[:4]).groupby("brin4")["achterstandsscore"].mean()
+    frame["ach"] = ach.reindex(frame.index)
+    frame["woz"] = frame["pc4"].map(woz).astype(float).where(lambda x: x > 0)
+    return frame[["z", "ach", "woz"]]
+
+
+def context_predictability(counts: pd.DataFrame, context: pd.DataFrame) -> tuple[float, int]:
+    """How well real context predicts a school's pooled HAVO+ share (cross-validated).
+
+    ``counts`` is :func:`advice_per_brin4`, ``context`` :func:`real_context`. Schools with at
+    least :data:`MIN_POOLED_ADVICES` advices and a test level; a linear regression on ``z``,
+    ``ach`` and log ``woz`` (medians filled in), 5-fold shuffled (seed 0) out-of-fold
+    predictions; returns their rank correlation with the share and the number of schools.
+    """
+    from sklearn.linear_model import LinearRegression
+    from sklearn.model_selection import KFold, cross_val_predict
+
+    pooled = counts.groupby("brin4")[["advices", "havo_plus"]].sum()
+    pooled = pooled[pooled["advices"] >= MIN_POOLED_ADVICES]
+    data = context.join((pooled["havo_plus"] / pooled["advices"]).rename("y"), how="inner")
+    data = data.dropna(subset=["y", "z"])
+    if len(data) < 10:
+        return float("nan"), len(data)
+    x = data[["z", "ach", "woz"]].copy()
+    x = x.fillna(x.median())
+    x["woz"] = np.log(x["woz"])
+    predicted = cross_val_predict(LinearRegression(), x, data["y"], cv=KFold(5, shuffle=True, random_state=0))
+    return spearman(pd.Series(predicted, index=data.index), data["y"])[0], len(data)
+
+
 def spearman(a: pd.Series, b: pd.Series) -> tuple[float, int]:
     """Rank correlation over the keys both series share, and how many there are."""
     both = pd.concat([a, b], axis=1, join="inner").dropna()
@@ -108,10 +230,6 @@ def _row(section: str, figure: str, real: object, simulated: object, target: str
         "target": target,
         "ok": ok,
     }
-
-
-def _fmt(x: float, digits: int = 3) -> str:
-    return "–" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
 
 
 def _quantiles(values: pd.Series | np.ndarray) -> str:
@@ -133,6 +251,7 @@ def realism_table(
     real_sizes: pd.Series,
     sim_sizes: pd.Series,
     sim_tests_next: pd.DataFrame | None = None,
+    real_context: pd.DataFrame | None = None,
     below: int = 5,
 ) -> pd.DataFrame:
     """Every real figure on hand beside its simulated counterpart, with the target and a verdict.
@@ -142,7 +261,8 @@ def realism_table(
     * ``real_vsv`` (``brin6, n_pupils, n_vsv``, 2014-15) and ``sim_vsv_school`` (per year);
     * ``sim_vsv_gemeente``: per gemeente × year × sex (``n_pupils, n_vsv``);
     * ``calibration``: per year × parental education (``n_tested, n_eligible, n_raised``);
-    * ``real_sizes`` / ``sim_sizes``: grade-8 pupils per school in 2018-19.
+    * ``real_sizes`` / ``sim_sizes``: grade-8 pupils per school in 2018-19;
+    * ``real_context``: per BRIN4 the real ``z, ach, woz`` (:func:`real_context`).
     """
     rows: list[dict] = []
     tol = CALIBRATION_TOLERANCE
@@ -248,19 +368,30 @@ def realism_table(
             r_vsv >= VSV_TARGET,
         )
     )
-    years = sorted(sim_vsv_school["school_year"].unique())
-    by_year = sim_vsv_school.assign(
-        rate=sim_vsv_school["n_vsv"] / sim_vsv_school["n_pupils"].where(sim_vsv_school["n_pupils"] > 0)
+    vsv_rho, vsv_dispersion = year_pair_dynamics(
+        sim_vsv_school["brin6"],
+        sim_vsv_school["school_year"],
+        sim_vsv_school["n_pupils"].astype(float),
+        sim_vsv_school["n_vsv"].astype(float),
+        min_n=1,
     )
-    wide = by_year.pivot(index="brin6", columns="school_year", values="rate")
-    persistence = float(np.nanmean([spearman(wide[a], wide[b])[0] for a, b in itertools.pairwise(years)]))
     rows.append(
         _row(
             "per school",
             "VSV rate, year-on-year rank correlation (mean)",
             None,
-            persistence,
-            "(no real figure)",
+            vsv_rho,
+            "(no real figure: only 2014-15 per school on hand)",
+            None,
+        )
+    )
+    rows.append(
+        _row(
+            "per school",
+            "VSV rate, year-on-year squared change ÷ binomial expectation (mean)",
+            None,
+            vsv_dispersion,
+            "(no real figure: only 2014-15 per school on hand)",
             None,
         )
     )
@@ -278,6 +409,26 @@ def realism_table(
             lo <= r_struct <= hi,
         )
     )
+
+    # --- dynamics: how a school's advice practice moves (../shared/tools/advice_dynamics.py)
+    counts = advice_per_brin4(sim_advice, below)
+    rho, dispersion = year_pair_dynamics(
+        counts["brin4"], counts["school_year"], counts["advices"], counts["havo_plus"], MIN_PAIR_ADVICES
+    )
+    context, n_context = (
+        context_predictability(counts, real_context) if real_context is not None else (float("nan"), 0)
+    )
+    for key, figure, sim in (
+        ("persistence", "HAVO+ advice share, year-on-year rank correlation per school (mean)", rho),
+        ("dispersion", "HAVO+ advice share, squared change ÷ binomial expectation (mean)", dispersion),
+        (
+            "context",
+            f"HAVO+ share 2019-25 predicted from real test level, achterstand, WOZ ({n_context:,} schools)",
+            context,
+        ),
+    ):
+        real, tol = DYNAMICS_REAL[key], DYNAMICS_TOLERANCE[key]
+        rows.append(_row("dynamics", figure, real, sim, f"±{tol:g}", abs(sim - real) <= tol))
 
     # --- distributions
     rows.append(
@@ -379,5 +530,6 @@ def measure(world: World, skeleton: Skeleton, below: int = 5) -> pd.DataFrame:
         real_sizes=skeleton.schools["n_grade8"].astype(float),
         sim_sizes=cohort_2018,
         sim_tests_next=e.loc[e["school_year"] == 2019, columns],
+        real_context=skeleton.real_context,
         below=below,
     )

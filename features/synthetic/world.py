@@ -24,10 +24,13 @@ from features.sources import (
     read_eindscores_wide,
     read_gemeente_history,
     read_gemeente_kerncijfers,
+    read_pc4_kerncijfers,
     read_school_register,
     read_ses_pc4,
     read_vsv_per_school,
 )
+from features.sources.duo import REFERENCE_LEVEL_COLUMNS
+from features.synthetic.attainment import attainment_counts
 from features.synthetic.parameters import (
     ADVICE_SHARES,
     DOORSTROOMTOETS_NAMES,
@@ -35,10 +38,12 @@ from features.synthetic.parameters import (
     PROVIDER_SCALES,
     SimulationParameters,
 )
-from features.synthetic.realism import MIN_TESTED, school_test_z
+from features.synthetic.realism import MIN_TESTED, real_context, school_test_z
 from features.years import is_doorstroomtoets_regime
 
 N_LEVELS = len(ADVICE_LEVELS)
+WOZ_FILE = "pc4_2023_v2.xlsx"
+"""CBS kerncijfers per PC4 whose mean WOZ value (2023) is part of a school's context."""
 
 
 @dataclass
@@ -50,6 +55,9 @@ class Skeleton:
     gemeenten: pd.DataFrame  # context per gemeente
     under_matrix: np.ndarray  # [teacher level, test level] -> under-advice?
     real_tests: pd.DataFrame  # brin6, test, n, mean_score: the real 2018-19 means per provider
+    real_context: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Per BRIN4: the real context the advice-practice figure predicts from (``z, ach, woz``;
+    :func:`features.synthetic.realism.real_context`)."""
 
 
 def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
@@ -69,6 +77,8 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
     ses = read_ses_pc4(skeleton_dir / "SES_PC4_2021-2022.csv")
     ses = ses.sort_values("year").drop_duplicates("pc4", keep="first").set_index("pc4")["ses_total"]
     schools["ses_pc4"] = schools["pc4"].map(ses)
+    woz = read_pc4_kerncijfers(skeleton_dir / WOZ_FILE).drop_duplicates("pc4").set_index("pc4")["woz_k"]
+    schools["woz_pc4"] = schools["pc4"].map(woz)
     schools = schools.sort_values("brin6").reset_index(drop=True)
     real_tests = pd.concat(
         [
@@ -108,6 +118,7 @@ def load_skeleton(skeleton_dir: Path = SKELETON_DIR) -> Skeleton:
         gemeenten=gemeenten.sort_values("gemeente_code").reset_index(drop=True),
         under_matrix=under,
         real_tests=real_tests[real_tests["n"] > 0].reset_index(drop=True),
+        real_context=real_context(eind, providers, achter, woz),
     )
 
 
@@ -125,6 +136,8 @@ class World:
     calibration: pd.DataFrame  # school_year, parent_education, n_tested, n_eligible, n_raised
     n_pupil_records: int
     rise: pd.DataFrame = field(default_factory=pd.DataFrame)
+    reference_levels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """brin6, school_type, school_year and pupils per attained reference level (issue 21)."""
     """Per planted place and year from onset: ``target, level, place_id, school_year,
     expected_rate`` (the no-plant expected rate) and ``rise`` (planted minus no-plant expected
     rate, on the rate scale). For evaluation only (the oracle of :mod:`experiments.emerging_eval`)."""
@@ -269,20 +282,29 @@ def anchored_levels(
     return level - centre, np.where(known, observed - centre, np.nan)
 
 
+def _standardised(values: pd.Series) -> np.ndarray:
+    """z over the schools that have the value; 0 (the average) where it is missing."""
+    v = values.astype(float)
+    return ((v - v.mean()) / v.std()).fillna(0.0).to_numpy()
+
+
 def advice_practice_context(schools: pd.DataFrame, params: SimulationParameters) -> np.ndarray:
     """The part of a school's advice practice its context explains (positive = stricter advice).
 
-    Parents in well-off postcodes push for higher advices (SES-WOA), schools with many
-    disadvantaged pupils are told to guard against under-advice (achterstandsscore), and some
-    denominations advise more cautiously. Urbanity acts per pupil
-    (:attr:`SimulationParameters.bias_rural_per_urbanity_step`).
+    Parents in well-off postcodes push for higher advices (SES-WOA and the PC4's WOZ value),
+    schools with many disadvantaged pupils are told to guard against under-advice
+    (achterstandsscore per funded pupil), and some denominations advise more cautiously.
+    Urbanity acts per pupil (:attr:`SimulationParameters.bias_rural_per_urbanity_step`).
     """
-    ses = schools["ses_pc4"].astype(float)
-    ses_z = ((ses - ses.mean()) / ses.std()).fillna(0.0).to_numpy()
-    disadvantage = (schools["achterstandsscore"] / schools["n_funded_pupils"].clip(lower=1)).astype(float)
-    dis_z = ((disadvantage - disadvantage.mean()) / disadvantage.std()).fillna(0.0).to_numpy()
+    disadvantage = schools["achterstandsscore"] / schools["n_funded_pupils"].clip(lower=1)
+    woz = np.log(schools["woz_pc4"].astype(float).where(lambda x: x > 0))
     denomination = schools["denomination"].map(params.practice_denomination).fillna(0.0).to_numpy()
-    return params.practice_per_ses_sd * ses_z + params.practice_per_disadvantage_sd * dis_z + denomination
+    return (
+        params.practice_per_ses_sd * _standardised(schools["ses_pc4"])
+        + params.practice_per_woz_sd * _standardised(woz)
+        + params.practice_per_disadvantage_sd * _standardised(disadvantage)
+        + denomination
+    )
 
 
 def simulate(
@@ -346,6 +368,8 @@ def simulate(
     drift = _ar1(rng_level, len(years), n_s, params.school_drift_sd, params.school_drift_rho)
     drift -= drift[list(years).index(ANCHOR_YEAR)] if ANCHOR_YEAR in years else 0.0
     practice_context = advice_practice_context(s, params) + params.practice_compensation * level_ability
+    # the year-to-year wobble of advice practice has its own stream: the pupils stay the same draws
+    rng_wobble = np.random.default_rng([params.seed, 4])
 
     # ability cut points fitted once on the anchor cohort so the test-level mix matches
     probe_s = rng.choice(n_s, size=200_000, p=base_size / base_size.sum())
@@ -363,7 +387,8 @@ def simulate(
     vso_cut = np.quantile(probe, 0.004)
     test_mu, test_sd = probe.mean(), np.sqrt(probe.var() + params.test_noise_sd**2)
 
-    adv_rows, her_rows, eind_rows, calib_rows = [], [], [], []
+    adv_rows, her_rows, eind_rows, calib_rows, ref_rows = [], [], [], [], []
+    rng_attainment = np.random.default_rng([params.seed, 5])  # its own stream: no other draw moves
     edges = _teacher_edges(vso_cut, cuts)
     rise_school: list[tuple[np.ndarray, np.ndarray]] = []  # per year: (no-plant, planted) rate
     rise_gm: list[tuple[np.ndarray, np.ndarray]] = []
@@ -375,6 +400,7 @@ def simulate(
         practice = params.school_practice_rho * practice + rng.normal(
             0, params.school_practice_sd * np.sqrt(1 - params.school_practice_rho**2), n_s
         )
+        wobble = rng_wobble.normal(0, params.school_practice_year_sd, n_s)
         mean_size = base_size * np.exp(size_trend * (year - 2018)) * params.pupils_scale
         size = rng.poisson(mean_size)
         school = np.repeat(np.arange(n_s), size)
@@ -414,7 +440,7 @@ def simulate(
             + params.bias_migration * mig
             + params.bias_girls * girl
             + params.bias_rural_per_urbanity_step * (urbanity[school] - 3)
-            + practice[school]
+            + (practice + wobble)[school]
             + practice_context[school]
             + params.practice_compensation * drift[yi][school]
             + hot[school]
@@ -471,6 +497,9 @@ def simulate(
         sum_score = np.bincount(school, weights=score * tested, minlength=n_s)
         n_exempt = np.bincount(school, weights=exempt, minlength=n_s)
         eind_rows.append((year, n_tested, sum_score, n_exempt))
+        ref_rows.append(
+            (year, attainment_counts(rng_attainment, (z_test - test_mu) / test_sd, school, tested, n_s))
+        )
         for level in range(3):
             m = (e == level) & tested
             calib_rows.append(
@@ -525,6 +554,9 @@ def simulate(
         calibration=pd.DataFrame(calib_rows),
         n_pupil_records=total_records,
         rise=rise,
+        reference_levels=_per_school_year(
+            world_schools, ref_rows, [c for c, _, _ in REFERENCE_LEVEL_COLUMNS]
+        ),
     )
 
 
@@ -647,16 +679,19 @@ def _simulate_vsv_schools(
     base = _eb_rates(n0, k0)
     n_v = len(vo)
     onset = _pick_hot(rng, n_v, params.hot_vsv_school_share, params.hot_onset_years, eligible=n0 >= 300)
-    effect = np.zeros(n_v)
     growth = rng.normal(0, 0.02, n_v)
+    # the school's own path is drawn before any count, so it does not depend on the counts' draws;
+    # 2014-15 is the real, observed starting point: no effect, no wobble that year
+    rho = params.vsv_school_rho
+    effect = np.zeros((len(years), n_v))
+    for t in range(1, len(years)):
+        effect[t] = rho * effect[t - 1] + rng.normal(0, params.vsv_place_sd * np.sqrt(1 - rho**2), n_v)
+    wobble = rng.normal(0, params.vsv_school_year_sd, (len(years), n_v))
+    wobble[0] = 0.0
     rows, rise = [], []
-    for year in years:
-        if year > params.first_year:  # 2014-15 is the real, observed starting point
-            effect = params.vsv_place_rho * effect + rng.normal(
-                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), n_v
-            )
+    for t, year in enumerate(years):
         hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (onset > 0)
-        logit = _logit(base) + params.vsv_national_logit_trend[int(year)] + effect + hot
+        logit = _logit(base) + params.vsv_national_logit_trend[int(year)] + effect[t] + wobble[t] + hot
         rise.append((_expit(logit - hot), _expit(logit)))
         n = rng.poisson(np.maximum(n0, 20) * np.exp(growth * (year - params.first_year)))
         n = np.where(n0 > 0, n, 0)
@@ -682,6 +717,15 @@ def _simulate_vsv_schools(
     return pd.concat(rows, ignore_index=True), onset, rise
 
 
+def _national_intercept(weights: np.ndarray, offset: np.ndarray, rate: float) -> float:
+    """The logit intercept at which the ``weights``-weighted mean of expit(intercept + offset) is ``rate``."""
+    lo, hi = -12.0, 4.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if np.average(_expit(mid + offset), weights=weights) < rate else (lo, mid)
+    return (lo + hi) / 2
+
+
 def _simulate_vsv_gemeenten(
     rng: np.random.Generator, skeleton: Skeleton, params: SimulationParameters, years: np.ndarray
 ) -> tuple[pd.DataFrame, np.ndarray, list]:
@@ -696,21 +740,14 @@ def _simulate_vsv_gemeenten(
     onset = _pick_hot(
         rng, len(g), params.hot_vsv_gemeente_count, params.hot_onset_years, eligible=pop >= 20_000
     )
-    effect = rng.normal(0, params.vsv_place_sd, len(g))
-    # intercept so the national 2014-15 rate equals the published 1.8 % for *these* effects
-    lo, hi = -8.0, 0.0
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        rate = (pupils0 * _expit(mid + context + effect)).sum() / pupils0.sum()
-        lo, hi = (mid, hi) if rate < params.vsv_gemeente_base_rate else (lo, mid)
-    intercept = (lo + hi) / 2
+    # the gemeente's path is drawn before any count, so it does not depend on the counts' draws
+    effects = _ar1(rng, len(years), len(g), params.vsv_place_sd, params.vsv_place_rho)
     rows, rise = [], []
     male_share = 0.51
-    for year in years:
-        if year > params.first_year:
-            effect = params.vsv_place_rho * effect + rng.normal(
-                0, params.vsv_place_sd * np.sqrt(1 - params.vsv_place_rho**2), len(g)
-            )
+    for year, effect in zip(years, effects, strict=True):
+        # re-centred every year: the national rate before the trend is the published 2014-15 one
+        # for *this year's* effects, whatever way they wandered (every seed meets the targets)
+        intercept = _national_intercept(pupils0, context + effect, params.vsv_gemeente_base_rate)
         hot = _ramp(year - onset, params.hot_vsv_logit_per_year, params.hot_vsv_logit_max) * (onset > 0)
         logit = intercept + context + effect + hot + params.vsv_national_logit_trend[int(year)]
         rise.append((_expit(logit - hot), _expit(logit)))

@@ -60,3 +60,16 @@ def test_each_place_is_drawn_once_in_its_class_and_hidden_ones_grey() -> None:
     assert drawn == 4  # GM1 + two rings of GM2 + GM3, none twice
     hover = fig.data[-1]
     assert len(hover.x) == 3 and list(hover.hovertext) == ["<b>a</b>", "b", "c"]
+
+
+def test_the_map_draws_the_boundaries_of_the_data_in_use(tmp_path, monkeypatch) -> None:
+    """A user's own boundary file, read by the run, reaches the map; before a run the embedded."""
+    from app import ui
+    from models.bundle import write_boundaries
+
+    monkeypatch.setenv("KANSENRADAR_OUTPUT_DIR", str(tmp_path))
+    embedded = ui.boundaries()
+    assert len(embedded["features"]) > 300  # the embedded national boundaries
+    write_boundaries(tmp_path, COLLECTION)  # what `run` writes for the data it read
+    assert [f["id"] for f in ui.boundaries()["features"]] == ["GM1", "GM2", "GM3"]
+    assert set(outlines(ui.boundaries()).anchor) == {"GM1", "GM2", "GM3"}

@@ -30,6 +30,23 @@ def test_main_job_writes_bundles_and_sets_champions_only_through_the_gate(pipeli
             assert gates[champ.version] == "allowed"
 
 
+def test_the_attainment_experiments_are_trained_and_audited_beside_the_others(pipeline_run) -> None:
+    """Issue 21: the default world writes the 04-/05.-/10.- files, so `run` builds the
+    attainment target and trains, audits and registers its experiment like the others."""
+    outcomes = {o.config.name: o for o in pipeline_run["outcomes"]}
+    assert {"under_advice_gemeente", "under_advice_attainment_gemeente"} <= set(outcomes)
+    outcome = outcomes["under_advice_attainment_gemeente"]
+    bundle = read_bundle(outcome.bundle)
+    assert bundle.meta.target == "under_advice_attainment"
+    assert not bundle.table("audit_groups").empty  # the fairness audit ran
+    comparison = outcome.comparison
+    assert {"persistence", "context_only"} <= set(comparison.index)
+    assert comparison["roc_auc"].notna().all()
+    assert outcome.emerging.get("name", "").startswith("kansenradar-emerging-under-advice-attainment")
+    history = bundle.table("history")
+    assert {"rate", "shrunk_rate", "elevated"} <= set(history.columns)
+
+
 def test_report_reads_as_a_model_card(pipeline_run) -> None:
     dutch = (pipeline_run["outcomes"][0].bundle / "report.html").read_text()
     for section in ("Doel en beoogd gebruik", "signaleert plaatsen, nooit personen", "Menselijk toezicht"):

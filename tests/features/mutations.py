@@ -40,6 +40,9 @@ GEO = "gemeenten.json"
 ACH = "achterstandsscores-scholen-2019.xlsx"
 HIST = "gemeenten_corop_1981.xlsx"
 PC4 = "pc4_2023_v2.xlsx"
+REF24 = "10.-leerlingen-bo-referentieniveaus-2024-2025.csv"
+REF23 = "10.-leerlingen-bo-referentieniveaus-2023-2024.csv"
+E05 = "05.-gemiddelde-eindscores-bo-sbo-2024-2025.csv"
 
 CSV_FILES: dict[str, dict] = {
     # file: a column the reader requires, a count column, a school-year column (or None)
@@ -52,7 +55,13 @@ CSV_FILES: dict[str, dict] = {
     STATLINE: {"required": "Leerlingen_1", "count": "Leerlingen_1", "year": ("Perioden", "2099SJ00")},
     REG_PO: {"required": "GEMEENTENUMMER", "count": None, "year": None},
     REG_VO: {"required": "BRIN NUMMER", "count": None, "year": None},
-    EWIDE: {"required": "LEERJAAR_8", "count": "LEERJAAR_8", "year": ("PEILDATUM_LEERLINGEN", "20990417")},
+    EWIDE: {
+        "required": "GEMEENTENUMMER",
+        "count": "LEERJAAR_8",
+        "year": ("PEILDATUM_LEERLINGEN", "20990417"),
+    },
+    REF24: {"required": "LV_2F", "count": "REKENEN_1S", "year": ("PEILDATUM", "20991001")},
+    E05: {"required": "SOORT_PO", "count": "LIB_AANTAL", "year": ("PEILDATUM_LEERLINGEN", "20991001")},
     RMC: {"required": "CBS", "count": None, "year": None},
     SES: {
         "required": "SES_Totaalscore",
@@ -766,13 +775,10 @@ def _specific() -> list[Mutation]:
         ),
         Mutation(
             "reg:school-missing-everywhere",
-            EWIDE,
-            both(
-                edit_lines(REG_PO, lambda ls: [ln for ln in ls if ";04QN;" not in ln]),
-                edit_lines(EWIDE, lambda ls: [ln for ln in ls if ";04QN;" not in ln]),
-            ),
+            EIND,
+            set_cell(EIND, 2, "INSTELLINGSCODE", "99ZZ"),  # no register, directory or yearly file has it
             "error",
-            ("register",),
+            ("register", "99ZZ"),
             names=(EIND, REG_PO),
         ),
         Mutation("reg:vo-cr-only", REG_VO, _line_ends(REG_VO, "\r"), "accept"),
@@ -1199,6 +1205,7 @@ def _xlsx_cases() -> list[Mutation]:
 
 def _folder_cases() -> list[Mutation]:
     under = frozenset(("under_advice", lv) for lv in ("school", "pc4", "gemeente"))
+    attainment = frozenset(("under_advice_attainment", lv) for lv in ("school", "pc4", "gemeente"))
     dropout = frozenset({("dropout", "school"), ("dropout", "gemeente"), ("dropout", "rmc")})
 
     def symlink_dangling(folder: Path) -> None:
@@ -1224,14 +1231,30 @@ def _folder_cases() -> list[Mutation]:
             unrecognised=("aantekeningen.txt",),
         ),
         Mutation(
-            "folder:misspelt-file-listed",
+            "folder:misspelt-file-recognised-by-header",
             None,
             rename(HER, "brin6-heroverweging.csv"),
+            "accept",
+            extra={"note": "brin6-heroverweging.csv: recognised by its header"},
+        ),
+        Mutation(
+            "folder:misspelt-headerless-file-listed",
+            None,
+            both(
+                rename(HER, "brin6-heroverweging.csv"),
+                edit_lines("brin6-heroverweging.csv", lambda ls: ls[1:]),
+            ),
             "accept",
             skipped=under,
             unrecognised=("brin6-heroverweging.csv",),
         ),
-        Mutation("folder:only-vsv", None, remove(ADVIES, EIND, HER, WIDE19, WIDE23), "accept", skipped=under),
+        Mutation(
+            "folder:only-vsv",
+            None,
+            remove(ADVIES, EIND, HER, WIDE19, WIDE23),
+            "accept",
+            skipped=under | attainment,
+        ),
         Mutation(
             "folder:only-under-advice",
             None,
@@ -1255,6 +1278,9 @@ def _folder_cases() -> list[Mutation]:
                 HER,
                 WIDE19,
                 WIDE23,
+                REF23,
+                REF24,
+                "10.-leerlingen-bo-referentieniveaus-2022-2023.csv",
                 VSV,
                 "vsv-per-swv-2015.csv",
                 "vsv-per-swv-2025.csv",
@@ -1279,9 +1305,158 @@ def _folder_cases() -> list[Mutation]:
     ]
 
 
+def _current_format_cases() -> list[Mutation]:
+    """Issue 21: today's wide 05.- and 10.- files, recognition, code columns, year gaps."""
+    ref_row = find_line(REF24, INSTELLINGSCODE="04QN")
+    e_row = find_line(E05, INSTELLINGSCODE="04QN")
+    adv_row = find_line(ADVIES, ADVIES="HAVO")
+    attainment = frozenset(("under_advice_attainment", lv) for lv in ("school", "pc4", "gemeente"))
+    return [
+        # code columns accept only their known values (item 5 of issue 21)
+        Mutation(
+            "advies:type-po-formula",
+            ADVIES,
+            set_cell(ADVIES, adv_row, "TYPE_PO", '=HYPERLINK("http://evil","x")'),
+            "error",
+            (f"row {adv_row}", "TYPE_PO", "unknown code"),
+        ),
+        Mutation(
+            "ref:soort-po-unknown",
+            REF24,
+            set_cell(REF24, ref_row, "SOORT_PO", "Vo"),
+            "error",
+            (f"row {ref_row}", "SOORT_PO"),
+        ),
+        Mutation(
+            "e05:soort-po-unknown",
+            E05,
+            set_cell(E05, e_row, "SOORT_PO", "=1+1"),
+            "error",
+            (f"row {e_row}", "SOORT_PO"),
+        ),
+        # a multi-year series with a year missing in the middle: said, with what it affects
+        Mutation(
+            "ref:middle-year-missing",
+            REF23,
+            remove(REF23),
+            "accept",
+            extra={
+                "note": "no file for 2023-24 between 2022-23 and 2024-25. Affects under_advice_attainment"
+            },
+        ),
+        Mutation(
+            "vsv:middle-year-missing",
+            VSV,
+            both(
+                lambda f: shutil.copy(f / VSV, f / "vsv-per-swv-2019.csv"),
+                lambda f: shutil.copy(f / VSV, f / "vsv-per-swv-2021.csv"),
+                remove(VSV, "vsv-per-swv-2015.csv", "vsv-per-swv-2025.csv"),
+            ),
+            "accept",
+            extra={
+                "note": "DUO VSV per school: no file for 2019-20 between 2018-19 and 2020-21. Affects dropout"
+            },
+        ),
+        # names: with and without number prefix, API name, header only
+        Mutation(
+            "ref:name-without-prefix",
+            REF24,
+            rename(REF24, "leerlingen-bo-referentieniveaus-2024-2025.csv"),
+            "accept",
+        ),
+        Mutation(
+            "e05:name-without-dot",
+            E05,
+            rename(E05, "05-gemiddelde-eindscores-bo-sbo-2024-2025.csv"),
+            "accept",
+        ),
+        Mutation(
+            "ref:odd-name-recognised-by-header",
+            REF24,
+            rename(REF24, "download (3).csv"),
+            "accept",
+            extra={"note": "download (3).csv: recognised by its header"},
+        ),
+        Mutation(
+            "ref:long-api-file-not-yet-readable",
+            "brin6_referentieniveau.csv",
+            write_bytes(
+                "brin6_referentieniveau.csv",
+                b"INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;DOORSTROOMTOETS_PO;REFERENTIENIVEAU;"
+                b"AANTAL_LEERLINGEN\r\n04QN;00;BO;2024;LIB;1F;5\r\n",
+            ),
+            "accept",
+            extra={"note": "brin6_referentieniveau.csv: recognised, not yet readable"},
+        ),
+        Mutation(
+            "ref:only-long-api-file",
+            None,
+            both(
+                remove(REF23, REF24, "10.-leerlingen-bo-referentieniveaus-2022-2023.csv"),
+                write_bytes(
+                    "brin6_referentieniveau.csv",
+                    b"INSTELLINGSCODE;VESTIGINGSCODE;TYPE_PO;PEILJAAR;DOORSTROOMTOETS_PO;REFERENTIENIVEAU;"
+                    b"AANTAL_LEERLINGEN\r\n04QN;00;BO;2024;LIB;1F;5\r\n",
+                ),
+            ),
+            "accept",
+            skipped=attainment,
+        ),
+        # readers: years, providers, scales, text
+        Mutation(
+            "ref:peildatum-other-year-than-name",
+            REF24,
+            set_cell(REF24, ref_row, "PEILDATUM", "20231001"),
+            "error",
+            (f"row {ref_row}", "PEILDATUM", "2024-2025"),
+        ),
+        Mutation(
+            "ref:count-not-a-number",
+            REF24,
+            set_cell(REF24, ref_row, "LV_2F", "veel"),
+            "error",
+            (f"row {ref_row}", "LV_2F"),
+        ),
+        Mutation(
+            "e05:lib-mean-off-scale",
+            E05,
+            set_cell(E05, e_row, "LIB_GEM", "999,5"),
+            "error",
+            (f"row {e_row}", "LIB_GEM", "scale"),
+        ),
+        Mutation(
+            "e05:unknown-provider-pair-read-and-said",
+            E05,
+            edit_lines(
+                E05,
+                lambda ls: [
+                    ls[0] + ';"XYZ_AANTAL";"XYZ_GEM"',
+                    *(ln + ';"0";"0,000000000000"' for ln in ls[1:]),
+                ],
+            ),
+            "accept",
+            extra={"note": "unknown test provider(s) XYZ"},
+        ),
+        Mutation(
+            "e05:exempt-above-tested",
+            E05,
+            set_cell(E05, e_row, "ONTHEFFING_REDEN_ND", "40"),
+            "accept",
+        ),
+        Mutation(
+            "ref:mojibake-repaired-and-said",
+            REF24,
+            set_cell(REF24, ref_row, "GEMEENTENAAM", "FryslÃ¢n"),
+            "accept",
+            extra={"note": "'FryslÃ¢n' → 'Fryslân'"},
+        ),
+    ]
+
+
 def all_mutations() -> list[Mutation]:
     out = [m for name, spec in CSV_FILES.items() for m in _generic_csv(name, spec)]
     out += _specific()
+    out += _current_format_cases()
     ids = [m.id for m in out]
     assert len(ids) == len(set(ids)), "mutation ids must be unique"
     return out

@@ -15,12 +15,12 @@ from features.suppression import (
     SECONDARY,
     SHOWN,
     STATUS_COLUMN,
-    hidden_label,
     is_safe,
     protect_year,
     publish,
     publishable_indicators,
 )
+from models.texts import hidden_label
 
 
 @st.composite

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from experiments.config import load_configs
-from models.explain import CONCEPTS, concept_of, grouped_summary
+from features.vocabulary import CONCEPTS
+from models.explain import concept_of, grouped_summary
 from models.registry import build_risk_model
 from models.scoring import explain_year
 from models.spec import ExperimentSpec

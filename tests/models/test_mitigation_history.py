@@ -13,6 +13,7 @@ from models.bundle import META_FILE, version_history
 from models.mitigation import compare_mitigations
 from models.spec import FairnessLimits
 from models.train import ModelResult
+from tests.models.gate_codes import recall_refusal
 
 LIMITS = FairnessLimits(n_boot=200)
 
@@ -20,7 +21,7 @@ LIMITS = FairnessLimits(n_boot=200)
 def _result(kind: str, prob: np.ndarray, y: np.ndarray, ids: list[str], years: np.ndarray) -> ModelResult:
     oof = pd.DataFrame({"place_id": ids, "school_year": years, "y": y, "score": prob, "prob": prob})
     oof["threshold"] = 0.5
-    return ModelResult(kind, [], pd.DataFrame(), oof)
+    return ModelResult(kind=kind, features=[], fold_metrics=pd.DataFrame(), oof=oof)
 
 
 def test_mitigation_rows_are_the_ladders_own_models_on_served_rows() -> None:
@@ -103,20 +104,7 @@ def test_version_history_keeps_every_refusal_with_the_rules_it_was_judged_by(tmp
 def test_the_card_words_each_earlier_refusal_and_its_rules(tmp_path: Path, lang: str) -> None:
     from models.report import history_view
 
-    refusal = {
-        "code": "recall",
-        "grouping": "urbanity",
-        "group": "landelijk",
-        "reference": "stedelijk",
-        "value": 0.4,
-        "ci_low": 0.3,
-        "ci_high": 0.5,
-        "difference": -0.3,
-        "diff_low": -0.4,
-        "diff_high": -0.22,
-        "limit": 0.2,
-        "level": 90,
-    }
+    refusal = recall_refusal(diff_high=-0.22, limit=0.2)
     _meta(
         tmp_path / "m",
         1,

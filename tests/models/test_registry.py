@@ -21,11 +21,10 @@ from models.registry import (
 )
 from models.spec import ExperimentSpec
 from models.train import train_experiment
+from tests.models.gate_codes import recall_refusal
 
-ALLOW = GateDecision(True, (), "all within limits")
-REFUSE = GateDecision(
-    False, ("recall for 'landelijk' 0.30 lower than 'stedelijk'",), "1 comparison beyond limits"
-)
+ALLOW = GateDecision(True, (), {"code": "allowed", "of": 21, "rules": 2})
+REFUSE = GateDecision(False, (recall_refusal(),), {"code": "refused", "n": 1, "of": 21, "rules": 2})
 
 
 @pytest.fixture()

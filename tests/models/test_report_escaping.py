@@ -13,6 +13,15 @@ from models.spec import FairnessLimits
 XSS = "D<img src=x onerror=alert(1)>"
 
 
+def refusal(group: str) -> GateDecision:
+    """A refusal naming ``group`` (a code from the data, so it may hold anything)."""
+    code = {"code": "recall", "grouping": "province", "group": group, "reference": "Utrecht"}
+    values = ("value", "ci_low", "ci_high", "difference", "diff_low", "diff_high", "limit")
+    return GateDecision(
+        False, ({**code, **dict.fromkeys(values, 0.1), "level": 90},), {"code": "refused", "n": 1, "of": 3}
+    )
+
+
 def card(folder: str, reason: str, lang: str = "nl") -> str:
     audit = Audit(
         table=pd.DataFrame(),
@@ -42,7 +51,7 @@ def card(folder: str, reason: str, lang: str = "nl") -> str:
         comparison=pd.DataFrame({"roc_auc": [0.9]}, index=pd.Index([XSS], name="model")),
         fold_metrics=pd.DataFrame({"test_year": [2023], "roc_auc": [0.9]}),
         audit=audit,
-        decision=GateDecision(False, (reason,), f"refused {XSS}"),
+        decision=refusal(reason),
         mitigation=pd.DataFrame(),
         calibration_method="isotonic",
         threshold=0.5,
@@ -106,7 +115,7 @@ def test_both_cards_are_written_dutch_first() -> None:
             ),
             fold_metrics=pd.DataFrame({"test_year": [2023], "roc_auc": [0.9], "n_places": [1342.0]}),
             audit=Audit(pd.DataFrame(), pd.DataFrame(), FairnessLimits(), 0, 0.5),
-            decision=GateDecision(True, (), "ok"),
+            decision=GateDecision(True, (), {"code": "allowed", "of": 3}),
             mitigation=pd.DataFrame(),
             calibration_method="isotonic",
             threshold=0.5,

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models.groups import group_label
+from models.bands import risk_band
 from models.lookback import lookback_sentence, lookback_summary, lookback_table, with_emerging_alarms
-from models.texts import LEVEL_PLURALS, TEXTS, VALUE_LABELS, band_word, format_risk, risk_band, value_label
+from models.texts import LEVEL_PLURALS, TEXTS, VALUE_LABELS, band_word, format_risk, group_label, value_label
 
 
 def test_risk_is_never_shown_as_certain() -> None:
