@@ -214,20 +214,22 @@ def line_chart(
     if band is not None:
         finite += [v for v in band[1] if _finite(v)]
     y_max = _nice_max(max([*finite, 1.0]) * 1.05)
+    y_min = -_nice_max(-min(finite) * 1.05) if finite and min(finite) < 0 else 0.0  # a shortfall can be < 0
 
     def sx(i: int) -> float:
         return left + (i + 0.5) * plot_w / n
 
     def sy(v: float) -> float:
-        return top + plot_h - max(0.0, min(v, y_max)) / y_max * plot_h
+        return top + plot_h - (max(y_min, min(v, y_max)) - y_min) / (y_max - y_min) * plot_h
 
     body = [_text(0, 14, title, extra=f"font-weight='600' fill='{BLACK}'", size=12)]
     for frac in (0, 0.25, 0.5, 0.75, 1):
-        y = sy(frac * y_max)
+        value = y_min + frac * (y_max - y_min)
+        y = sy(value)
         body.append(
             _line(left, y, left + plot_w, y, f"stroke='#e6e6e6' stroke-width='{1.2 if frac == 0 else 0.6}'")
         )
-        body.append(_text(left - 5, y + 4, f"{frac * y_max:g}{y_unit}", anchor="end", size=9))
+        body.append(_text(left - 5, y + 4, f"{value:g}{y_unit}", anchor="end", size=9))
     if band is not None:
         lows, highs = band
         run: list[int] = []
@@ -310,15 +312,16 @@ def strip_chart(
     plot_w = width - left - right
     values = [v for v in [*everyone, *peers, own if own is not None else math.nan] if _finite(v)]
     x_max = _nice_max(max([*values, 1.0]) * 1.05)
+    x_min = -_nice_max(-min(values) * 1.05) if values and min(values) < 0 else 0.0
 
     def sx(v: float) -> float:
-        return left + max(0.0, min(v, x_max)) / x_max * plot_w
+        return left + (max(x_min, min(v, x_max)) - x_min) / (x_max - x_min) * plot_w
 
     axis = top + 34
     body = [_text(0, 14, title, extra=f"font-weight='600' fill='{BLACK}'", size=12)]
     body.append(_line(left, axis, left + plot_w, axis, f"stroke='{BLACK}' stroke-width='0.8'"))
     for frac in (0, 0.25, 0.5, 0.75, 1):
-        v = frac * x_max
+        v = x_min + frac * (x_max - x_min)
         body.append(_line(sx(v), axis, sx(v), axis + 4, f"stroke='{BLACK}'"))
         body.append(_text(sx(v), axis + 15, f"{v:g}{unit}", anchor="middle", size=9))
     for v in everyone:

@@ -53,3 +53,12 @@ def test_strip_chart_marks_the_place_right_of_a_lower_peer() -> None:
 
 def test_the_grey_check_sees_colour() -> None:
     assert not _grey_only("<rect fill='#2a6f97'/>") and _grey_only("<rect fill='#d9d9d9'/>")
+
+
+def test_a_negative_shortfall_is_drawn_below_zero_not_clipped() -> None:
+    """Under-advice relative to attainment is a shortfall 1 − O/E: it can be below zero."""
+    svg = line_chart("t", ["a", "b"], [Series("x", [-8.0, 6.0], "solid", ["dot", "dot"])])
+    root = ET.fromstring(svg)
+    low, high = (float(c.get("cy")) for c in root.findall(f"{SVG}circle"))
+    zero = next(t for t in root.iter(f"{SVG}text") if t.text == "0%")
+    assert low > float(zero.get("y")) - 4 > high  # SVG's y grows downwards
