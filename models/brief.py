@@ -300,7 +300,12 @@ def _history_chart(lv: Level, code: str, name: str, lang: str) -> Markup | None:
     national = h["national_rate"].astype(float) * 100
     marks = ["diamond" if e == 1 else ("open" if e == 0 else None) for e in h["elevated"]]
     svg = line_chart(
-        t("brief_chart_history", lang, target=pick(TARGET_LABELS[lv.target], lang)),
+        t(
+            "brief_chart_history",
+            lang,
+            target=pick(TARGET_LABELS[lv.target], lang),
+            what=t(f"what_{lv.target}", lang),
+        ),
         [format_school_year(int(y)) for y in h["school_year"]],
         [
             Series(name, h["shrunk_rate"].astype(float).tolist(), "solid", marks),
@@ -453,7 +458,13 @@ def _peers(lv: Level, code: str, name: str, year: int, lang: str) -> dict | None
     everyone = h["shrunk_rate"].astype(float)
     own = float(everyone.get(code, np.nan))
     svg = strip_chart(
-        t("brief_strip_title", lang, target=target, year=format_school_year(year)),
+        t(
+            "brief_strip_title",
+            lang,
+            target=target,
+            what=t(f"what_{lv.target}", lang),
+            year=format_school_year(year),
+        ),
         everyone.dropna().tolist(),
         everyone.reindex(peers).dropna().tolist(),
         own,

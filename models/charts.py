@@ -192,6 +192,18 @@ def _nice_max(value: float) -> float:
     return float(math.ceil(value / 10) * 10)
 
 
+def _wrapped_title(title: str, max_chars: int = 88) -> list[str]:
+    """A long title in lines of at most ``max_chars`` (the brief's titles name what is measured)."""
+    lines, line = [], ""
+    for word in title.split(" "):
+        if line and len(line) + 1 + len(word) > max_chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line]
+
+
 def line_chart(
     title: str,
     x_labels: Sequence[str],
@@ -207,7 +219,8 @@ def line_chart(
     ``legend`` adds entries for marks (``("diamond", "elevated")``); every line is named in the
     legend too, so the chart reads without colour. Missing values break the line.
     """
-    width, left, right, top, plot_h = 660, 46, 16, 34, 170
+    heading = _wrapped_title(title)
+    width, left, right, top, plot_h = 660, 46, 16, 34 + 15 * (len(heading) - 1), 170
     n = max(len(x_labels), 1)
     plot_w = width - left - right
     finite = [v for s in series for v in s.values if _finite(v)]
@@ -222,7 +235,10 @@ def line_chart(
     def sy(v: float) -> float:
         return top + plot_h - (max(y_min, min(v, y_max)) - y_min) / (y_max - y_min) * plot_h
 
-    body = [_text(0, 14, title, extra=f"font-weight='600' fill='{BLACK}'", size=12)]
+    body = [
+        _text(0, 14 + 15 * i, line, extra=f"font-weight='600' fill='{BLACK}'", size=12)
+        for i, line in enumerate(heading)
+    ]
     for frac in (0, 0.25, 0.5, 0.75, 1):
         value = y_min + frac * (y_max - y_min)
         y = sy(value)
@@ -308,7 +324,8 @@ def strip_chart(
 
     ``labels`` names the three kinds of mark (all places, peers, this place) in the legend.
     """
-    width, left, right, top = 660, 16, 16, 30
+    heading = _wrapped_title(title)
+    width, left, right, top = 660, 16, 16, 30 + 15 * (len(heading) - 1)
     plot_w = width - left - right
     values = [v for v in [*everyone, *peers, own if own is not None else math.nan] if _finite(v)]
     x_max = _nice_max(max([*values, 1.0]) * 1.05)
@@ -318,7 +335,10 @@ def strip_chart(
         return left + (max(x_min, min(v, x_max)) - x_min) / (x_max - x_min) * plot_w
 
     axis = top + 34
-    body = [_text(0, 14, title, extra=f"font-weight='600' fill='{BLACK}'", size=12)]
+    body = [
+        _text(0, 14 + 15 * i, line, extra=f"font-weight='600' fill='{BLACK}'", size=12)
+        for i, line in enumerate(heading)
+    ]
     body.append(_line(left, axis, left + plot_w, axis, f"stroke='{BLACK}' stroke-width='0.8'"))
     for frac in (0, 0.25, 0.5, 0.75, 1):
         v = x_min + frac * (x_max - x_min)
