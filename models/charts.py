@@ -227,7 +227,8 @@ def line_chart(
     if band is not None:
         finite += [v for v in band[1] if _finite(v)]
     y_max = _nice_max(max([*finite, 1.0]) * 1.05)
-    y_min = -_nice_max(-min(finite) * 1.05) if finite and min(finite) < 0 else 0.0  # a shortfall can be < 0
+    quarter = y_max / 4
+    y_min = -quarter * math.ceil(-min(finite) / quarter) if finite and min(finite) < 0 else 0.0  # a shortfall
 
     def sx(i: int) -> float:
         return left + (i + 0.5) * plot_w / n
@@ -239,11 +240,11 @@ def line_chart(
         _text(0, 14 + 15 * i, line, extra=f"font-weight='600' fill='{BLACK}'", size=12)
         for i, line in enumerate(heading)
     ]
-    for frac in (0, 0.25, 0.5, 0.75, 1):
-        value = y_min + frac * (y_max - y_min)
+    for step in range(round((y_max - y_min) / quarter) + 1):
+        value = y_min + step * quarter
         y = sy(value)
         body.append(
-            _line(left, y, left + plot_w, y, f"stroke='#e6e6e6' stroke-width='{1.2 if frac == 0 else 0.6}'")
+            _line(left, y, left + plot_w, y, f"stroke='#e6e6e6' stroke-width='{1.2 if value == 0 else 0.6}'")
         )
         body.append(_text(left - 5, y + 4, f"{value:g}{y_unit}", anchor="end", size=9))
     if band is not None:
