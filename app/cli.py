@@ -543,6 +543,112 @@ def report(
     typer.echo(str(path))
 
 
+@app.command()
+def brief(
+    gemeente: str = typer.Option(
+        None,
+        "--gemeente",
+        "-g",
+        help="Gemeente code, e.g. GM0363 (a merged gemeente's code → its successor).",
+    ),
+    every: bool = typer.Option(False, "--all", help="One brief per gemeente, into --out-dir."),
+    lang: str = typer.Option("nl", "--lang", help="nl (Dutch, default) or en."),
+    year: int = typer.Option(None, help="Feature year t (signals for t + 1); default the champions' year."),
+    out: Path = typer.Option(
+        None, help="brief.pdf or brief.html (default: outputs/briefs/<code>_<name>.pdf)."
+    ),
+    out_dir: Path = typer.Option(None, "--out-dir", help="Folder for --all (default: outputs/briefs)."),
+    fmt: str = typer.Option(
+        "pdf", "--format", help="pdf or html (for --all; --out's suffix decides otherwise)."
+    ),
+    workers: int = typer.Option(
+        0, help="PDFs printed at once with --all when Playwright is absent (default: one per CPU)."
+    ),
+) -> None:
+    """Write the gemeente brief: both signals, places, peers, look-back, limits — A4 PDF or HTML."""
+    from features.vocabulary import LANGUAGES
+
+    if lang not in LANGUAGES:
+        _fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", 1)
+    if every == (gemeente is not None):
+        _fail("give either --gemeente CODE or --all", 1)
+    if fmt not in ("pdf", "html"):
+        _fail(f"--format must be pdf or html, not {fmt!r}", 1)
+    if out is not None and out.suffix.lower() not in (".pdf", ".html"):
+        _fail(f"--out {out}: the brief is written as .pdf or .html", 1)
+    from models.brief import BriefError, load_published, pdf_engine, render_brief
+    from models.bundle import BundleError
+
+    try:
+        published = load_published()
+    except BundleError as exc:
+        _fail(str(exc), 3)
+    if published.gemeenten.empty:
+        _fail("no published gemeente tables: run `kansenradar run` first", 3)
+    pdf = (out.suffix.lower() == ".pdf") if out is not None else fmt == "pdf"
+    engine = pdf_engine() if pdf else None
+    try:
+        if every:
+            _briefs_for_all(published, lang, year, out_dir or output_root() / "briefs", engine, pdf, workers)
+            return
+        made = render_brief(published, gemeente, lang, year)
+    except BriefError as exc:
+        _fail(str(exc), 1)
+    if made.merged_from:
+        console.print(
+            f"[yellow]{made.merged_from} merged into {made.name} ({made.code}): brief for {made.code}[/]"
+        )
+    target = out or output_root() / "briefs" / made.filename(".pdf" if pdf else ".html")
+    _write_one(made, target, engine)
+
+
+def _no_engine(html: Path) -> None:
+    _fail(
+        "no PDF engine found (Chromium, Chrome or Edge; `make browser-deps` installs Chromium on "
+        f"Debian/Ubuntu, KANSENRADAR_CHROMIUM names another). The brief is written as HTML: {html} — "
+        "open it in a browser and print it to PDF (A4).",
+        1,
+    )
+
+
+def _write_one(made, target: Path, engine: str | None) -> None:
+    from models.brief import html_to_pdf
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    html = target.with_suffix(".html")
+    html.write_text(made.html, encoding="utf-8")
+    if target.suffix.lower() == ".html":
+        console.print(f"[green]✓[/] {made.name} ({made.code}) → {html}")
+        return
+    if engine is None:
+        _no_engine(html)
+    html_to_pdf(html, target, engine)
+    console.print(f"[green]✓[/] {made.name} ({made.code}) → {target} (HTML beside it)")
+
+
+def _briefs_for_all(
+    published, lang: str, year: int | None, folder: Path, engine, pdf: bool, workers: int
+) -> None:
+    """Every gemeente's brief: HTML rendered in this process, PDFs printed ``workers`` at a time."""
+    from models.brief import htmls_to_pdfs, render_brief
+
+    t0 = time.perf_counter()
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for code in published.gemeenten["code"]:
+        made = render_brief(published, code, lang, year)
+        html = folder / made.filename(".html")
+        html.write_text(made.html, encoding="utf-8")
+        pages.append(html)
+    console.print(f"{len(pages)} HTML briefs in {time.perf_counter() - t0:.1f} s → {folder}")
+    if not pdf:
+        return
+    if engine is None:
+        _no_engine(folder)
+    htmls_to_pdfs(pages, engine, workers)
+    console.print(f"[green]✓[/] {len(pages)} PDF briefs in {time.perf_counter() - t0:.1f} s → {folder}")
+
+
 def _compare_json(root: Path) -> None:
     """Print the early-warning evaluation of both signals (see experiments.emerging_eval)."""
     import json

@@ -25,6 +25,7 @@ ORDER = [
     "pupils",
     "generate_10m",
     "app",
+    "briefs",
 ]
 LABELS = {
     "generate": "generate national default (6,579 schools × 11 years)",
@@ -38,6 +39,7 @@ LABELS = {
     "pupils": "10 M pupil records → school-year panel (DuckDB)",
     "generate_10m": "generate at scale 5.5 (≈10.9 M pupil records)",
     "app": "overview page warm render (AppTest)",
+    "briefs": "kansenradar brief --all: every gemeente, HTML + A4 PDF",
     "browser": "Chromium: Overview first load (median of 10; more figures →)",
 }
 

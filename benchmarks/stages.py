@@ -218,6 +218,39 @@ def stage_emerging(work: Path) -> dict:
     return {"seconds": seconds, "place_years": sum(len(p) for p, _ in built.values()), "alarms": alarms}
 
 
+def stage_briefs(work: Path) -> dict:
+    """``kansenradar brief --all``: every gemeente's brief as HTML and A4 PDF (wall clock, CLI start
+    included), on the bundles of the main job stage (else of the last ``kansenradar run``)."""
+    import os
+    import subprocess
+
+    from features.paths import output_root
+
+    bundles = work / "bench_outputs"
+    env = dict(os.environ)
+    if bundles.is_dir():
+        env["KANSENRADAR_OUTPUT_DIR"] = str(bundles)
+        env["MLFLOW_TRACKING_URI"] = f"sqlite:///{work / 'bench_mlflow.db'}"
+    out = work / "briefs"
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "app.cli", "brief", "--all", "--out-dir", str(out)],
+        check=True,
+        env=env,
+        capture_output=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    seconds = time.perf_counter() - t0
+    pdfs = list(out.glob("*.pdf"))
+    return {
+        "seconds": seconds,
+        "briefs": len(pdfs),
+        "per_brief_s": seconds / max(len(pdfs), 1),
+        "cli_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "bundles": "main_job" if bundles.is_dir() else str(output_root()),
+    }
+
+
 STAGES = {name.removeprefix("stage_"): fn for name, fn in globals().items() if name.startswith("stage_")}
 
 if __name__ == "__main__":

@@ -59,7 +59,8 @@ def score_year(
     out["target_year"] = year + 1
     out["target_year_label"] = format_school_year(year + 1)
     out["n_pupils"] = rows["n_pupils"].to_numpy()
-    out["rate_now"] = rows["rate_now"].to_numpy()
+    # a ratio target (O/E) has no "rate_now" indicator; its raw figure is the shortfall in %
+    out["rate_now"] = (rows["rate_now"] if "rate_now" in rows else rows["rate"] * 100).to_numpy()
     out["shrunk_rate"] = rows["shrunk_rate"].to_numpy()
     out["rate_lower_pct"] = rows["rate_lower"].to_numpy() * 100
     out["rate_upper_pct"] = rows["rate_upper"].to_numpy() * 100

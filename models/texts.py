@@ -876,3 +876,220 @@ def labelled_columns(frame, lang: str = "nl"):
     if out.index.name:
         out.index.name = column_label(out.index.name, lang)
     return out
+
+
+# -- the gemeente brief (models/brief.py, models/templates/brief.html.j2), Dutch first ------------
+BRIEF_TEXTS: dict[str, tuple[str, str]] = {
+    "brief_title": ("Gemeentebrief kansenradar", "kansenradar municipality brief"),
+    "brief_subtitle": ("{name} ({code}) — signalen voor {year}", "{name} ({code}) — signals for {year}"),
+    "brief_made": (
+        "Gemaakt op {date} · data: {origin} · vingerafdruk {fingerprint}",
+        "Made on {date} · data: {origin} · fingerprint {fingerprint}",
+    ),
+    "brief_merged": (
+        "De gevraagde gemeentecode {old} bestaat niet meer: die gemeente is opgegaan in {name} ({code}). "
+        "Deze brief gaat over {name}.",
+        "The municipality code {old} asked for no longer exists: that municipality merged into {name} "
+        "({code}). This brief is about {name}.",
+    ),
+    "brief_purpose": (
+        "Deze brief zet de signalen van kansenradar voor één gemeente op een rij, als basis voor het "
+        "gesprek met de wethouder, de schoolbesturen en het regioteam. kansenradar signaleert plaatsen, "
+        "nooit personen; elk cijfer berust op minstens {min_pupils} leerlingen.",
+        "This brief sets out kansenradar's signals for one municipality, as the basis for the "
+        "conversation with the alderman, the school boards and the regional team. kansenradar flags "
+        "places, never persons; every figure rests on at least {min_pupils} pupils.",
+    ),
+    "brief_two_signals": (
+        "Elke plaats heeft twee signalen. Verhoogd: de gekalibreerde kans dat het niveau volgend "
+        "schooljaar verhoogd is (hoger dan landelijk, ook na correctie voor toeval). Opkomend: dit jaar "
+        "hoger dan de eigen voorgaande jaren en de landelijke verandering doen verwachten.",
+        "Every place carries two signals. Elevated: the calibrated chance that its level is elevated "
+        "next school year (above the national level, also after allowing for chance). Emerging: this "
+        "year higher than its own earlier years and the national change lead us to expect.",
+    ),
+    "brief_h_summary": ("Samenvatting", "Summary"),
+    "brief_elevated": (
+        "Verhoogd — kans op een verhoogd niveau in {year}: {risk} (interval {low}–{high}), "
+        "risiconiveau {band}; {flag}.",
+        "Elevated — chance of an elevated level in {year}: {risk} (interval {low}–{high}), risk band "
+        "{band}; {flag}.",
+    ),
+    "brief_flagged": ("gesignaleerd", "flagged"),
+    "brief_not_flagged": ("niet gesignaleerd", "not flagged"),
+    "brief_elevated_hidden": (
+        "Verhoogd — niet getoond ({label}): het cijfer zou op te weinig leerlingen berusten.",
+        "Elevated — not shown ({label}): the figure would rest on too few pupils.",
+    ),
+    "brief_driver": ("Belangrijkste drijfveer: {driver}.", "Main driver: {driver}."),
+    "brief_emerging_none": (
+        "Opkomend — geen detector voor dit onderwerp in deze modelversie.",
+        "Emerging — no detector for this subject in this model version.",
+    ),
+    "brief_emerging_prefix": ("Opkomend — ", "Emerging — "),
+    "brief_no_champion": (
+        "Er is geen goedgekeurd model (champion) voor {target} per {level}: de fairness-poort liet "
+        "geen versie door, of er is nog niet getraind. Daarom staat hier geen verhoogd-signaal.",
+        "There is no approved model (champion) for {target} per {level}: the fairness gate let no "
+        "version through, or none has been trained yet. So no elevated signal is given here.",
+    ),
+    "brief_no_data": (
+        "Geen gegevens voor {target} per {level} in deze run.",
+        "No data for {target} per {level} in this run.",
+    ),
+    "brief_not_in_table": (
+        "{name} komt niet voor in de gepubliceerde tabel voor {target}.",
+        "{name} does not appear in the published table for {target}.",
+    ),
+    "brief_h_history": ("Verloop en verandering", "History and change"),
+    "brief_chart_history": (
+        "{target} — {what}, per schooljaar (gecorrigeerd, %)",
+        "{target} — {what}, per school year (shrunken, %)",
+    ),
+    "brief_line_national": ("landelijk", "national"),
+    "brief_band": ("90%-interval", "90% interval"),
+    "brief_mark_elevated": ("verhoogd dat jaar", "elevated that year"),
+    "brief_mark_not_elevated": ("niet verhoogd", "not elevated"),
+    "brief_history_gap": (
+        "Jaren zonder punt zijn niet getoond (minder dan {min_pupils} leerlingen of verborgen).",
+        "Years without a point are not shown (fewer than {min_pupils} pupils or hidden).",
+    ),
+    "brief_h_change": ("Wat veranderde sinds {year}", "What changed since {year}"),
+    "brief_change_rate": ("Niveau in % (gecorrigeerd, 90%-interval)", "Level in % (shrunken, 90% interval)"),
+    "brief_change_observed": ("Waargenomen verhoogd", "Observed elevated"),
+    "brief_change_level": ("Verhoogd-signaal voor het jaar erna", "Elevated signal for the year after"),
+    "brief_change_emerging": ("Opkomend-signaal", "Emerging signal"),
+    "brief_change_note": (
+        "Het verhoogd-signaal van {year} is het signaal dat het model toen had gegeven, getraind op de "
+        "jaren daarvoor (terugblik).",
+        "The elevated signal of {year} is the one the model would have given then, trained on the years "
+        "before (look-back).",
+    ),
+    "brief_yes": ("ja", "yes"),
+    "brief_no": ("nee", "no"),
+    "brief_not_shown": ("niet getoond", "not shown"),
+    "brief_h_places": ("Postcodegebieden en scholen", "Postcode areas and schools"),
+    "brief_places_intro": (
+        "Gerangschikt op het verhoogd-signaal (hoogste kans eerst), met het opkomend-signaal en de "
+        "belangrijkste drijfveer in woorden.",
+        "Ranked on the elevated signal (highest chance first), with the emerging signal and the main "
+        "driver in words.",
+    ),
+    "brief_places_hidden": (
+        "{n} {places} niet in deze lijst: {n_small} met minder dan {min_pupils} leerlingen en {n_hidden} "
+        "verborgen zodat geen cijfer terug te rekenen is.",
+        "{n} {places} not in this list: {n_small} with fewer than {min_pupils} pupils and {n_hidden} "
+        "hidden so that no figure can be worked back.",
+    ),
+    "brief_places_none": (
+        "Geen {places} met cijfers die getoond mogen worden.",
+        "No {places} with figures that may be shown.",
+    ),
+    "brief_places_heading": ("{target} — {places}", "{target} — {places}"),
+    "brief_h_peers": (
+        "Naast vergelijkbare gemeenten en het landelijke beeld",
+        "Beside similar municipalities and the national picture",
+    ),
+    "brief_peers_intro": (
+        "De {k} gemeenten met de meest gelijke context (CBS-kerncijfers: inkomen, opleiding, "
+        "migratieachtergrond, stedelijkheid): {names}.",
+        "The {k} municipalities with the most similar context (CBS key figures: income, education, "
+        "migration background, urbanity): {names}.",
+    ),
+    "brief_strip_title": (
+        "{target} — {what}, {year}, alle gemeenten (gecorrigeerd, %)",
+        "{target} — {what}, {year}, all municipalities (shrunken, %)",
+    ),
+    "brief_strip_all": ("alle gemeenten", "all municipalities"),
+    "brief_strip_peers": ("vergelijkbare gemeenten", "similar municipalities"),
+    "brief_national": (
+        "Landelijk {year}: {rate} %. Van de {n} getoonde gemeenten hebben er {flagged} een "
+        "verhoogd-signaal voor {next} en zijn er {emerging} opkomend.",
+        "National {year}: {rate} %. Of the {n} municipalities shown, {flagged} have an elevated signal "
+        "for {next} and {emerging} are emerging.",
+    ),
+    "brief_col_indicator": ("Indicator", "Indicator"),
+    "brief_col_peers": ("Vergelijkbare gemeenten (mediaan)", "Similar municipalities (median)"),
+    "brief_col_national": ("Alle gemeenten (mediaan)", "All municipalities (median)"),
+    "brief_risk_next": ("Kans op verhoogd niveau volgend jaar", "Chance of an elevated level next year"),
+    "brief_h_lookback": (
+        "Terugblik: hoe eerdere signalen uitpakten",
+        "Look-back: how earlier signals turned out",
+    ),
+    "brief_lookback_level": (
+        "Verhoogd-signaal: in {flagged} van de {years} terugblikjaren gegeven; {hits} daarvan was het jaar "
+        "erna werkelijk verhoogd. {missed} keer was {name} verhoogd zonder dat het signaal was gegeven.",
+        "Elevated signal: given in {flagged} of the {years} look-back years; {hits} of those were really "
+        "elevated the year after. {missed} times {name} was elevated without the signal having been given.",
+    ),
+    "brief_lookback_emerging": (
+        "Opkomend-signaal: {flagged} alarm(en) in de terugblikjaren; {hits} daarvan was het jaar erna "
+        "verhoogd.",
+        "Emerging signal: {flagged} alarm(s) in the look-back years; {hits} of those were elevated the "
+        "year after.",
+    ),
+    "brief_lookback_none": (
+        "Geen terugblik: het model kende deze gemeente in geen enkel getoetst jaar met publiceerbare "
+        "cijfers.",
+        "No look-back: the model saw this municipality in no tested year with publishable figures.",
+    ),
+    "brief_h_limits": ("Wat de signalen niet kunnen zeggen", "What the signals cannot say"),
+    "brief_limit_places": (
+        "Het gaat om plaatsen, nooit om personen: geen enkel cijfer zegt iets over een leerling, een "
+        "ouder of een leerkracht.",
+        "These are places, never persons: no figure says anything about a pupil, a parent or a teacher.",
+    ),
+    "brief_limit_alarm": (
+        "Een signaal of alarm is een reden om te kijken, geen bevinding: het zegt niet dat er iets "
+        "misgaat, en ook niet waarom. Het gesprek met de scholen geeft de uitleg.",
+        "A flag or alarm is a reason to look, not a finding: it does not say that something is going "
+        "wrong, nor why. The conversation with the schools gives the explanation.",
+    ),
+    "brief_limit_chance": (
+        "Een kans is geen zekerheid: van de plaatsen met een kans van 70 % is ongeveer drie op de tien "
+        "het jaar erna niet verhoogd. De terugblik laat zien hoe vaak de signalen uitkwamen.",
+        "A chance is not a certainty: of the places with a chance of 70 % about three in ten are not "
+        "elevated the year after. The look-back shows how often the signals came true.",
+    ),
+    "brief_limit_small": (
+        "Cijfers op minder dan {min_pupils} leerlingen, en cijfers waarmee die terug te rekenen zijn, "
+        "worden niet getoond; kleine scholen ontbreken daarom vaak.",
+        "Figures on fewer than {min_pupils} pupils, and figures from which those could be worked back, "
+        "are not shown; small schools are therefore often missing.",
+    ),
+    "brief_limit_regime": (
+        "Vanaf 2023-24 geldt de doorstroomtoets en is heroverweging bijna verplicht: percentages van voor "
+        "en na die breuk zijn niet één op één te vergelijken.",
+        "From 2023-24 the doorstroomtoets applies and reconsideration is near-mandatory: rates before and "
+        "after that break do not compare one to one.",
+    ),
+    "brief_h_versions": ("Modelversies en data", "Model versions and data"),
+    "brief_versions_intro": (
+        "Elk cijfer in deze brief komt uit de gepubliceerde tabellen van deze modelversies, gemaakt op "
+        "de data met vingerafdruk {fingerprint} ({origin}).",
+        "Every figure in this brief comes from the published tables of these model versions, made on "
+        "the data with fingerprint {fingerprint} ({origin}).",
+    ),
+    "brief_col_subject": ("Onderwerp", "Subject"),
+    "brief_col_level": ("Niveau", "Level"),
+    "brief_col_model": ("Geregistreerd model", "Registered model"),
+    "brief_col_kind": ("Soort model", "Kind of model"),
+    "brief_col_gate": ("Fairness-poort", "Fairness gate"),
+    "brief_col_detector": ("Opkomend-detector", "Emerging detector"),
+    "brief_col_year": ("Kenmerkjaar", "Feature year"),
+    "brief_gate_passed": ("doorgelaten", "passed"),
+    "brief_gate_refused": ("geweigerd", "refused"),
+    "brief_none": ("geen", "none"),
+    "brief_page": ("pagina {page} van {pages}", "page {page} of {pages}"),
+    "brief_download_html": ("Gemeentebrief (HTML)", "Municipality brief (HTML)"),
+    "brief_download_pdf": ("Gemeentebrief (PDF)", "Municipality brief (PDF)"),
+    "brief_make_pdf": ("Maak de gemeentebrief als PDF", "Make the municipality brief as PDF"),
+    "brief_no_engine": (
+        "Geen PDF-programma gevonden (Chromium of Chrome). Download de HTML-versie en druk die af "
+        "als PDF vanuit de browser (A4).",
+        "No PDF engine found (Chromium or Chrome). Download the HTML version and print it to PDF from "
+        "the browser (A4).",
+    ),
+    "brief_for": ("Gemeentebrief voor {name}", "Municipality brief for {name}"),
+}
+TEXTS.update(BRIEF_TEXTS)

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
+from app.briefs import brief_buttons
 from app.bundles import newest
 from app.maps import Outlines, class_map, outlines, quantile_classes, risk_classes
 from features.geometry import compact_boundaries
@@ -186,6 +187,7 @@ def drill_down() -> None:
     if name is None:  # nothing is drawn until a gemeente is chosen: the page opens faster
         return
     choice = ids[name]
+    brief_buttons(choice, name, lang, key="overview")
     for level in LEVELS_WITHIN_GEMEENTE:
         b = ui.bundle(target, level, ui.champion(ui.registered_name(target, level)))
         if b is None:

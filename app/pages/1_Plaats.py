@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app import ui
+from app.briefs import brief_buttons
 from features.indicators import label
 from features.suppression import SECONDARY
 from features.targets import INTERVAL
@@ -69,6 +70,8 @@ c2.metric(t("interval", lang), f"{format_risk(row['risk_low'])} – {format_risk
 c3.metric(t("risk_band", lang), band_word(row["risk"], lang))
 c4.metric(t("flag", lang), t("flag_yes", lang) if row["flag"] == 1 else t("flag_no", lang))
 st.info(grouped_summary(groups, lang) + " " + summary_sentence(feats.loc[place], target, lang))
+if level == "gemeente":
+    brief_buttons(place, str(names[place]), lang, key="place")
 
 # the second signal: higher than expected from the place's own past (models.emerging)
 em = ui.emerging(str(b.path))

@@ -30,6 +30,7 @@ def test_help_lists_every_stage() -> None:
         "compare",
         "app",
         "serve",
+        "brief",
     ):
         assert command in result.output
 
@@ -209,9 +210,10 @@ HEAVY_MODULES = ("pandas", "numpy", "sklearn", "mlflow", "lightgbm", "fairlearn"
         ["--help"],
         *[
             [command, "--help"]
-            for command in ("generate", "validate", "run", "score", "audit", "serve", "app")
+            for command in ("generate", "validate", "run", "score", "audit", "serve", "app", "brief")
         ],
         ["score", "--target", "nonsense"],
+        ["brief", "--lang", "fr", "--all"],
         ["promote", "--level", "moon", "--version", "1"],
     ],
     ids=" ".join,
