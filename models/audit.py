@@ -322,6 +322,11 @@ class GateDecision:
     codes: tuple[dict, ...] = ()
     summary_code: dict = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # 0.2.1 stored sentences here; a sentence would only fail later, where it is worded.
+        if not isinstance(self.summary_code, dict) or not all(isinstance(c, dict) for c in self.codes):
+            raise TypeError("GateDecision holds codes (dicts), not words; see models.texts.gate_words")
+
 
 def _decision(allowed: bool, codes: list[dict], summary_code: dict) -> GateDecision:
     summary_code = {**summary_code, "rules": AUDIT_RULES_VERSION}  # stored with every decision

@@ -144,6 +144,7 @@ def test_editing_a_bundle_cannot_promote_a_refused_version(pipeline_run, monkeyp
     from features.paths import tracking_uri
     from models.audit import GateDecision
     from models.registry import record_gate_decision
+    from tests.models.gate_codes import recall_refusal
 
     client = mlflow.MlflowClient(tracking_uri=tracking_uri(), registry_uri=tracking_uri())
     spec = pipeline_run["outcomes"][0].config
@@ -152,7 +153,7 @@ def test_editing_a_bundle_cannot_promote_a_refused_version(pipeline_run, monkeyp
     mv = client.create_model_version(spec.registered_name, champion.source, run.info.run_id)
     bundle = pipeline_run["outputs"] / spec.registered_name / f"v{mv.version}"
     try:
-        refusal = GateDecision(False, ("recall for 'landelijk' 0.30 lower than 'stedelijk'",), "refused")
+        refusal = GateDecision(False, (recall_refusal(),), {"code": "refused", "n": 1, "of": 21})
         record_gate_decision(spec.registered_name, mv.version, refusal)
         shutil.copytree(pipeline_run["outputs"] / spec.registered_name / f"v{champion.version}", bundle)
         meta_file = bundle / "meta.json"
