@@ -71,6 +71,9 @@ DataDir = typer.Option(
 )
 Target = typer.Option("under_advice", "--target", "-t", help="under_advice or dropout.")
 Level = typer.Option("gemeente", "--level", "-l", help="school, pc4, gemeente or rmc.")
+Retrain = typer.Option(
+    False, "--retrain", help="Train and register again even when data, code and settings are unchanged."
+)
 
 
 def _fail(message: str, code: int) -> None:
@@ -300,7 +303,12 @@ def _say_skipped(data_dir: Path) -> dict[tuple[str, str], str]:
 
 
 def _run(
-    data_dir: Path, only: list[str] | None, force: bool, reason: str | None, fail_on_refusal: bool = True
+    data_dir: Path,
+    only: list[str] | None,
+    force: bool,
+    reason: str | None,
+    fail_on_refusal: bool = True,
+    retrain: bool = False,
 ) -> None:
     from experiments.config import load_configs
     from experiments.runner import run_all
@@ -318,7 +326,14 @@ def _run(
         try:
             # MLflow prints registry chatter to stderr; keep the terminal for the summary
             with contextlib.redirect_stderr(io.StringIO()):
-                outcomes = run_all(data_dir, configs=configs, force=force, force_reason=reason, progress=step)
+                outcomes = run_all(
+                    data_dir,
+                    configs=configs,
+                    force=force,
+                    force_reason=reason,
+                    progress=step,
+                    retrain=retrain,
+                )
         except DataError as exc:
             _fail(str(exc), 2)
     table = Table(
@@ -339,7 +354,7 @@ def _run(
         best_base = comp.loc[list(o.config.baselines), "average_precision"].max()
         table.add_row(
             o.config.name,
-            o.version,
+            f"{o.version} (unchanged)" if o.reused else o.version,
             o.candidate_row,
             "[green]yes[/]" if o.promoted else "[red]no[/]",
             f"{cand['roc_auc']:.3f}",
@@ -367,20 +382,22 @@ def train(
     only: list[str] = typer.Option(None, "--only", help="Experiment name(s) to run."),
     force_promote: bool = typer.Option(False, help="Promote even if the gate refuses."),
     reason: str = typer.Option(None, help="Required with --force-promote; recorded."),
+    retrain: bool = Retrain,
 ) -> None:
     """Train, validate, log to MLflow, audit, and promote through the fairness gate."""
     _check_reason(force_promote, reason, "--force-promote")
-    _run(data_dir, only, force_promote, reason)
+    _run(data_dir, only, force_promote, reason, retrain=retrain)
 
 
 @app.command()
-def run(data_dir: Path = DataDir) -> None:
+def run(data_dir: Path = DataDir, retrain: bool = Retrain) -> None:
     """The main job: data (generated on first use) → features → models → audit → champions.
 
     Exits 0 when a model is refused by the fairness gate (that is an outcome, reported);
-    ``train`` exits 4 in that case, for scripts that need to know.
+    ``train`` exits 4 in that case, for scripts that need to know. On unchanged data, code and
+    settings nothing is trained or registered again (``--retrain`` does).
     """
-    _run(data_dir, None, False, None, fail_on_refusal=False)
+    _run(data_dir, None, False, None, fail_on_refusal=False, retrain=retrain)
 
 
 def _bundle(target: str, level: str) -> Bundle:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from experiments.config import load_configs, load_fairness_limits
 from experiments.emerging_run import emerging_step
+from experiments.rerun import RUN_KEY_TAG, recall, remember, run_key
 from features.catalog import load_sources
 from features.dryrun import trainable, years_error
 from features.export import to_csv
@@ -94,6 +95,44 @@ class ExperimentOutcome:
     candidate_row: str = ""  # row of ``comparison`` that belongs to the registered model
     early_warning: list[dict] = field(default_factory=list)  # both signals × methods (emerging_run)
     emerging: dict = field(default_factory=dict)  # the detector's registered version and gate
+    reused: bool = False  # nothing changed since the run that made it (experiments.rerun)
+
+    def remembered(self) -> dict:
+        """What a rerun on unchanged inputs needs to report this outcome without training."""
+        return {
+            "registered_name": self.config.registered_name,
+            "version": self.version,
+            "run_id": self.run_id,
+            "promoted": self.promoted,
+            "promotion_message": self.promotion_message,
+            "candidate_row": self.candidate_row,
+            "early_warning": self.early_warning,
+            "emerging": self.emerging,
+        }
+
+
+def _reused_outcome(spec: ExperimentSpec, stored: dict) -> ExperimentOutcome:
+    return ExperimentOutcome(
+        spec,
+        stored["comparison"],
+        str(stored["version"]),
+        str(stored["run_id"]),
+        bool(stored["promoted"]),
+        str(stored["promotion_message"]),
+        stored["bundle"],
+        candidate_row=str(stored["candidate_row"]),
+        early_warning=list(stored.get("early_warning") or []),
+        emerging=dict(stored.get("emerging") or {}),
+        reused=True,
+    )
+
+
+def _tagged_run_key(name: str, version: str) -> str | None:
+    """The run key tagged on a registered version, or ``None`` (no version, no tag, no store)."""
+    try:
+        return client().get_model_version(name, version).tags.get(RUN_KEY_TAG)
+    except Exception:  # a missing version or store means: train again
+        return None
 
 
 @dataclass(frozen=True)
@@ -406,11 +445,29 @@ def run_all(
     progress: Progress | None = None,
     output_dir: Path | None = None,
     workers: int | None = None,
+    retrain: bool = False,
 ) -> list[ExperimentOutcome]:
-    """Read the data folder, build features, run every experiment; write the bundles."""
+    """Read the data folder, build features, run every experiment; write the bundles.
+
+    An experiment whose data, code, spec and limits are unchanged since it last ran is reused,
+    not trained and registered again (:mod:`experiments.rerun`); ``retrain`` or ``force``
+    (promotion against the gate) always train.
+    """
     say = progress or (lambda _msg: None)
     settings = RunSettings(load_fairness_limits(), output_dir or output_root(), force, force_reason)
     specs = configs or load_configs()
+    origin = data_origin(data_dir)
+    keys = {s.name: run_key(s, origin, settings.limits) for s in specs}
+    reused: dict[str, ExperimentOutcome] = {}
+    if not (retrain or force):
+        for s in specs:
+            stored = recall(settings.output_dir, s, keys[s.name], _tagged_run_key)
+            if stored is not None:
+                reused[s.name] = _reused_outcome(s, stored)
+    if reused and len(reused) == len(specs):
+        say(f"unchanged data, code and settings: reusing {len(reused)} experiments")
+        write_run_outputs(settings.output_dir, None, list(reused.values()), origin)
+        return list(reused.values())
     say("reading sources")
     sources = load_sources(data_dir)
     say("building panels and features")
@@ -426,13 +483,16 @@ def run_all(
         elif (s.target, s.level) not in enough:
             say(f"skipped {s.name}: too few school years ({'; '.join(too_few)})")
     specs = [s for s in specs if (s.target, s.level) in enough]
-    origin = data_origin(data_dir)
-    inputs = {s.name: ExperimentInput(*built[(s.target, s.level)], data_dir, origin) for s in specs}
-    say(f"training {len(specs)} experiments")
-    finished = {}
-    for spec, result in train_all(specs, inputs, settings.limits, workers or default_workers()):
+    to_train = [s for s in specs if s.name not in reused]
+    inputs = {s.name: ExperimentInput(*built[(s.target, s.level)], data_dir, origin) for s in to_train}
+    say(f"training {len(to_train)} experiments" + (f", reusing {len(reused)}" if reused else ""))
+    finished = dict(reused)
+    for spec, result in train_all(to_train, inputs, settings.limits, workers or default_workers()):
         say(f"auditing and registering {spec.name}")
-        finished[spec.name] = finish_experiment(spec, result, inputs[spec.name], settings)
+        outcome = finish_experiment(spec, result, inputs[spec.name], settings)
+        client().set_model_version_tag(spec.registered_name, outcome.version, RUN_KEY_TAG, keys[spec.name])
+        remember(settings.output_dir, keys[spec.name], outcome.remembered())
+        finished[spec.name] = outcome
     outcomes = [finished[s.name] for s in specs]  # in the order of the experiment files
     write_run_outputs(settings.output_dir, sources.geojson, outcomes, origin)
     return outcomes

@@ -1,0 +1,98 @@
+"""Skip what has not changed: a run on the same data, code and settings reuses what it made.
+
+Before 0.3 every ``kansenradar run`` trained, registered and audited everything again, so the same
+data gave a new registry version each time and a rerun took as long as the first run. Now each
+experiment's finished outcome carries a *run key* — a hash of the data fingerprint, the source
+code, the experiment spec and the fairness limits — stored twice: as a tag on the registered model
+version (the registry is the authority, as for promotion) and in ``outputs/<name>/rerun.json``
+(what the CLI prints). A rerun reuses an experiment only when both agree and the version's bundle
+is still on disk; anything else (edited data, code or config, a deleted bundle, a tampered
+``rerun.json``) trains it again. ``kansenradar run --retrain`` ignores the keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from features.provenance import DataOrigin
+from models.spec import ExperimentSpec, FairnessLimits
+
+RERUN_FILE = "rerun.json"
+RUN_KEY_TAG = "run_key"
+_SOURCE_PACKAGES = ("features", "models", "experiments")
+_SOURCE_SUFFIXES = (".py", ".toml", ".j2", ".json")
+
+
+@cache
+def code_digest() -> str:
+    """A hash of every source, template and config file of the packages that make a model.
+
+    Data files shipped with the code (registers, boundaries) enter through the data fingerprint,
+    not here; ``app/`` does not change what a run computes.
+    """
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for package in _SOURCE_PACKAGES:
+        files = sorted(
+            p
+            for p in (root / package).rglob("*")
+            if p.suffix in _SOURCE_SUFFIXES and p.is_file() and "__pycache__" not in p.parts
+        )
+        for path in files:
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def run_key(spec: ExperimentSpec, origin: DataOrigin, limits: FairnessLimits) -> str:
+    """What one experiment's result depends on, as 16 hex digits."""
+    payload = {
+        "data": origin.fingerprint,
+        "code": code_digest(),
+        "spec": asdict(spec),
+        "limits": asdict(limits),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _plain(value: object) -> object:
+    """numpy scalars as Python numbers (so a reused outcome writes the same CSV), else text."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def remember(output_dir: Path, key: str, outcome_fields: dict) -> None:
+    """Write ``rerun.json`` beside the experiment's bundles, after the version is registered."""
+    folder = output_dir / outcome_fields["registered_name"]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / RERUN_FILE).write_text(
+        json.dumps({"key": key, **outcome_fields}, indent=1, default=_plain), encoding="utf-8"
+    )
+
+
+def recall(output_dir: Path, spec: ExperimentSpec, key: str, tagged_key: object) -> dict | None:
+    """The stored outcome of ``spec`` when it may be reused, else ``None``.
+
+    ``tagged_key`` returns the run key tagged on a registered version (``None`` when the version
+    or the tag is missing), so this module needs no MLflow import of its own.
+    """
+    path = output_dir / spec.registered_name / RERUN_FILE
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("key") != key:
+        return None
+    bundle = output_dir / spec.registered_name / f"v{stored.get('version')}"
+    if not (bundle / "meta.json").is_file() or not (bundle / "comparison.parquet").is_file():
+        return None
+    if tagged_key(spec.registered_name, str(stored["version"])) != key:  # type: ignore[operator]
+        return None
+    stored["bundle"] = bundle
+    stored["comparison"] = pd.read_parquet(bundle / "comparison.parquet").set_index("model").rename_axis(None)
+    return stored
