@@ -80,6 +80,8 @@ def _home() -> Path:
     folder = home()
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
 console = Console()
 if not console.is_terminal:  # logs and CI: do not squeeze tables into 80 columns
     console = Console(width=160)
@@ -96,6 +98,8 @@ DataDir = typer.Option(
 
 def _data(data_dir: Path | None) -> Path:
     return default_data_dir() if data_dir is None else data_dir
+
+
 Target = typer.Option("under_advice", "--target", "-t", help="under_advice or dropout.")
 Level = typer.Option("gemeente", "--level", "-l", help="school, pc4, gemeente or rmc.")
 
@@ -287,7 +291,8 @@ def _print_previews(previews: dict) -> None:
 def features(
     data_dir: Path = DataDir,
     out: Path = typer.Option(
-        None, help="Where to write panel and feature tables (Parquet; default: <outputs>/features).",
+        None,
+        help="Where to write panel and feature tables (Parquet; default: <outputs>/features).",
         show_default=False,
     ),
 ) -> None:

@@ -1,10 +1,10 @@
 """MLflow tracking and model registry: every run, every model, every promotion on record.
 
 Tracking defaults to a local SQLite database (``mlflow.db`` in the working folder, artifacts in
-its ``mlartifacts/``; see :mod:`models.store`) and follows ``MLFLOW_TRACKING_URI`` when set. Each registered model is named
-``kansenradar-<target>-<level>``; the model that flags is the version with alias
-``champion``, which only :func:`promote` sets — and only when the fairness gate allows it
-(or an explicit, recorded override).
+its ``mlartifacts/``; see :mod:`models.store`) and follows ``MLFLOW_TRACKING_URI`` when set.
+Each registered model is named ``kansenradar-<target>-<level>``; the model that flags is the
+version with alias ``champion``, which only :func:`promote` sets — and only when the fairness
+gate allows it (or an explicit, recorded override).
 """
 
 from __future__ import annotations

@@ -41,7 +41,9 @@ def artifact_root(uri: str) -> str:
 def _stored_roots(connection: sqlite3.Connection) -> set[str]:
     """The ``…/mlartifacts`` roots the store's experiments were created under."""
     roots = set()
-    rows = connection.execute("SELECT artifact_location FROM experiments WHERE artifact_location LIKE 'file:%'")
+    rows = connection.execute(
+        "SELECT artifact_location FROM experiments WHERE artifact_location LIKE 'file:%'"
+    )
     for (location,) in rows:
         head, sep, _ = location.partition(f"/{ARTIFACTS_DIRNAME}")
         if sep:
@@ -64,8 +66,7 @@ def reroot(db: Path, new_root: str) -> list[str]:
     """
     with sqlite3.connect(db) as connection:
         tables = [
-            name
-            for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         ]
         if "experiments" not in tables:
             return []
