@@ -350,11 +350,13 @@ def _run(
 
     data_dir = _data(data_dir)
     only = [name.strip() for part in only or [] for name in part.split(",") if name.strip()]
+    configs = load_configs()
+    unknown = sorted(set(only) - {c.name for c in configs})
+    if unknown:  # a typo answers before any data is generated or read
+        _fail(f"no experiment named {', '.join(unknown)}; choose from {', '.join(c.name for c in configs)}", 1)
+    configs = [c for c in configs if not only or c.name in only]
     _home()  # the MLflow store's folder
     ensure_default_data(data_dir)
-    configs = [c for c in load_configs() if not only or c.name in only]
-    if not configs:
-        _fail(f"no experiment named {only}; see experiments/configs/", 1)
     skipped = _say_skipped(data_dir)
     configs = [c for c in configs if (c.target, c.level) not in skipped]
     if not configs:

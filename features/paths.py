@@ -55,19 +55,23 @@ APP_ENTRY = PACKAGES_ROOT / "app" / "kansenradar.py"
 ARTIFACTS_DIRNAME = "mlartifacts"
 
 
-@functools.cache
-def checkout_root() -> Path | None:
-    """The repository root when the packages are imported from a kansenradar checkout, else None.
+def is_checkout(folder: Path) -> bool:
+    """Whether ``folder`` is a kansenradar source tree: its ``pyproject.toml`` names kansenradar.
 
     A checkout has the project's ``pyproject.toml`` beside the packages; an installed wheel does
     not (``site-packages`` holds no ``pyproject.toml``).
     """
-    project = PACKAGES_ROOT / "pyproject.toml"
     try:
-        text = project.read_text(encoding="utf-8")
+        text = (folder / "pyproject.toml").read_text(encoding="utf-8")
     except OSError:
-        return None
-    return PACKAGES_ROOT if 'name = "kansenradar"' in text else None
+        return False
+    return 'name = "kansenradar"' in text
+
+
+@functools.cache
+def checkout_root() -> Path | None:
+    """The repository root when the packages are imported from a kansenradar checkout, else None."""
+    return PACKAGES_ROOT if is_checkout(PACKAGES_ROOT) else None
 
 
 def user_home() -> Path:

@@ -230,7 +230,7 @@ def log_experiment(
             )
             with tempfile.TemporaryDirectory() as tmp:
                 tmpdir = Path(tmp)
-                (tmpdir / "features.json").write_text(json.dumps(result.features, indent=1))
+                (tmpdir / "features.json").write_text(json.dumps(result.features, indent=1), encoding="utf-8")
                 to_csv(result.fold_metrics, tmpdir / "fold_metrics.csv", index=False)
                 plots = _plots(result, tmpdir) if candidate else []  # baselines: their numbers suffice
                 for p in [tmpdir / "features.json", tmpdir / "fold_metrics.csv", *plots]:
