@@ -90,7 +90,8 @@ def test_each_part_variable_wins_over_the_working_folder_for_its_part_only(clean
 def test_the_embedded_skeleton_is_package_data_of_features() -> None:
     import features
 
-    assert paths.SKELETON_DIR == Path(features.__file__).resolve().parent / "skeleton"
+    skeleton = paths.SKELETON_DIR
+    assert skeleton == Path(features.__file__).resolve().parent / "skeleton"
     assert (paths.SKELETON_DIR / "gemeenten_corop_1981.xlsx").is_file()
     assert not (REPO / "data" / "skeleton").exists()
 
@@ -119,7 +120,9 @@ def test_the_app_is_started_on_the_home_given_on_the_command_line(clean_env, tmp
 
 def test_serving_and_the_mlflow_ui_use_the_homes_store_on_localhost(clean_env, tmp_path: Path) -> None:
     uri = f"sqlite:///{(tmp_path / 'mlflow.db').as_posix()}"
-    result, started = _cli(["--home", str(tmp_path), "serve", "--target", "dropout", "--level", "rmc"], clean_env)
+    result, started = _cli(
+        ["--home", str(tmp_path), "serve", "--target", "dropout", "--level", "rmc"], clean_env
+    )
     assert result.exit_code == 0, result.output
     assert started[0]["env"]["MLFLOW_TRACKING_URI"] == uri
     result, started = _cli(["--home", str(tmp_path), "ui", "--port", "5055"], clean_env)
@@ -179,7 +182,10 @@ def _untracked_and_changed(repo: Path) -> set[tuple[str, float]]:
     found = set()
     for line in done.stdout.splitlines():
         name = line[3:].split(" -> ")[-1]
-        if name.startswith((".venv/", ".pytest_cache/", ".ruff_cache/", ".hypothesis/")) or "__pycache__" in name:
+        if (
+            name.startswith((".venv/", ".pytest_cache/", ".ruff_cache/", ".hypothesis/"))
+            or "__pycache__" in name
+        ):
             continue
         path = repo / name
         found.add((name, path.stat().st_mtime if path.exists() else -1.0))
@@ -243,9 +249,40 @@ def test_a_copied_pipeline_store_loads_the_champion(pipeline_run, clean_env, tmp
     clean_env.setenv(HOME_ENV, str(tmp_path))
     name = pipeline_run["outcomes"][0].config.registered_name
     model, facts = load_champion(name)
-    assert facts["version"]
+    assert facts["version"] and model.target == pipeline_run["outcomes"][0].config.target
     with sqlite3.connect(tmp_path / "mlflow.db") as db:
         locations = [row[0] for row in db.execute("SELECT artifact_location FROM experiments")]
         sources = [row[0] for row in db.execute("SELECT storage_location FROM model_versions")]
     assert locations and all(str(source) not in loc for loc in locations + sources)
     assert all(str(tmp_path) in loc for loc in locations if loc.startswith("file:"))
+
+
+def _probe(code: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """``python -c code`` in ``cwd`` (which comes first on ``sys.path``, before site-packages)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_a_foreign_package_of_the_same_name_is_named_with_how_to_install(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "__init__.py").write_text("# someone else's models\n", encoding="utf-8")
+    done = _probe(
+        "import sys; sys.argv = ['kansenradar', '--help']; import kansenradar_main; kansenradar_main.main()",
+        tmp_path,
+    )
+    assert done.returncode == 1
+    assert "'models' comes from" in done.stderr and str(tmp_path) in done.stderr
+    assert "pipx install" in done.stderr and "venv" in done.stderr
+    assert "Usage" not in done.stdout  # stopped before the CLI
+
+
+def test_the_entry_point_checks_and_still_imports_no_heavy_library_for_help() -> None:
+    code = (
+        "import sys\nsys.argv = ['kansenradar', '--help']\nimport kansenradar_main\n"
+        "try:\n    kansenradar_main.main()\nexcept SystemExit as exc:\n    print('EXIT', exc.code)\n"
+        "print('HEAVY', sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'pandas', 'numpy', 'sklearn', 'mlflow', 'lightgbm', 'fairlearn', 'streamlit', 'pyarrow'}))\n"
+    )
+    done = _probe(code)
+    assert "EXIT 0" in done.stdout, done.stderr
+    assert "HEAVY []" in done.stdout
+    assert "--home" in done.stdout
