@@ -8,7 +8,8 @@ in an empty working folder — writes only under that folder.
 3. In an empty temporary working folder given as ``--home``, with ``HOME``, ``TMPDIR`` and the
    XDG folders pointed inside it (library caches land there too), and from *another* empty
    folder as the current directory: ``generate``, ``validate``, a small ``run --only``,
-   ``score``, then ``app`` until its health check answers.
+   ``score``, then ``app`` until its health check answers, and every page of the installed
+   app rendered by Streamlit's AppTest (the Overview with its ranked list of places).
 4. Nothing may be written outside the working folder: the current folder stays empty, the
    installed environment (the package in ``site-packages`` included) has the same files with
    the same sizes and times before and after, and — where ``strace`` is available — every file
@@ -33,8 +34,25 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-EXPERIMENT = "dropout_rmc"  # the smallest experiment: 39 RMC regions
-TARGET, LEVEL = "dropout", "rmc"
+EXPERIMENT = "under_advice_gemeente"  # small (342 places) and what the app opens on
+TARGET, LEVEL = "under_advice", "gemeente"
+RENDER_PAGES = """
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import app
+
+root = Path(app.__file__).parent
+for page in [root / "kansenradar.py", *sorted((root / "pages").glob("*.py"))]:
+    at = AppTest.from_file(str(page), default_timeout=300).run()
+    if at.exception:
+        sys.exit(f"{page.name}: {[e.value for e in at.exception]}")
+    if page.name == "0_Overzicht.py" and not (len(at.dataframe) and len(at.dataframe[0].value)):
+        sys.exit("the Overview shows no ranked list of places")
+    print(page.name, "rendered")
+"""
 WRITE_CALLS = (
     "open,openat,creat,mkdir,mkdirat,rename,renameat,renameat2,unlink,unlinkat,rmdir,"
     "link,linkat,symlink,symlinkat,truncate,chdir"
@@ -243,6 +261,8 @@ def main() -> int:
             say(f"kansenradar {' '.join(argv)}: ok in {time.perf_counter() - started:.0f} s", t0)
         check_app(kansenradar, home, cwd, env, _traced(strace, traces / "app"))
         say("kansenradar app: the health check and the page answered", t0)
+        run([*_traced(strace, traces / "pages"), str(python), "-c", RENDER_PAGES], cwd=cwd, env=env)
+        say("every page of the app renders on the installed package (Streamlit AppTest)", t0)
 
         scores = home / "outputs" / f"scores_{TARGET}_{LEVEL}_2025.csv"
         for expected in (home / "data" / "generated" / "MANIFEST.json", home / "mlflow.db", scores):
