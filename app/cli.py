@@ -56,7 +56,7 @@ app = typer.Typer(
     "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.",
     epilog="Exit codes: 0 ok · 1 usage · 2 a data file is wrong (file, row, column "
     "named) · 3 no champion yet · 4 promotion refused by the fairness gate · 5 unexpected "
-    "error (the traceback is written to a log file under outputs/logs).",
+    "error (the traceback is written to a log file under <home>/outputs/logs).",
 )
 
 
@@ -353,7 +353,9 @@ def _run(
     configs = load_configs()
     unknown = sorted(set(only) - {c.name for c in configs})
     if unknown:  # a typo answers before any data is generated or read
-        _fail(f"no experiment named {', '.join(unknown)}; choose from {', '.join(c.name for c in configs)}", 1)
+        _fail(
+            f"no experiment named {', '.join(unknown)}; choose from {', '.join(c.name for c in configs)}", 1
+        )
     configs = [c for c in configs if not only or c.name in only]
     _home()  # the MLflow store's folder
     ensure_default_data(data_dir)
@@ -775,7 +777,7 @@ def app_command(
     port: int = typer.Option(8501, help="Port on localhost."),
     headless: bool = typer.Option(True, help="Do not try to open a browser."),
     data_root: Path = typer.Option(
-        None, help="The only folder tree the app's folder validator may read (default: data/)."
+        None, help="The only folder tree the app's folder validator may read (default: <home>/data)."
     ),
 ) -> None:
     """Start the Streamlit front end on http://localhost:PORT (on the working folder's models)."""

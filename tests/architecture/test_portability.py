@@ -44,7 +44,14 @@ POSIX_ONLY_KEYWORDS = {"start_new_session", "preexec_fn", "process_group", "pass
 SHELL_PROGRAMS = {"sh", "bash", "rm", "cp", "mv", "ls", "cat", "which", "kill", "pkill", "make", "open"}
 TEXT_IO_METHODS = {"read_text", "write_text"}
 WINDOWS_REFUSES = re.compile(r'[<>:"\\|?*\x00-\x1f]')
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 def shipped_files() -> list[Path]:
@@ -220,7 +227,11 @@ def _repository_files() -> list[str]:
 def windows_refuses(name: str) -> bool:
     """A path component Windows cannot create: reserved characters, a device name, a trailing
     dot or space."""
-    return bool(WINDOWS_REFUSES.search(name)) or name.split(".")[0].lower() in WINDOWS_RESERVED or name[-1] in ". "
+    return (
+        bool(WINDOWS_REFUSES.search(name))
+        or name.split(".")[0].lower() in WINDOWS_RESERVED
+        or name[-1] in ". "
+    )
 
 
 def test_no_file_name_windows_refuses() -> None:
