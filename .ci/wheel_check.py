@@ -261,7 +261,8 @@ def main() -> int:
             say(f"kansenradar {' '.join(argv)}: ok in {time.perf_counter() - started:.0f} s", t0)
         check_app(kansenradar, home, cwd, env, _traced(strace, traces / "app"))
         say("kansenradar app: the health check and the page answered", t0)
-        run([*_traced(strace, traces / "pages"), str(python), "-c", RENDER_PAGES], cwd=cwd, env=env)
+        pages_env = dict(env, KANSENRADAR_HOME=str(home))  # what `kansenradar --home` gives the app
+        run([*_traced(strace, traces / "pages"), str(python), "-c", RENDER_PAGES], cwd=cwd, env=pages_env)
         say("every page of the app renders on the installed package (Streamlit AppTest)", t0)
 
         scores = home / "outputs" / f"scores_{TARGET}_{LEVEL}_2025.csv"
