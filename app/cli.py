@@ -29,7 +29,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from features.paths import APP_ENTRY, DATA_ROOT_ENV, DEFAULT_DATA_DIR, REPO_ROOT, output_root
+from features.paths import APP_ENTRY, DATA_ROOT_ENV, HOME_ENV, default_data_dir, home, output_root
 
 if TYPE_CHECKING:
     from models.bundle import Bundle
@@ -56,19 +56,50 @@ app = typer.Typer(
     "Flags places (schools, postcode areas, gemeenten, RMC regions), never persons.",
     epilog="Exit codes: 0 ok · 1 usage · 2 a data file is wrong (file, row, column "
     "named) · 3 no champion yet · 4 promotion refused by the fairness gate · 5 unexpected "
-    "error (the traceback is written to a log file under outputs/logs).",
+    "error (the traceback is written to a log file under <home>/outputs/logs).",
 )
+
+
+@app.callback()
+def _working_folder(
+    home_dir: Path = typer.Option(
+        None,
+        "--home",
+        help="Working folder for data, outputs, logs and the MLflow store (default: "
+        "KANSENRADAR_HOME, else the checkout when run from one, else a per-user data folder).",
+        show_default=False,
+    ),
+) -> None:
+    """Set the working folder for this command and every process it starts (app, serving)."""
+    if home_dir is not None:
+        os.environ[HOME_ENV] = str(home_dir.expanduser().resolve())
+
+
+def _home() -> Path:
+    """The working folder, created on first use (a command that writes needs it)."""
+    folder = home()
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 console = Console()
 if not console.is_terminal:  # logs and CI: do not squeeze tables into 80 columns
     console = Console(width=160)
 err = Console(stderr=True)
 
 DataDir = typer.Option(
-    DEFAULT_DATA_DIR,
+    None,
     "--data-dir",
     "-d",
-    help="Folder with DUO/CBS files (default: the embedded national data).",
+    help="Folder with DUO/CBS files (default: the embedded national data, <home>/data/generated).",
+    show_default=False,
 )
+
+
+def _data(data_dir: Path | None) -> Path:
+    return default_data_dir() if data_dir is None else data_dir
+
+
 Target = typer.Option("under_advice", "--target", "-t", help="under_advice or dropout.")
 Level = typer.Option("gemeente", "--level", "-l", help="school, pc4, gemeente or rmc.")
 Retrain = typer.Option(
@@ -135,7 +166,7 @@ def ensure_default_data(data_dir: Path, seed: int = 20241) -> None:
     from features.synthetic import GENERATOR_VERSION, manifest_status
 
     status = manifest_status(data_dir)
-    if data_dir == DEFAULT_DATA_DIR and (status == "stale" or not (data_dir / "MANIFEST.json").is_file()):
+    if data_dir == default_data_dir() and (status == "stale" or not (data_dir / "MANIFEST.json").is_file()):
         if status == "stale":
             console.print(f"[yellow]{data_dir} was made by an older generator: regenerating[/]")
         generate(out=data_dir, seed=seed, scale=1.0)
@@ -149,13 +180,16 @@ def ensure_default_data(data_dir: Path, seed: int = 20241) -> None:
 
 @app.command()
 def generate(
-    out: Path = typer.Option(DEFAULT_DATA_DIR, help="Where to write the files."),
+    out: Path = typer.Option(
+        None, help="Where to write the files (default: <home>/data/generated).", show_default=False
+    ),
     seed: int = typer.Option(20241, help="Same seed → byte-identical files."),
     scale: float = typer.Option(1.0, help="Multiply pupil numbers (benchmarks)."),
 ) -> None:
     """Write the embedded national default: semi-synthetic DUO/CBS files on the real skeleton."""
     from features.synthetic import generate as generate_default
 
+    out = _data(out)
     with _stages(12, "simulating pupils") as step:
         manifest = generate_default(out, seed=seed, scale=scale, progress=lambda m: step(f"simulating {m}"))
     console.print(
@@ -184,6 +218,7 @@ def validate(data_dir: Path = DataDir) -> None:
     """Check a folder of DUO/CBS files the way `run` reads it (a dry run up to the panels)."""
     from features.dryrun import check_folder
 
+    data_dir = _data(data_dir)
     if not data_dir.is_dir():
         _fail(f"folder {data_dir} does not exist", 1)
     report = check_folder(data_dir)
@@ -259,7 +294,9 @@ def _print_previews(previews: dict) -> None:
 def features(
     data_dir: Path = DataDir,
     out: Path = typer.Option(
-        output_root() / "features", help="Where to write panel and feature tables (Parquet)."
+        None,
+        help="Where to write panel and feature tables (Parquet; default: <outputs>/features).",
+        show_default=False,
     ),
 ) -> None:
     """Build the place × year panels and the registered indicators for every target and level."""
@@ -268,6 +305,7 @@ def features(
     from features.indicators import feature_names
     from features.pipeline import build_features
 
+    data_dir, out = _data(data_dir), out or output_root() / "features"
     ensure_default_data(data_dir)
     try:
         t0 = time.perf_counter()
@@ -303,7 +341,7 @@ def _say_skipped(data_dir: Path) -> dict[tuple[str, str], str]:
 
 
 def _run(
-    data_dir: Path,
+    data_dir: Path | None,
     only: list[str] | None,
     force: bool,
     reason: str | None,
@@ -314,10 +352,17 @@ def _run(
     from experiments.runner import run_all
     from features.errors import DataError
 
+    data_dir = _data(data_dir)
+    only = [name.strip() for part in only or [] for name in part.split(",") if name.strip()]
+    configs = load_configs()
+    unknown = sorted(set(only) - {c.name for c in configs})
+    if unknown:  # a typo answers before any data is generated or read
+        _fail(
+            f"no experiment named {', '.join(unknown)}; choose from {', '.join(c.name for c in configs)}", 1
+        )
+    configs = [c for c in configs if not only or c.name in only]
+    _home()  # the MLflow store's folder
     ensure_default_data(data_dir)
-    configs = [c for c in load_configs() if not only or c.name in only]
-    if not configs:
-        _fail(f"no experiment named {only}; see experiments/configs/", 1)
     skipped = _say_skipped(data_dir)
     configs = [c for c in configs if (c.target, c.level) not in skipped]
     if not configs:
@@ -379,7 +424,9 @@ def _run(
 @app.command()
 def train(
     data_dir: Path = DataDir,
-    only: list[str] = typer.Option(None, "--only", help="Experiment name(s) to run."),
+    only: list[str] = typer.Option(
+        None, "--only", help="Experiment name(s) to run (repeat, or separate with commas)."
+    ),
     force_promote: bool = typer.Option(False, help="Promote even if the gate refuses."),
     reason: str = typer.Option(None, help="Required with --force-promote; recorded."),
     retrain: bool = Retrain,
@@ -390,14 +437,22 @@ def train(
 
 
 @app.command()
-def run(data_dir: Path = DataDir, retrain: bool = Retrain) -> None:
+def run(
+    data_dir: Path = DataDir,
+    only: list[str] = typer.Option(
+        None,
+        "--only",
+        help="Run only these experiments (e.g. --only dropout_rmc,under_advice_gemeente); default all.",
+    ),
+    retrain: bool = Retrain,
+) -> None:
     """The main job: data (generated on first use) → features → models → audit → champions.
 
     Exits 0 when a model is refused by the fairness gate (that is an outcome, reported);
     ``train`` exits 4 in that case, for scripts that need to know. On unchanged data, code and
     settings nothing is trained or registered again (``--retrain`` does).
     """
-    _run(data_dir, None, False, None, fail_on_refusal=False, retrain=retrain)
+    _run(data_dir, only, False, None, fail_on_refusal=False, retrain=retrain)
 
 
 def _bundle(target: str, level: str) -> Bundle:
@@ -511,6 +566,7 @@ def score(
     from models.registry import load_champion
     from models.scoring import export_frame, score_year, suppressed_scores, with_emerging
 
+    data_dir = _data(data_dir)
     ensure_default_data(data_dir)
     name = registered_name(target, level)
     try:
@@ -735,11 +791,11 @@ def app_command(
     port: int = typer.Option(8501, help="Port on localhost."),
     headless: bool = typer.Option(True, help="Do not try to open a browser."),
     data_root: Path = typer.Option(
-        None, help="The only folder tree the app's folder validator may read (default: data/)."
+        None, help="The only folder tree the app's folder validator may read (default: <home>/data)."
     ),
 ) -> None:
-    """Start the Streamlit front end on http://localhost:PORT."""
-    env = dict(os.environ)
+    """Start the Streamlit front end on http://localhost:PORT (on the working folder's models)."""
+    env = dict(os.environ, **{HOME_ENV: str(_home())})
     if data_root is not None:
         if not data_root.is_dir():
             _fail(f"data root {data_root} does not exist", 1)
@@ -758,7 +814,7 @@ def app_command(
         "false",
     ]
     console.print(f"kansenradar on http://localhost:{port}  (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(cmd, cwd=REPO_ROOT, env=env))
+    raise typer.Exit(subprocess.call(cmd, cwd=_home(), env=env))
 
 
 @app.command()
@@ -772,7 +828,18 @@ def serve(
 
     name = registered_name(target, level)
     console.print(f"serving models:/{name}@champion on http://127.0.0.1:{port}/invocations")
-    raise typer.Exit(subprocess.call(serve_command(name, port), cwd=REPO_ROOT, env=serve_env()))
+    raise typer.Exit(subprocess.call(serve_command(name, port), cwd=_home(), env=serve_env()))
+
+
+@app.command()
+def ui(port: int = typer.Option(5000, help="Port on 127.0.0.1.")) -> None:
+    """Open the MLflow UI on the working folder's store (registry, champions, gate decisions)."""
+    from models.store import prepare_store, ui_command
+
+    uri = prepare_store()
+    env = dict(os.environ, MLFLOW_TRACKING_URI=uri, MLFLOW_REGISTRY_URI=uri)
+    console.print(f"MLflow UI on http://127.0.0.1:{port} for {uri}  (Ctrl+C to stop)")
+    raise typer.Exit(subprocess.call(ui_command(uri, port), cwd=_home(), env=env))
 
 
 def main() -> None:

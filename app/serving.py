@@ -16,7 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from models.registry import tracking_uri
+from models.store import prepare_store
 
 
 def serve_command(name: str, port: int, host: str = "127.0.0.1") -> list[str]:
@@ -41,7 +41,7 @@ def serve_command(name: str, port: int, host: str = "127.0.0.1") -> list[str]:
 
 def serve_env() -> dict[str, str]:
     env = dict(os.environ)
-    env["MLFLOW_TRACKING_URI"] = env["MLFLOW_REGISTRY_URI"] = tracking_uri()
+    env["MLFLOW_TRACKING_URI"] = env["MLFLOW_REGISTRY_URI"] = prepare_store()  # a copied store re-rooted
     # the server starts uvicorn through a shell: make this environment's scripts findable
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return env
@@ -49,12 +49,15 @@ def serve_env() -> dict[str, str]:
 
 def start_server(name: str, port: int, timeout: float = 120.0) -> subprocess.Popen:
     """Start the scoring server and wait until ``/ping`` answers (for tests and scripts)."""
+    # its own process group (POSIX) or console process group (Windows), so stopping it stops
+    # its workers too
+    group = (
+        {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+        if sys.platform == "win32"
+        else {"start_new_session": True}
+    )
     proc = subprocess.Popen(
-        serve_command(name, port),
-        env=serve_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+        serve_command(name, port), env=serve_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **group
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -72,10 +75,19 @@ def start_server(name: str, port: int, timeout: float = 120.0) -> subprocess.Pop
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server and its worker processes (it runs in its own process group)."""
-    import signal
+    """Stop the server and its worker processes.
 
-    if proc.poll() is None:
+    POSIX: the server runs in its own process group, which gets SIGTERM, then SIGKILL.
+    Windows has no process groups to signal: ``taskkill /T`` ends the process tree.
+    """
+    if proc.poll() is not None:
+        return
+    if sys.platform == "win32":
+        subprocess.run(["taskkill", "/T", "/F", "/PID", str(proc.pid)], capture_output=True, check=False)
+        proc.wait(timeout=15)
+    else:
+        import signal
+
         try:
             os.killpg(proc.pid, signal.SIGTERM)
         except ProcessLookupError:

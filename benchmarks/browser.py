@@ -21,7 +21,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from features.paths import APP_ENTRY, REPO_ROOT
+from features.paths import APP_ENTRY, PACKAGES_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -104,7 +104,7 @@ def measure(tries: int = 10) -> dict[str, float]:
             *(sys.executable, "-m", "streamlit", "run", str(APP_ENTRY), "--server.port", str(port)),
             *("--server.headless", "true", "--browser.gatherUsageStats", "false"),
         ],
-        cwd=REPO_ROOT,
+        cwd=PACKAGES_ROOT,
         env=dict(os.environ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -29,7 +29,7 @@ from experiments.rerun import RUN_KEY_TAG, recall, remember, run_key
 from features.catalog import load_sources
 from features.dryrun import trainable, years_error
 from features.export import to_csv
-from features.paths import DEFAULT_DATA_DIR, output_root
+from features.paths import default_data_dir, output_root
 from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
 from features.suppression import publishable_indicators, served_rows
@@ -437,7 +437,7 @@ def default_workers() -> int:
 
 
 def run_all(
-    data_dir: Path = DEFAULT_DATA_DIR,
+    data_dir: Path | None = None,
     *,
     configs: list[ExperimentSpec] | None = None,
     force: bool = False,
@@ -454,6 +454,7 @@ def run_all(
     (promotion against the gate) always train.
     """
     say = progress or (lambda _msg: None)
+    data_dir = default_data_dir() if data_dir is None else data_dir
     settings = RunSettings(load_fairness_limits(), output_dir or output_root(), force, force_reason)
     specs = configs or load_configs()
     origin = data_origin(data_dir)

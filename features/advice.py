@@ -3,7 +3,7 @@
 DUO publishes advice counts in 11 categories (``VSO`` … ``VWO``) plus ``ADVIES_NIET_MOGELIJK``.
 Kansenkaart (ODISSEI) operationalises *onderadvisering* with a matrix of teacher advice (23 codes,
 rows) × test advice (11 codes, columns) → under / correct / over
-(``data/skeleton/vo_advisering.xlsx``, read by :func:`features.sources.read_advice_matrix`).
+(``features/skeleton/vo_advisering.xlsx``, read by :func:`features.sources.read_advice_matrix`).
 We map DUO's categories onto that matrix's codes so the published rule is applied unchanged.
 """
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from features import sources as src
 from features.errors import DataError
-from features.paths import DEFAULT_DATA_DIR, SKELETON_DIR
+from features.paths import SKELETON_DIR, default_data_dir
 from features.sources._notes import collecting
 from features.vocabulary import ATTAINMENT_TARGET, TARGET_LEVELS
 
@@ -419,9 +419,11 @@ def _year_gaps(kind: SourceKind, table: pd.DataFrame) -> str | None:
     )
 
 
-def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
-    """Read every recognised file of ``data_dir`` and check them, alone and together; never raise
-    a :class:`DataError` (they are collected in the report, per file)."""
+def assemble(data_dir: Path | None = None) -> tuple[Sources, FolderReport]:
+    """Read every recognised file of ``data_dir`` (default: the working folder's generated data)
+    and check them, alone and together; never raise a :class:`DataError` (they are collected in
+    the report, per file)."""
+    data_dir = default_data_dir() if data_dir is None else data_dir
     from features.crosscheck import check_across_files
 
     files = locate(data_dir)
@@ -546,7 +548,7 @@ def assemble(data_dir: Path = DEFAULT_DATA_DIR) -> tuple[Sources, FolderReport]:
     return sources, report
 
 
-def load_sources(data_dir: Path = DEFAULT_DATA_DIR) -> Sources:
+def load_sources(data_dir: Path | None = None) -> Sources:
     """Read all sources of ``data_dir``; raise every problem found as one :class:`DataError`."""
     sources, report = assemble(data_dir)
     if not report.ok:

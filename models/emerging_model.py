@@ -182,7 +182,9 @@ def log_detector(
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             result.years.to_csv(folder / "calibration_per_year.csv", index=False)
-            (folder / "early_warning.json").write_text(json.dumps(evaluation, indent=1, default=str))
+            (folder / "early_warning.json").write_text(
+                json.dumps(evaluation, indent=1, default=str), encoding="utf-8"
+            )
             audit.table.to_csv(folder / "alarm_rate_audit.csv", index=False)
             for path in folder.iterdir():
                 mlflow.log_artifact(str(path), "evaluation")

@@ -1,10 +1,10 @@
 """MLflow tracking and model registry: every run, every model, every promotion on record.
 
-Tracking defaults to a local SQLite database (``mlflow.db`` in the repository) and follows
-``MLFLOW_TRACKING_URI`` when set. Each registered model is named
-``kansenradar-<target>-<level>``; the model that flags is the version with alias
-``champion``, which only :func:`promote` sets — and only when the fairness gate allows it
-(or an explicit, recorded override).
+Tracking defaults to a local SQLite database (``mlflow.db`` in the working folder, artifacts in
+its ``mlartifacts/``; see :mod:`models.store`) and follows ``MLFLOW_TRACKING_URI`` when set.
+Each registered model is named ``kansenradar-<target>-<level>``; the model that flags is the
+version with alias ``champion``, which only :func:`promote` sets — and only when the fairness
+gate allows it (or an explicit, recorded override).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from features.vocabulary import experiment_name
 from models.audit import GateDecision
 from models.risk_model import RiskModel
 from models.spec import ExperimentSpec
+from models.store import artifact_root, prepare_store
 from models.texts import gate_words
 from models.train import ModelResult
 
@@ -68,16 +69,10 @@ def client() -> object:
     """An MlflowClient bound to our tracking and registry store (never a stale global)."""
     import mlflow
 
-    uri = tracking_uri()
+    uri = prepare_store(tracking_uri())
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     return mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
-
-
-def _artifact_root(uri: str) -> str:
-    if uri.startswith("sqlite:///"):
-        return (Path(uri.removeprefix("sqlite:///")).parent / "mlartifacts").resolve().as_uri()
-    return ""
 
 
 _KNOWN_EXPERIMENTS: dict[tuple[str, str], str] = {}
@@ -87,7 +82,7 @@ def setup(experiment: str) -> str:
     """Point MLflow at the tracking store and make sure ``experiment`` exists; returns its id."""
     import mlflow
 
-    uri = tracking_uri()
+    uri = prepare_store(tracking_uri())
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
     exp_id = _KNOWN_EXPERIMENTS.get((uri, experiment))
@@ -96,7 +91,7 @@ def setup(experiment: str) -> str:
         if found is not None:
             exp_id = found.experiment_id
         else:
-            root = _artifact_root(uri)
+            root = artifact_root(uri)
             exp_id = mlflow.create_experiment(
                 experiment, artifact_location=(f"{root}/{experiment}" if root else None)
             )
@@ -235,7 +230,7 @@ def log_experiment(
             )
             with tempfile.TemporaryDirectory() as tmp:
                 tmpdir = Path(tmp)
-                (tmpdir / "features.json").write_text(json.dumps(result.features, indent=1))
+                (tmpdir / "features.json").write_text(json.dumps(result.features, indent=1), encoding="utf-8")
                 to_csv(result.fold_metrics, tmpdir / "fold_metrics.csv", index=False)
                 plots = _plots(result, tmpdir) if candidate else []  # baselines: their numbers suffice
                 for p in [tmpdir / "features.json", tmpdir / "fold_metrics.csv", *plots]:

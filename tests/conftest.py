@@ -9,7 +9,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
-SKELETON = REPO / "data" / "skeleton"
+SKELETON = REPO / "features" / "skeleton"
 
 
 @pytest.fixture(scope="session")

@@ -70,7 +70,7 @@ def generate(
             p.relative_to(out_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in paths
         },
     }
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
     return manifest
 
 
@@ -84,7 +84,7 @@ def manifest_status(data_dir: Path) -> str:
     if not path.is_file():
         return "user"
     try:
-        manifest = json.loads(path.read_text())
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         return "stale"
     if manifest.get("generator") != GENERATOR_NAME:

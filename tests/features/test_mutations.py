@@ -74,8 +74,9 @@ def _folder_key(folder: Path) -> tuple:
     )
 
 
-def _cached_assemble(data_dir: Path = catalog.DEFAULT_DATA_DIR):
+def _cached_assemble(data_dir: Path | None = None):
     """``run`` reads the folder ``validate`` just read: same bytes, same assemble() result."""
+    data_dir = catalog.default_data_dir() if data_dir is None else data_dir
     key = (str(data_dir), _folder_key(data_dir)) if data_dir.is_dir() else None
     if key is None or key not in _assembled:
         result = _original_assemble(data_dir)

@@ -218,7 +218,7 @@ def test_the_shared_script_agrees_with_the_realism_rows(generated: Path, realism
     import subprocess
     import sys
 
-    skeleton = Path(__file__).resolve().parents[2] / "data" / "skeleton"
+    skeleton = Path(__file__).resolve().parents[2] / "features" / "skeleton"
     out = subprocess.run(
         [sys.executable, str(SHARED_TOOL), str(generated), str(skeleton)],
         capture_output=True,

@@ -1,5 +1,5 @@
 """Readers against the real published files (facts from shared/data/MANIFEST.md); they run on the
-byte-identical copies in data/skeleton/ in a fresh clone."""
+byte-identical copies in features/skeleton/ in a fresh clone."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.conftest import SHARED_DATA, SKELETON
 @pytest.fixture(scope="module")
 def real() -> Callable[[str], Path]:
     """A real published file by its path under ``shared/data``: the byte-identical copy in
-    ``data/skeleton/`` when the repository holds one (so these tests run in a fresh clone),
+    ``features/skeleton/`` when the repository holds one (so these tests run in a fresh clone),
     else the shared sample; skipped only when neither exists."""
 
     def locate(relative: str) -> Path:
@@ -25,7 +25,7 @@ def real() -> Callable[[str], Path]:
             return copy
         shared = SHARED_DATA / relative
         if not shared.is_file():
-            pytest.skip(f"{relative} is neither in data/skeleton nor in ../shared/data")
+            pytest.skip(f"{relative} is neither in features/skeleton nor in ../shared/data")
         return shared
 
     return locate
