@@ -32,11 +32,12 @@ from features.paths import DEFAULT_DATA_DIR, output_root
 from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
 from features.suppression import publishable_indicators, served_rows
-from models.audit import Audit, GateDecision, audit_predictions, gate
+from models.audit import Audit, GateDecision, audit_predictions, audit_rows_table, gate
 from models.bundle import (
     REPORT_FILES,
     BundleMeta,
     version_history,
+    with_hidden_values,
     write_boundaries,
     write_bundle,
     write_provenance,
@@ -213,6 +214,7 @@ def bundle_step(
     """Score the latest year, write the bundle and attach the card to the MLflow run."""
     scores, contributions = score_year(logged.model, data.features, data.panel, meta.feature_year)
     latest = data.features[data.features["school_year"] == meta.feature_year]
+    published_latest = with_hidden_values(publishable_indicators(latest, data.panel), latest)
     path = write_bundle(
         output_dir,
         meta,
@@ -220,7 +222,7 @@ def bundle_step(
             **tables,
             "scores": scores,
             "contributions": contributions,
-            "features_latest": publishable_indicators(latest, data.panel),  # what a page may show
+            "features_latest": published_latest,  # what a page may show
             "history": history_table(data.panel),
             "explanations": explain_year(logged.model, data.features, meta.feature_year),
         },
@@ -230,6 +232,8 @@ def bundle_step(
     for file_name in REPORT_FILES.values():
         mlflow_client.log_artifact(logged.run_id, str(path / file_name), "audit")
     mlflow_client.log_artifact(logged.run_id, str(path / "comparison.parquet"), "evaluation")
+    for table in ("audit", "audit_groups", "audit_rows"):  # the tidy audit dataset, as published
+        mlflow_client.log_artifact(logged.run_id, str(path / f"{table}.parquet"), "audit")
     mlflow_client.log_metric(logged.run_id, "gate_allowed", float(meta.gate_allowed))
     mlflow_client.log_metric(logged.run_id, "gate_n_reasons", float(len(meta.gate_reasons)))
     return path
@@ -303,6 +307,7 @@ def attempt(
         "comparison": comparison.rename_axis("model").reset_index(),
         "fold_metrics": candidate.fold_metrics,
         "lookback": past_flags(candidate, data),
+        "audit_rows": audit_rows_table(audit),
     }
     path = bundle_step(meta, data, logged, tables, reports, settings.output_dir)
     seconds["bundle"] = time.perf_counter() - t0
