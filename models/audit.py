@@ -160,8 +160,12 @@ class Audit:
         return int(gated_checks(self.table, self.thresholds).sum()) if not self.table.empty else 0
 
 
-def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataFrame:
-    """fairlearn point estimates of the count-based metrics (the reported ones)."""
+def metric_frame(
+    y: np.ndarray, flag: np.ndarray, groups: pd.Series, prob: np.ndarray | None = None
+) -> pd.DataFrame:
+    """fairlearn point estimates of the count-based metrics and, with ``prob``, of the mean
+    predicted risk (the reported ones: a researcher's own ``MetricFrame`` with ``numpy.mean``
+    over the same rows reproduces them to the last digit)."""
     mf = MetricFrame(
         metrics={
             "selection_rate": selection_rate,
@@ -172,7 +176,15 @@ def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataF
         y_pred=flag.astype(int),
         sensitive_features=groups,
     )
-    return mf.by_group
+    if prob is None:
+        return mf.by_group
+    mean = MetricFrame(
+        metrics={"mean_predicted": lambda _y, p: float(np.mean(p))},
+        y_true=y.astype(int),
+        y_pred=np.asarray(prob, dtype=float),
+        sensitive_features=groups,
+    )
+    return mf.by_group.join(mean.by_group)
 
 
 def _quantile(values: np.ndarray, q: float) -> float:
@@ -267,14 +279,20 @@ def audit_predictions(
             sums = place_sums(place[m], y[m], flag[m], prob[m], top[m])
             point[k] = metrics_from_sums(sums.sum(0))
             boots[k] = bootstrap_places(sums, th.n_boot, rng)
-        mf = metric_frame(y[valid], flag[valid], g[valid])
+        mf = metric_frame(y[valid], flag[valid], g[valid], prob[valid])
+        for k in audited:  # fairlearn's estimates are the reported ones (and the reference's)
+            for j, metric in enumerate(METRICS):
+                if metric in mf.columns:
+                    point[k][j] = float(mf.loc[k, metric])
+            gap = METRICS.index("calibration_gap")
+            point[k][gap] = (
+                point[k][METRICS.index("mean_predicted")] - point[k][METRICS.index("observed_rate")]
+            )
         recall_judged = {k: positive_places.get(k, 0) >= th.min_positive_places for k in audited}
         for k in audited:
             for j, metric in enumerate(METRICS):
                 judged = metric != "recall" or bool(recall_judged[k] and recall_judged[reference])
                 value = point[k][j]
-                if metric in mf.columns:  # fairlearn's estimate is the reported one
-                    value = float(mf.loc[k, metric])
                 diff = boots[k][:, j] - boots[reference][:, j]
                 with np.errstate(invalid="ignore", divide="ignore"):
                     ratio = boots[k][:, j] / boots[reference][:, j]
