@@ -14,7 +14,9 @@ each one tried becomes a registered version, so every refusal stays on record in
 
 from __future__ import annotations
 
+import functools
 import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -45,8 +47,16 @@ from models.bundle import (
 from models.groups import joint_group
 from models.lookback import lookback_table
 from models.mitigation import compare_mitigations
-from models.registry import LoggedModel, client, log_experiment, promote, record_gate_decision
-from models.report import CardInput, render_reports
+from models.registry import (
+    LoggedModel,
+    client,
+    data_fingerprint,
+    log_experiment,
+    model_requirements,
+    promote,
+    record_gate_decision,
+)
+from models.report import CardInput, Reproduction, render_reports
 from models.scoring import explain_year, score_year
 from models.spec import ExperimentSpec, FairnessLimits
 from models.texts import gate_words
@@ -179,6 +189,7 @@ def card_step(
     audited: tuple[Audit, GateDecision, pd.DataFrame],
     origin: DataOrigin,
     history: pd.DataFrame | None = None,
+    features_fingerprint: str = "",
 ) -> dict[str, str]:
     """The HTML model card with the fairness audit, in Dutch and English; ``history`` lists the
     experiment's earlier versions with their gate decisions."""
@@ -199,8 +210,46 @@ def card_step(
         features=candidate.features,
         origin=origin,
         history=history,
+        reproduce=reproduction(spec, candidate, features_fingerprint, origin),
     )
     return render_reports(card)
+
+
+@functools.cache
+def source_commit() -> str:
+    """The git commit the code ran from (``-dirty`` with uncommitted changes), or "unknown"."""
+    try:
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--abbrev=12"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def reproduction(
+    spec: ExperimentSpec, candidate: ModelResult, features_fingerprint: str, origin: DataOrigin
+) -> Reproduction:
+    """What the card says it takes to make this version again. The data folder is named by its
+    name only (never a server path); the simulated default is rebuilt by ``run`` itself."""
+    command = f"kansenradar train --only {spec.name}"
+    if not origin.simulated:
+        command += f" --data-dir <{origin.label}>"
+    return Reproduction(
+        kind=candidate.kind,
+        hyperparameters=spec.params_for(candidate.kind),
+        packages=model_requirements(),
+        commit=source_commit(),
+        seed=spec.seed,
+        data_fingerprint=origin.fingerprint,
+        features_fingerprint=features_fingerprint,
+        command=command,
+    )
 
 
 def bundle_step(
@@ -264,7 +313,14 @@ def attempt(
     audit, decision = audited or audit_step(candidate, data, settings.limits)
     history = version_history(settings.output_dir, logged.name)  # the versions before this one
     reports = card_step(
-        spec, candidate, logged, comparison, (audit, decision, mitigation_table), data.origin, history
+        spec,
+        candidate,
+        logged,
+        comparison,
+        (audit, decision, mitigation_table),
+        data.origin,
+        history,
+        data_fingerprint(data.features),
     )
     seconds["audit"] = time.perf_counter() - t0
     record_gate_decision(logged.name, logged.version, decision)
