@@ -488,7 +488,7 @@ def audit(
         from experiments.api import audit as audit_on
 
         try:
-            result = audit_on(predictions=b.table("audit_rows"), groupings=groups, limits=limits)
+            result = audit_on(predictions=_audit_rows(b), groupings=groups, limits=limits)
         except (ValueError, FileNotFoundError) as exc:
             _fail(str(exc), 1)
         table, sizes = result.table, result.groups
@@ -510,14 +510,22 @@ def audit(
     typer.echo(f"report: {b.report_path('nl')} (English: {b.report_path('en')})")
 
 
+def _audit_rows(b: Bundle):
+    """The version's audit dataset (exit 3 for a bundle written before it existed)."""
+    try:
+        return b.table("audit_rows")
+    except OSError:
+        _fail(
+            f"{b.name} v{b.version} has no audit dataset (written by an older kansenradar): "
+            "rerun `kansenradar run`",
+            3,
+        )
+
+
 def _export_audit(b: Bundle, export: Path) -> None:
     from features.export import write_table
-    from models.bundle import BundleError
 
-    try:
-        rows = b.table("audit_rows")
-    except (OSError, KeyError) as exc:
-        raise BundleError(f"{b.path}: no audit dataset ({exc}); rerun `kansenradar run`") from None
+    rows = _audit_rows(b)
     groups = b.table("audit_groups")
     export.parent.mkdir(parents=True, exist_ok=True)
     write_table(rows, export)
