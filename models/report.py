@@ -507,6 +507,8 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         definitions_table=_table(labelled_columns(definitions, lang), lang) if len(definitions) else None,
         reliability=reliability_section(audit, lang),
         reproduce=reproduction_view(card.reproduce, lang) if card.reproduce is not None else None,
+        target_code=card.target,
+        level_code=card.level,
     )
 
 

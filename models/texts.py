@@ -573,11 +573,11 @@ CARD_TEXTS: dict[str, tuple[str, str]] = {
     "card_reproduce": (
         "Deze versie is gemaakt met de onderstaande instellingen; het commando herhaalt de training "
         "op dezelfde data (de vingerafdrukken moeten gelijk zijn). De auditdataset haalt u met "
-        "`kansenradar audit --version {version} --export audit_rows.parquet`; "
+        "`kansenradar audit -t {target} -l {level} --version {version} --export audit_rows.parquet`; "
         "docs/audit_workbench.ipynb rekent de audit daaruit na.",
         "This version was made with the settings below; the command repeats the training on the same "
         "data (the fingerprints must match). Get the audit dataset with "
-        "`kansenradar audit --version {version} --export audit_rows.parquet`; "
+        "`kansenradar audit -t {target} -l {level} --version {version} --export audit_rows.parquet`; "
         "docs/audit_workbench.ipynb recomputes the audit from it.",
     ),
     "card_repro_command": ("Commando", "Command"),

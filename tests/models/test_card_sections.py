@@ -100,6 +100,7 @@ def test_the_card_says_use_misuse_ethics_and_how_to_reproduce(audit, lang: str) 
     html = _card(audit, lang)
     for key in ("card_h_use", "card_misuse_people", "card_h_ethics", "card_h_reproduce"):
         assert t(key, lang).split("{")[0][:40] in html, key
+    assert "kansenradar audit -t under_advice -l school --version 4 --export" in html
     for fact in (
         "kansenradar train --only under_advice_school",
         "0123456789ab",
