@@ -473,23 +473,35 @@ def _bundle(target: str, level: str) -> Bundle:
     return b
 
 
-@app.command()
-def audit(target: str = Target, level: str = Level) -> None:
-    """Show the champion's fairness audit: gate decision and disparities beyond limits."""
-    from experiments.config import load_fairness_limits
+def _audit_bundle(target: str, level: str, version: str | None) -> Bundle:
+    """The champion's bundle, or the bundle of ``version`` (any registered version)."""
+    if version is None:
+        return _bundle(target, level)
+    from app.bundles import registered_name, versions
+    from models.bundle import BundleError, read_bundle
 
-    b = _bundle(target, level)
-    console.print(f"[bold]{b.name} v{b.version}[/] — {b.meta.gate_summary}")
-    table = b.table("audit")
-    if table.empty:
-        return
+    path = next((p for p in versions(target, level) if p.name == f"v{version}"), None)
+    if path is None:
+        _fail(f"{registered_name(target, level)} v{version} has no bundle; run `kansenradar run` first", 3)
+    try:
+        return read_bundle(path)
+    except BundleError as exc:
+        _fail(str(exc), 3)
+
+
+def _table_file(path: Path, option: str) -> None:
+    if path.suffix.lower() not in (".csv", ".parquet"):
+        _fail(f"{option} {path}: write .csv or .parquet", 1)
+
+
+def _print_audit_table(table, confidence: float) -> None:
     gated = table[table["metric"].isin(["recall", "false_positive_rate", "calibration_gap"])]
     show = Table(
         "grouping",
         "group",
         "metric",
         "value",
-        f"{load_fairness_limits().confidence:.0%} CI",
+        f"{confidence:.0%} CI",
         "diff vs ref",
         "limit",
         "elevated places",
@@ -507,7 +519,92 @@ def audit(target: str = Target, level: str = Level) -> None:
             str(getattr(r, "n_positive_places", "")),
         )
     console.print(show)
+
+
+@app.command()
+def audit(
+    target: str = Target,
+    level: str = Level,
+    version: str = typer.Option(None, "--version", help="Registered version (default: the champion)."),
+    export: Path = typer.Option(
+        None,
+        "--export",
+        help="Write the version's audit dataset (audited rows; .csv or .parquet) and, beside it, "
+        "<name>.not_audited.<ext>: per group the rows not audited and why.",
+    ),
+    groups: Path = typer.Option(
+        None,
+        "--groups",
+        help="CSV with place_id (optionally school_year) and one column per grouping of your own: "
+        "the audit re-run on those groups, same limits and intervals.",
+    ),
+    out: Path = typer.Option(
+        None, "--out", help="Folder for the audit tables the card shows (audit.csv, audit_groups.csv)."
+    ),
+) -> None:
+    """Show a version's fairness audit; export its audit dataset; re-run it on your own groups."""
+    _check_place_kind(target, level)  # usage errors answer before the heavy imports
+    if export is not None:
+        _table_file(export, "--export")
+    if groups is not None and (groups.suffix.lower() != ".csv" or not groups.is_file()):
+        _fail(f"--groups {groups}: needs an existing .csv file", 1)
+    from experiments.config import load_fairness_limits
+
+    b = _audit_bundle(target, level, version)
+    limits = load_fairness_limits()
+    console.print(f"[bold]{b.name} v{b.version}[/] — {b.meta.gate_summary}")
+    if export is not None:
+        _export_audit(b, export)
+    table, sizes = b.table("audit"), b.table("audit_groups")
+    if groups is not None:
+        from experiments.api import audit as audit_on
+
+        try:
+            result = audit_on(predictions=_audit_rows(b), groupings=groups, limits=limits)
+        except (ValueError, FileNotFoundError) as exc:
+            _fail(str(exc), 1)
+        table, sizes = result.table, result.groups
+        console.print(f"re-audited on {', '.join(sizes['grouping'].unique())} from {groups}")
+        if table.empty:
+            console.print(
+                f"[yellow]no grouping of {groups.name} has two groups of at least "
+                f"{limits.min_group_size} places: nothing to compare[/]"
+            )
+    if out is not None:
+        from features.export import write_table
+
+        out.mkdir(parents=True, exist_ok=True)
+        write_table(table, out / "audit.csv")
+        write_table(sizes, out / "audit_groups.csv")
+        console.print(f"[green]✓[/] audit.csv and audit_groups.csv → {out}")
+    if not table.empty:
+        _print_audit_table(table, limits.confidence)
     typer.echo(f"report: {b.report_path('nl')} (English: {b.report_path('en')})")
+
+
+def _audit_rows(b: Bundle):
+    """The version's audit dataset (exit 3 for a bundle written before it existed)."""
+    try:
+        return b.table("audit_rows")
+    except OSError:
+        _fail(
+            f"{b.name} v{b.version} has no audit dataset (written by an older kansenradar): "
+            "rerun `kansenradar run`",
+            3,
+        )
+
+
+def _export_audit(b: Bundle, export: Path) -> None:
+    from features.export import write_table
+
+    rows = _audit_rows(b)
+    groups = b.table("audit_groups")
+    export.parent.mkdir(parents=True, exist_ok=True)
+    write_table(rows, export)
+    beside = export.with_name(f"{export.stem}.not_audited{export.suffix}")
+    columns = ["grouping", "group", "n_rows", "n_not_served", "n_outcome_hidden"]
+    write_table(groups[[c for c in columns if c in groups]], beside)
+    console.print(f"[green]✓[/] {len(rows):,} audited place-years → {export} (rows not audited → {beside})")
 
 
 @app.command()

@@ -14,7 +14,9 @@ each one tried becomes a registered version, so every refusal stays on record in
 
 from __future__ import annotations
 
+import functools
 import os
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -33,11 +35,12 @@ from features.paths import default_data_dir, output_root
 from features.pipeline import build_features, history_table, place_attributes
 from features.provenance import DataOrigin, data_origin
 from features.suppression import publishable_indicators, served_rows
-from models.audit import Audit, GateDecision, audit_predictions, gate
+from models.audit import Audit, GateDecision, audit_predictions, audit_rows_table, gate
 from models.bundle import (
     REPORT_FILES,
     BundleMeta,
     version_history,
+    with_hidden_values,
     write_boundaries,
     write_bundle,
     write_provenance,
@@ -45,8 +48,16 @@ from models.bundle import (
 from models.groups import joint_group
 from models.lookback import lookback_table
 from models.mitigation import compare_mitigations
-from models.registry import LoggedModel, client, log_experiment, promote, record_gate_decision
-from models.report import CardInput, render_reports
+from models.registry import (
+    LoggedModel,
+    client,
+    data_fingerprint,
+    log_experiment,
+    model_requirements,
+    promote,
+    record_gate_decision,
+)
+from models.report import CardInput, Reproduction, render_reports
 from models.scoring import explain_year, score_year
 from models.spec import ExperimentSpec, FairnessLimits
 from models.texts import gate_words
@@ -217,6 +228,7 @@ def card_step(
     audited: tuple[Audit, GateDecision, pd.DataFrame],
     origin: DataOrigin,
     history: pd.DataFrame | None = None,
+    features_fingerprint: str = "",
 ) -> dict[str, str]:
     """The HTML model card with the fairness audit, in Dutch and English; ``history`` lists the
     experiment's earlier versions with their gate decisions."""
@@ -237,8 +249,46 @@ def card_step(
         features=candidate.features,
         origin=origin,
         history=history,
+        reproduce=reproduction(spec, candidate, features_fingerprint, origin),
     )
     return render_reports(card)
+
+
+@functools.cache
+def source_commit() -> str:
+    """The git commit the code ran from (``-dirty`` with uncommitted changes), or "unknown"."""
+    try:
+        done = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--abbrev=12"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def reproduction(
+    spec: ExperimentSpec, candidate: ModelResult, features_fingerprint: str, origin: DataOrigin
+) -> Reproduction:
+    """What the card says it takes to make this version again. The data folder is named by its
+    name only (never a server path); the simulated default is rebuilt by ``run`` itself."""
+    command = f"kansenradar train --only {spec.name}"
+    if not origin.simulated:
+        command += f" --data-dir <{origin.label}>"
+    return Reproduction(
+        kind=candidate.kind,
+        hyperparameters=spec.params_for(candidate.kind),
+        packages=model_requirements(),
+        commit=source_commit(),
+        seed=spec.seed,
+        data_fingerprint=origin.fingerprint,
+        features_fingerprint=features_fingerprint,
+        command=command,
+    )
 
 
 def bundle_step(
@@ -252,6 +302,7 @@ def bundle_step(
     """Score the latest year, write the bundle and attach the card to the MLflow run."""
     scores, contributions = score_year(logged.model, data.features, data.panel, meta.feature_year)
     latest = data.features[data.features["school_year"] == meta.feature_year]
+    published_latest = with_hidden_values(publishable_indicators(latest, data.panel), latest)
     path = write_bundle(
         output_dir,
         meta,
@@ -259,7 +310,7 @@ def bundle_step(
             **tables,
             "scores": scores,
             "contributions": contributions,
-            "features_latest": publishable_indicators(latest, data.panel),  # what a page may show
+            "features_latest": published_latest,  # what a page may show
             "history": history_table(data.panel),
             "explanations": explain_year(logged.model, data.features, meta.feature_year),
         },
@@ -269,6 +320,8 @@ def bundle_step(
     for file_name in REPORT_FILES.values():
         mlflow_client.log_artifact(logged.run_id, str(path / file_name), "audit")
     mlflow_client.log_artifact(logged.run_id, str(path / "comparison.parquet"), "evaluation")
+    for table in ("audit", "audit_groups", "audit_rows"):  # the tidy audit dataset, as published
+        mlflow_client.log_artifact(logged.run_id, str(path / f"{table}.parquet"), "audit")
     mlflow_client.log_metric(logged.run_id, "gate_allowed", float(meta.gate_allowed))
     mlflow_client.log_metric(logged.run_id, "gate_n_reasons", float(len(meta.gate_reasons)))
     return path
@@ -299,7 +352,14 @@ def attempt(
     audit, decision = audited or audit_step(candidate, data, settings.limits)
     history = version_history(settings.output_dir, logged.name)  # the versions before this one
     reports = card_step(
-        spec, candidate, logged, comparison, (audit, decision, mitigation_table), data.origin, history
+        spec,
+        candidate,
+        logged,
+        comparison,
+        (audit, decision, mitigation_table),
+        data.origin,
+        history,
+        data_fingerprint(data.features),
     )
     seconds["audit"] = time.perf_counter() - t0
     record_gate_decision(logged.name, logged.version, decision)
@@ -342,6 +402,7 @@ def attempt(
         "comparison": comparison.rename_axis("model").reset_index(),
         "fold_metrics": candidate.fold_metrics,
         "lookback": past_flags(candidate, data),
+        "audit_rows": audit_rows_table(audit),
     }
     path = bundle_step(meta, data, logged, tables, reports, settings.output_dir)
     seconds["bundle"] = time.perf_counter() - t0

@@ -84,3 +84,64 @@ def emerging_registered_name(target: str, level: str) -> str:
 def experiment_name(target: str) -> str:
     """MLflow experiment that holds the runs of one target (all its levels)."""
     return f"kansenradar/{target}"
+
+
+DENOMINATIONS: tuple[str, ...] = (
+    "Algemeen bijzonder",
+    "Antroposofisch",
+    "Evangelisch",
+    "Evangelische broedergemeenschap",
+    "Gereformeerd",
+    "Gereformeerd vrijgemaakt",
+    "Gereformeerd vrijgemaakt / Evangelisch",
+    "Hindoeïstisch",
+    "Humanistisch",
+    "Interconfessioneel",
+    "Islamitisch",
+    "Joods",
+    "Joods orthodox",
+    "Openbaar",
+    "Overige",
+    "Protestants-Christelijk",
+    "Reformatorisch",
+    "Rooms-Katholiek",
+)
+"""School denominations by one spelling each (DUO's own, as a name: denominations are not translated).
+DUO's files spell some differently from year to year and file to file ("Hindoeistisch" /
+"Hindoeïstisch") and cut names at 30 characters; :func:`denomination_name` maps every spelling to
+one of these, so the audit never splits one group in two. Other names (combinations such as
+"Samenwerking PC, RK") pass through with their spacing tidied."""
+
+
+def _folded(text: str) -> str:
+    """Lower case without diacritics or extra spaces: how two spellings of one name compare."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(ch for ch in plain if not unicodedata.combining(ch)).lower().split())
+
+
+_DENOMINATION_KEYS = {_folded(name): name for name in DENOMINATIONS}
+
+
+def denomination_name(raw: object) -> str | None:
+    """One spelling per denomination: ``None`` for a blank cell; the :data:`DENOMINATIONS` name
+    when the cell matches one without diacritics and case, or is one cut at DUO's 30 characters.
+
+    >>> denomination_name("Hindoeistisch") == denomination_name("Hindoeïstisch") == "Hindoeïstisch"
+    True
+    >>> denomination_name("Evangelische broedergemeenscha")
+    'Evangelische broedergemeenschap'
+    >>> denomination_name("   ") is None
+    True
+    """
+    if raw is None or not isinstance(raw, str) or not raw.strip():
+        return None
+    key = _folded(raw)
+    if key in _DENOMINATION_KEYS:
+        return _DENOMINATION_KEYS[key]
+    if len(raw) >= 30:  # DUO cuts names at 30 characters: the one name it is the start of
+        starts = [name for k, name in _DENOMINATION_KEYS.items() if k.startswith(key)]
+        if len(starts) == 1:
+            return starts[0]
+    return " ".join(raw.split())

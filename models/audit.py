@@ -38,7 +38,7 @@ from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate
 from sklearn.metrics import recall_score
 
 from features.suppression import SERVED_STATES
-from models.groups import assign_groups
+from models.groups import assign_groups, tertile_cuts
 from models.metrics import top_mask
 from models.spec import FairnessLimits
 
@@ -65,6 +65,9 @@ GATED = {
 DIFFERENCE_METRICS = frozenset({"alarm_rate", "recall", "false_positive_rate"})
 """Gated by their difference to the reference group (the reference itself is no comparison);
 ``calibration_gap`` is gated by the group's own gap, so every judged group is a check."""
+
+PLACE_KEYS = ("place_name", "gemeente_code", "pc4", "rmc_name")
+"""Identifiers of a place kept beside its audited rows (names and codes, no figures)."""
 
 _SUMS = ("rows", "pos", "flag", "flag_pos", "flag_neg", "top", "top_pos", "prob")
 
@@ -144,6 +147,12 @@ class Audit:
     threshold: float
     not_audited: dict[str, int] = field(default_factory=dict)  # rows per reason (not_served, outcome_hidden)
     rules: int = AUDIT_RULES_VERSION
+    cuts: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """The tertile cut points the groups were drawn with (:func:`models.groups.tertile_cuts` of
+    every held-out row); empty when the groups were given (:func:`audit_predictions` ``groups``)."""
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The audited rows: ``place_id``, ``school_year``, ``y``, ``prob``, ``threshold``, ``flag``,
+    ``in_top`` and one column per grouping (its group label) — what the metrics were computed on."""
 
     @property
     def n_comparisons(self) -> int:
@@ -151,8 +160,12 @@ class Audit:
         return int(gated_checks(self.table, self.thresholds).sum()) if not self.table.empty else 0
 
 
-def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataFrame:
-    """fairlearn point estimates of the count-based metrics (the reported ones)."""
+def metric_frame(
+    y: np.ndarray, flag: np.ndarray, groups: pd.Series, prob: np.ndarray | None = None
+) -> pd.DataFrame:
+    """fairlearn point estimates of the count-based metrics and, with ``prob``, of the mean
+    predicted risk (the reported ones: a researcher's own ``MetricFrame`` with ``numpy.mean``
+    over the same rows reproduces them to the last digit)."""
     mf = MetricFrame(
         metrics={
             "selection_rate": selection_rate,
@@ -163,7 +176,15 @@ def metric_frame(y: np.ndarray, flag: np.ndarray, groups: pd.Series) -> pd.DataF
         y_pred=flag.astype(int),
         sensitive_features=groups,
     )
-    return mf.by_group
+    if prob is None:
+        return mf.by_group
+    mean = MetricFrame(
+        metrics={"mean_predicted": lambda _y, p: float(np.mean(p))},
+        y_true=y.astype(int),
+        y_pred=np.asarray(prob, dtype=float),
+        sensitive_features=groups,
+    )
+    return mf.by_group.join(mean.by_group)
 
 
 def _quantile(values: np.ndarray, q: float) -> float:
@@ -191,6 +212,7 @@ def audit_predictions(
     thresholds: FairnessLimits | None = None,
     *,
     served: pd.Series | None = None,
+    groups: pd.DataFrame | None = None,
 ) -> Audit:
     """Audit held-out predictions of the served policy.
 
@@ -199,6 +221,10 @@ def audit_predictions(
     per place-year. ``threshold`` is the operating point: one number, or one per row.
     ``served`` (from :func:`served_rows`) says which rows are audited; rows that are not are
     counted per group and reason. Without it every row is audited.
+    ``groups`` (one column per grouping, one label per row, index as ``predictions``) replaces
+    the built-in groupings of :func:`models.groups.assign_groups` — a researcher's own grouping,
+    audited with the same limits, bootstrap and gate rules; then ``predictions`` needs no context
+    columns.
     """
     th = thresholds or FairnessLimits()
     rng = np.random.default_rng(th.seed)
@@ -209,7 +235,8 @@ def audit_predictions(
     )
     flag_all = predictions["prob"].to_numpy(dtype=float) >= np.asarray(threshold, dtype=float)
     keep = (state == "audited").to_numpy()
-    all_groups = assign_groups(predictions)
+    cuts = tertile_cuts(predictions) if groups is None else {}
+    all_groups = assign_groups(predictions, cuts) if groups is None else groups.reindex(predictions.index)
     data = predictions.loc[keep].reset_index(drop=True)
     groups = all_groups.loc[keep].reset_index(drop=True)
     y = data["y"].to_numpy().astype(bool)
@@ -252,14 +279,20 @@ def audit_predictions(
             sums = place_sums(place[m], y[m], flag[m], prob[m], top[m])
             point[k] = metrics_from_sums(sums.sum(0))
             boots[k] = bootstrap_places(sums, th.n_boot, rng)
-        mf = metric_frame(y[valid], flag[valid], g[valid])
+        mf = metric_frame(y[valid], flag[valid], g[valid], prob[valid])
+        for k in audited:  # fairlearn's estimates are the reported ones (and the reference's)
+            for j, metric in enumerate(METRICS):
+                if metric in mf.columns:
+                    point[k][j] = float(mf.loc[k, metric])
+            gap = METRICS.index("calibration_gap")
+            point[k][gap] = (
+                point[k][METRICS.index("mean_predicted")] - point[k][METRICS.index("observed_rate")]
+            )
         recall_judged = {k: positive_places.get(k, 0) >= th.min_positive_places for k in audited}
         for k in audited:
             for j, metric in enumerate(METRICS):
                 judged = metric != "recall" or bool(recall_judged[k] and recall_judged[reference])
                 value = point[k][j]
-                if metric in mf.columns:  # fairlearn's estimate is the reported one
-                    value = float(mf.loc[k, metric])
                 diff = boots[k][:, j] - boots[reference][:, j]
                 with np.errstate(invalid="ignore", divide="ignore"):
                     ratio = boots[k][:, j] / boots[reference][:, j]
@@ -298,6 +331,22 @@ def audit_predictions(
         table["exceeds"] = (((~calib) & (beyond_high | beyond_low)) | calib_out) & gated_checks(table, th)
     not_audited = {k: int((state == k).sum()) for k in SERVED_STATES if k != "audited"}
     row_threshold = np.broadcast_to(np.asarray(threshold, dtype=float), flag_all.shape)[keep]
+    audited_rows = pd.DataFrame(
+        {
+            "place_id": data["place_id"].to_numpy(),
+            "school_year": data["school_year"].to_numpy() if "school_year" in data else np.nan,
+            "y": y,
+            "prob": prob,
+            "threshold": row_threshold,
+            "flag": flag,
+            "in_top": top,
+        }
+    )
+    for column in PLACE_KEYS:  # what a researcher joins a grouping of their own on
+        if column in data:
+            audited_rows[column] = data[column].to_numpy()
+    for grouping in groups.columns:
+        audited_rows[grouping] = groups[grouping].to_numpy()
     return Audit(
         table,
         pd.DataFrame(sizes),
@@ -305,6 +354,8 @@ def audit_predictions(
         int(keep.sum()),
         float(np.median(row_threshold)) if row_threshold.size else float("nan"),
         not_audited,
+        cuts=cuts,
+        rows=audited_rows,
     )
 
 
@@ -363,3 +414,39 @@ def gate(audit: Audit) -> GateDecision:
     if codes:
         return _decision(False, codes, {"code": "refused", "n": len(codes), "of": n_checked})
     return _decision(True, [], {"code": "allowed", "of": n_checked})
+
+
+def audit_rows_table(audit: Audit) -> pd.DataFrame:
+    """The tidy audit dataset of one version: one row per audited place-year.
+
+    The rows are exactly those the audit judged (flag shown, outcome publishable), in the order
+    it judged them (``precision_at_top`` breaks ties in risk by that order): ``place_id``,
+    ``school_year`` (feature year t), ``outcome_year`` (t + 1), ``fold`` (the rolling-origin fold,
+    named by its test year: the model was trained on years up to t − 1), ``y`` (elevated in
+    t + 1), ``prob`` (held-out calibrated risk), ``threshold`` (held-out flag threshold of the
+    row), ``flag``, the place's identifiers, one column per grouping with the row's group, the
+    tertile cut points the groups were drawn with (``cut_<grouping>_low``/``_high``) and the
+    limits the audit used (``limit_*``): all a re-computation needs, from this table alone.
+    """
+    rows = audit.rows.drop(columns=["in_top"], errors="ignore").copy()
+    if rows.empty:
+        return rows
+    year = rows["school_year"].astype(int)
+    rows.insert(2, "outcome_year", year + 1)
+    rows.insert(3, "fold", year)
+    rows["y"] = rows["y"].astype(int)
+    rows["flag"] = rows["flag"].astype(int)
+    for grouping, (low, high) in audit.cuts.items():
+        rows[f"cut_{grouping}_low"] = low
+        rows[f"cut_{grouping}_high"] = high
+    th = audit.thresholds
+    rows["limit_min_group_size"] = th.min_group_size
+    rows["limit_min_positive_places"] = th.min_positive_places
+    rows["limit_top_share"] = th.top_share
+    return rows
+
+
+def not_audited_table(audit: Audit) -> pd.DataFrame:
+    """Per grouping and group: the rows not audited and why (flag not served, outcome hidden)."""
+    columns = ["grouping", "group", "n_rows", "n_not_served", "n_outcome_hidden"]
+    return audit.groups[columns].copy() if not audit.groups.empty else pd.DataFrame(columns=columns)

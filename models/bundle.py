@@ -29,7 +29,7 @@ import pandas as pd
 
 from features.indicators import REGISTRY
 from features.provenance import DataOrigin
-from features.suppression import OWN_YEAR_COLUMNS, SHOWN, STATUS_COLUMN, is_safe, publish
+from features.suppression import OWN_YEAR_COLUMNS, SHOWN, STATUS_COLUMN, is_safe, publish, status_of
 from features.vocabulary import CONCEPTS
 from models.explain import concept_of
 from models.lookback import with_emerging_alarms
@@ -52,6 +52,7 @@ TABLES = (
     "fold_metrics",
     "explanations",
     "lookback",
+    "audit_rows",
 )
 
 EMERGING_TABLES = ("emerging", "emerging_years", "emerging_audit", "early_warning")
@@ -120,6 +121,50 @@ def emerging_figures(frame: pd.DataFrame) -> list[str]:
     return ["rate", "expected_rate", "expected_lower", "expected_upper", *numbers]
 
 
+HIDDEN_VALUES = "hidden_values"
+"""Column of the published ``features_latest``: the names of the row's values that disclosure
+control hid (comma-separated; empty when none). A value that was missing before publishing (a lag
+before the place's first year) is not hidden and not listed."""
+
+
+def with_hidden_values(published: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """``published`` with :data:`HIDDEN_VALUES`: which values it lacks because they were hidden,
+    so that a row that cannot be scored says why instead of "missing in row 0"."""
+    keys = ("place_id", "school_year", STATUS_COLUMN)
+    columns = [c for c in published.columns if c in raw and c not in keys]
+    was = raw[columns].notna().to_numpy()
+    now = published[columns].notna().to_numpy()
+    hidden = was & ~now
+    names = np.asarray(columns, dtype=object)
+    out = published.copy()
+    out[HIDDEN_VALUES] = [",".join(names[row]) for row in hidden]
+    return out
+
+
+def published_audit_rows(audit_rows: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    """The audited rows as they may be published: only rows whose flag is shown (feature year t
+    shown) and whose outcome may be published (t + 1 shown) — the statistics issue's audited rows,
+    :func:`features.suppression.served_rows`. A row of any other state is dropped, never masked:
+    the table holds no figure of a hidden place-year, so it needs no status column."""
+    if audit_rows.empty:
+        return audit_rows
+    shown = _shown_place_years(history)
+    keep = _row_shown(audit_rows, shown, 0) & _row_shown(audit_rows, shown, 1)
+    return audit_rows.loc[keep].reset_index(drop=True)
+
+
+def _shown_place_years(history: pd.DataFrame) -> pd.Series:
+    status = status_of(history) if "n_pupils" in history else history[STATUS_COLUMN]
+    index = pd.MultiIndex.from_arrays([history["place_id"].astype(str), history["school_year"].astype(int)])
+    shown = pd.Series((status == SHOWN).to_numpy(), index=index)
+    return shown[~shown.index.duplicated()]
+
+
+def _row_shown(rows: pd.DataFrame, shown: pd.Series, offset: int) -> np.ndarray:
+    idx = pd.MultiIndex.from_arrays([rows["place_id"].astype(str), rows["school_year"].astype(int) + offset])
+    return shown.reindex(idx).fillna(False).to_numpy(dtype=bool)
+
+
 PUBLISHERS: dict[str, Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame]] = {
     "scores": lambda t: suppressed_scores(t["scores"]),
     "contributions": lambda t: published_contributions(
@@ -130,6 +175,7 @@ PUBLISHERS: dict[str, Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame]] = {
     ),
     "features_latest": lambda t: t["features_latest"],  # published by the runner (see below)
     "history": lambda t: publish(t["history"], HISTORY_FIGURES),
+    "audit_rows": lambda t: published_audit_rows(t["audit_rows"], t["history"]),
 }
 """One function per kind of per-place table, from the raw tables of one version to what may be
 shown. ``features_latest`` arrives published (:func:`features.suppression.publishable_indicators`
@@ -143,6 +189,17 @@ def check_published(name: str, frame: pd.DataFrame, tables: Mapping[str, pd.Data
     column, fails here instead of reaching a page.
     """
     if name in AGGREGATE_TABLES:
+        return
+    if name == "audit_rows":  # every row a served place-year whose outcome is published
+        if frame.empty:
+            return
+        shown = _shown_place_years(tables["history"])
+        leaked = ~(_row_shown(frame, shown, 0) & _row_shown(frame, shown, 1))
+        if leaked.any():
+            raise ValueError(
+                f"bundle table {name!r} is not published: {int(leaked.sum())} row(s) of a hidden "
+                "feature or outcome year"
+            )
         return
     figures = {
         "scores": [*FIGURES, "flag", "rank"],

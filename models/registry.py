@@ -275,6 +275,24 @@ def load_champion(name: str) -> tuple[RiskModel, dict]:
     }
 
 
+def load_version(name: str, version: str | int | None = None) -> tuple[RiskModel, dict]:
+    """One registered version's Python model and registry facts; ``None`` or ``"champion"``: the
+    version holding the champion alias."""
+    import mlflow
+
+    if version is None or str(version) == CHAMPION:
+        return load_champion(name)
+    mv = client().get_model_version(name, str(version))
+    model = mlflow.pyfunc.load_model(f"models:/{name}/{mv.version}").unwrap_python_model()
+    return model, {
+        "name": name,
+        "version": str(mv.version),
+        "run_id": mv.run_id,
+        "source": mv.source,
+        "tags": dict(mv.tags),
+    }
+
+
 @dataclass(frozen=True)
 class PromotionResult:
     """What :func:`promote` did, for the CLI, the app and the logs."""

@@ -150,6 +150,149 @@ def data_note(origin: DataOrigin, lang: str = "nl") -> str:
     return t("card_data_user", lang, label=origin.label, fingerprint=origin.fingerprint)
 
 
+GROUP_SOURCES = {
+    # grouping → where its value is measured, per level of place (a key of the card_src_* texts)
+    "urbanity": {"school": "gemeente", "pc4": "gemeente", "gemeente": "own", "rmc": "rmc"},
+    "migration": {"school": "gemeente", "pc4": "gemeente", "gemeente": "own", "rmc": "rmc"},
+    "income": {"school": "gemeente", "pc4": "gemeente", "gemeente": "own", "rmc": "rmc"},
+    "province": {"school": "gemeente", "pc4": "gemeente", "gemeente": "own", "rmc": "rmc"},
+    "denomination": {"school": "school"},
+}
+"""A school's urbanity, migration and income are its gemeente's (the panel's context columns,
+:func:`features.panel.attach_places`); an RMC region's are its gemeenten's, weighted by population."""
+
+
+def group_definitions(audit: Audit, level: str, lang: str) -> pd.DataFrame:
+    """One row per grouping of the audit: what it is, where it is measured, its cut points."""
+    rows = []
+    names = list(dict.fromkeys(audit.groups["grouping"])) if not audit.groups.empty else []
+    for grouping in names:
+        if "×" in grouping or grouping not in GROUP_SOURCES:
+            continue
+        source = GROUP_SOURCES[grouping].get(level, "own")
+        cuts = audit.cuts.get(grouping)
+        rows.append(
+            {
+                "grouping": grouping_label(grouping, lang),
+                "definition": t(f"card_def_{grouping}", lang),
+                "source": t(f"card_src_{source}", lang, level=_lower_first(pick(LEVEL_LABELS[level], lang))),
+                "cuts": t(
+                    "card_cuts",
+                    lang,
+                    low=format_number(cuts[0], lang, 1),
+                    high=format_number(cuts[1], lang, 1),
+                )
+                if cuts
+                else "–",
+            }
+        )
+    return pd.DataFrame(rows, columns=["grouping", "definition", "source", "cuts"])
+
+
+RELIABILITY_BINS = np.linspace(0, 1, 11)
+
+
+def reliability_by_group(rows: pd.DataFrame, grouping: str) -> pd.DataFrame:
+    """Per group and bin of held-out risk (10 points wide): place-years, mean risk, share elevated."""
+    frame = rows.dropna(subset=[grouping])
+    if frame.empty:
+        return pd.DataFrame(columns=["group", "risk_bin", "n_rows", "mean_predicted", "observed_rate"])
+    index = np.clip(np.digitize(frame["prob"].to_numpy(dtype=float), RELIABILITY_BINS[1:-1]), 0, 9)
+    out = (
+        frame.assign(risk_bin=index, y=frame["y"].astype(float))
+        .groupby([grouping, "risk_bin"])
+        .agg(n_rows=("y", "size"), mean_predicted=("prob", "mean"), observed_rate=("y", "mean"))
+        .reset_index()
+        .rename(columns={grouping: "group"})
+    )
+    return out
+
+
+def _bin_label(i: int) -> str:
+    return f"{i * 10}–{(i + 1) * 10} %"
+
+
+def reliability_section(audit: Audit, lang: str) -> list[dict]:
+    """Per grouping (not the intersections): a reliability chart per audited group and its table."""
+    out = []
+    if audit.table.empty or audit.rows.empty:
+        return out
+    for grouping in dict.fromkeys(audit.table["grouping"]):
+        if "×" in grouping or grouping not in audit.rows:
+            continue
+        curves = reliability_by_group(audit.rows, grouping)
+        audited = list(dict.fromkeys(audit.table.loc[audit.table["grouping"] == grouping, "group"]))
+        curves = curves[curves["group"].isin(audited)]
+        charts = []
+        for group in audited:
+            c = curves[curves["group"] == group]
+            points = [
+                Point(float(r.mean_predicted), float(r.observed_rate), format_number(r.n_rows, lang))
+                for r in c.itertuples()
+            ]
+            title = t(
+                "card_plot_reliability",
+                lang,
+                grouping=grouping_label(grouping, lang),
+                group=group_label(group, lang),
+            )
+            charts.append(
+                scatter_chart(
+                    title,
+                    points,
+                    t("card_plot_predicted", lang),
+                    t("card_plot_observed", lang),
+                    diagonal=True,
+                )
+            )
+        table = codes_in_words(curves, lang).assign(risk_bin=curves["risk_bin"].map(_bin_label))
+        out.append(
+            {
+                "label": grouping_label(grouping, lang),
+                "plots": Markup("".join(charts)),
+                "table": _table(labelled_columns(table, lang), lang),
+            }
+        )
+    return out
+
+
+def sizes_with_base_rates(audit: Audit) -> pd.DataFrame:
+    """The group sizes with each group's base rate (share of its audited place-years elevated) and
+    its positives: elevated place-years and flagged place-years."""
+    sizes = audit.groups.copy()
+    if sizes.empty:
+        return sizes
+    if "n_positive_rows" not in sizes:  # an audit table of an older version
+        sizes["n_positive_rows"] = np.nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sizes["base_rate"] = sizes["n_positive_rows"] / sizes["n_rows"].where(sizes["n_rows"] > 0)
+    flagged = {}
+    if not audit.rows.empty:
+        for grouping in sizes["grouping"].unique():
+            if grouping in audit.rows:
+                counts = audit.rows.groupby(grouping)["flag"].sum()
+                flagged.update({(grouping, k): int(v) for k, v in counts.items()})
+    sizes["n_flagged"] = [
+        flagged.get((g, k), 0) for g, k in zip(sizes["grouping"], sizes["group"], strict=True)
+    ]
+    return sizes
+
+
+def reproduction_view(r: Reproduction, lang: str) -> dict:
+    hyper = pd.DataFrame(
+        {"parameter": list(r.hyperparameters), "value": [str(v) for v in r.hyperparameters.values()]}
+    )
+    return {
+        "command": r.command,
+        "commit": r.commit,
+        "seed": r.seed,
+        "fingerprints": f"{r.data_fingerprint} / {r.features_fingerprint}",
+        "packages": ", ".join(r.packages),
+        "hyper_title": t("card_repro_hyper", lang, kind=value_label(r.kind, lang)),
+        "hyper_table": _table(labelled_columns(hyper, lang), lang) if len(hyper) else None,
+    }
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -173,6 +316,21 @@ class CardInput:
     features: list[str]
     origin: DataOrigin
     history: pd.DataFrame | None = None  # earlier versions of this experiment (models.bundle.version_history)
+    reproduce: Reproduction | None = None  # how this version was made (hyper-parameters, commit …)
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    """What it takes to make this version again: settings, code, data and the command."""
+
+    kind: str
+    hyperparameters: dict
+    packages: list[str]
+    commit: str
+    seed: int
+    data_fingerprint: str  # of the data folder (features.provenance)
+    features_fingerprint: str  # of the feature table trained on (models.registry.data_fingerprint)
+    command: str
 
 
 def _with_interval(frame: pd.DataFrame, metrics: tuple[str, ...], lang: str) -> pd.DataFrame:
@@ -244,7 +402,7 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
     comp = card.comparison.reset_index().rename(columns={"index": "model"})
     keep = ["model", *COMPARISON_METRICS]
     th = audit.thresholds
-    sizes = audit.groups.copy()
+    sizes = sizes_with_base_rates(audit)
     if not sizes.empty:
         sizes = codes_in_words(sizes.drop(columns=["audited"]), lang).assign(audited=sizes["audited"])
         sizes["status"] = np.where(
@@ -262,6 +420,9 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
                 "group",
                 "n_places",
                 "n_rows",
+                "n_positive_rows",
+                "base_rate",
+                "n_flagged",
                 "n_positive_places",
                 "n_not_served",
                 "n_outcome_hidden",
@@ -291,6 +452,7 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
             }
         )
     has_mitigation = mitigation is not None and not mitigation.empty
+    definitions = group_definitions(audit, card.level, lang)
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -342,6 +504,11 @@ def render_report(card: CardInput, lang: str = "nl") -> str:
         mitigation_year=format_school_year(int(mitigation["test_year"].iloc[0])) if has_mitigation else "",
         mitigation_plot=Markup(mitigation_plot(mitigation, lang)) if has_mitigation else "",
         n_folds=len(card.fold_metrics),
+        definitions_table=_table(labelled_columns(definitions, lang), lang) if len(definitions) else None,
+        reliability=reliability_section(audit, lang),
+        reproduce=reproduction_view(card.reproduce, lang) if card.reproduce is not None else None,
+        target_code=card.target,
+        level_code=card.level,
     )
 
 

@@ -402,7 +402,59 @@ CARD_TEXTS: dict[str, tuple[str, str]] = {
         "elevated places is not judged (too few to judge). The gate made {n_comparisons} comparisons "
         "(audit rules version {rules}).",
     ),
-    "card_h_sizes": ("Groepsgrootten", "Group sizes"),
+    "card_h_sizes": (
+        "Groepsgrootten, basisfrequenties en positieven",
+        "Group sizes, base rates and positives",
+    ),
+    "card_h_groups": ("Hoe de groepen zijn gemaakt", "How the groups are defined"),
+    "card_groups": (
+        "Elke geauditte rij krijgt één groep per indeling. Tertielen worden getrokken over alle "
+        "gehouden plaats-jaren van deze versie, dus de grenzen verschillen per experiment; "
+        "doorsneden (a × b) combineren twee indelingen.",
+        "Every audited row gets one group per grouping. Tertiles are drawn over all held-out "
+        "place-years of this version, so the cut points differ by experiment; intersections (a × b) "
+        "combine two groupings.",
+    ),
+    "card_def_urbanity": (
+        "CBS-stedelijkheid: 1–2 stedelijk, 3 matig stedelijk, 4–5 landelijk",
+        "CBS urbanity: 1–2 urban, 3 moderately urban, 4–5 rural",
+    ),
+    "card_def_migration": (
+        "aandeel inwoners met een niet-westerse migratieachtergrond (%), in tertielen",
+        "share of residents with a non-western migration background (%), in tertiles",
+    ),
+    "card_def_income": (
+        "aandeel huishoudens met een laag inkomen (%), in tertielen",
+        "share of households with a low income (%), in tertiles",
+    ),
+    "card_def_province": ("provincie", "province"),
+    "card_def_denomination": (
+        "denominatie van de school (DUO), één spelling per denominatie",
+        "the school's denomination (DUO), one spelling per denomination",
+    ),
+    "card_src_own": ("de plaats zelf ({level})", "the place itself ({level})"),
+    "card_src_gemeente": ("de gemeente van de plaats (CBS)", "the place's municipality (CBS)"),
+    "card_src_rmc": (
+        "de gemeenten van de regio, gewogen naar inwoners",
+        "the region's municipalities, weighted by population",
+    ),
+    "card_src_school": ("de school zelf (DUO-register)", "the school itself (DUO register)"),
+    "card_cuts": (
+        "laag ≤ {low} % < midden ≤ {high} % < hoog",
+        "low ≤ {low} % < middle ≤ {high} % < high",
+    ),
+    "card_h_reliability": ("Betrouwbaarheid per groep", "Reliability per group"),
+    "card_reliability": (
+        "Gehouden gekalibreerd risico tegen het waargenomen aandeel verhoogd, in klassen van 10 "
+        "procentpunt risico per groep; het getal bij een punt is het aantal plaats-jaren in die "
+        "klasse (een klasse met weinig rijen is een onzeker punt). De diagonaal is perfecte "
+        "kalibratie.",
+        "Held-out calibrated risk against the observed share elevated, in bins of 10 percentage "
+        "points of risk per group; the number beside a point is the place-years in that bin (a bin "
+        "of few rows is an uncertain point). The diagonal is perfect calibration.",
+    ),
+    "card_plot_reliability": ("{grouping}: {group}", "{grouping}: {group}"),
+    "card_reliability_table": ("Tabel per klasse", "Table per bin"),
     "card_no_groups": ("Geen groepen.", "No groups."),
     "card_audited": ("geaudit", "audited"),
     "card_too_small": ("te klein (< {min_group} plaatsen)", "too small (< {min_group} places)"),
@@ -454,9 +506,93 @@ CARD_TEXTS: dict[str, tuple[str, str]] = {
         "Fairness is audited for kinds of places, not for pupils; place-level parity does not prove "
         "pupil-level fairness.",
     ),
+    "card_h_use": ("7. Beoogd gebruik en misbruik", "7. Intended use and misuse"),
+    "card_use_intended": (
+        "Beoogd gebruik: een gemeentelijk analist, schoolbestuur of regioteam kiest met de signalen "
+        "waar het eerst gaat kijken en praten; de lijst is een begin van onderzoek, samen met wie de "
+        "plaats kent. Onderzoekers gebruiken de auditdataset om de fairness van elke versie na te "
+        "rekenen en op eigen indelingen te toetsen.",
+        "Intended use: a municipal analyst, school board or regional team uses the flags to choose "
+        "where to look and talk first; the list starts an inquiry, together with the people who know "
+        "the place. Researchers use the audit dataset to recompute each version's fairness and test "
+        "it on groupings of their own.",
+    ),
+    "card_misuse_people": (
+        "Misbruik: conclusies trekken over individuele leerlingen, ouders of leraren — het model ziet "
+        "geen personen en zegt niets over hen.",
+        "Misuse: drawing conclusions about individual pupils, parents or teachers — the model sees no "
+        "persons and says nothing about them.",
+    ),
+    "card_misuse_sanction": (
+        "Misbruik: een signaal gebruiken als bewijs, als grond voor sancties, toezichtsoordelen, "
+        "bekostiging of het inhouden ervan, zonder eigen onderzoek ter plaatse.",
+        "Misuse: using a flag as evidence, or as grounds for sanctions, inspection verdicts, funding or "
+        "withholding it, without an inquiry on the spot.",
+    ),
+    "card_misuse_ranking": (
+        "Misbruik: openbare ranglijsten van scholen of wijken, of een signaal doorgeven zonder het "
+        "interval, de datum en de herkomst van de data.",
+        "Misuse: public rankings of schools or neighbourhoods, or passing a flag on without its "
+        "interval, its date and the origin of the data.",
+    ),
+    "card_misuse_elsewhere": (
+        "Misbruik: het model toepassen op een ander niveau, doel of andere data dan waarop het is "
+        "getraind en geaudit.",
+        "Misuse: applying the model at another level, for another purpose or to other data than it "
+        "was trained and audited on.",
+    ),
+    "card_h_ethics": ("8. Ethische overwegingen", "8. Ethical considerations"),
+    "card_ethics_places": (
+        "Plaatsen, nooit personen: er gaan geen leerlinggegevens in of uit; elk getoond cijfer berust "
+        "op minstens {min_pupils} leerlingen en cellen die terug te rekenen zijn, worden verborgen.",
+        "Places, never persons: no pupil-level data go in or out; every figure shown rests on at least "
+        "{min_pupils} pupils, and cells that could be recovered by subtraction are hidden.",
+    ),
+    "card_ethics_stigma": (
+        "Een signaal kan een plaats stigmatiseren. Daarom weegt de poort het aandeel onterecht "
+        "gesignaleerde plaatsen per soort plaats mee, en wordt een signaal in woorden en met interval "
+        "getoond, nooit als oordeel.",
+        "A flag can stigmatise a place. The gate therefore weighs the share of places flagged wrongly "
+        "per kind of place, and a flag is shown in words and with its interval, never as a verdict.",
+    ),
+    "card_ethics_missed": (
+        "Een gemiste plaats krijgt geen aandacht: daarom toetst de poort het bereik per soort plaats, "
+        "en zegt de kaart waar te weinig verhoogde plaatsen zijn om dat te beoordelen.",
+        "A missed place gets no attention: the gate therefore audits recall per kind of place, and the "
+        "card says where there are too few elevated places to judge it.",
+    ),
+    "card_ethics_context": (
+        "Context (stedelijkheid, migratieachtergrond, inkomen) is een kenmerk van de omgeving, geen "
+        "oorzaak; de uitleg per plaats noemt wat een signaal drijft, zodat het niet alleen op "
+        "samenstelling rust zonder dat iemand het ziet.",
+        "Context (urbanity, migration background, income) describes surroundings, not a cause; each "
+        "place's explanation names what drives its flag, so a flag cannot rest on composition alone "
+        "unnoticed.",
+    ),
+    "card_h_reproduce": ("9. Reproduceren", "9. Reproducing this version"),
+    "card_reproduce": (
+        "Deze versie is gemaakt met de onderstaande instellingen; het commando herhaalt de training "
+        "op dezelfde data (de vingerafdrukken moeten gelijk zijn). De auditdataset haalt u met "
+        "`kansenradar audit -t {target} -l {level} --version {version} --export audit_rows.parquet`; "
+        "docs/audit_workbench.ipynb rekent de audit daaruit na.",
+        "This version was made with the settings below; the command repeats the training on the same "
+        "data (the fingerprints must match). Get the audit dataset with "
+        "`kansenradar audit -t {target} -l {level} --version {version} --export audit_rows.parquet`; "
+        "docs/audit_workbench.ipynb recomputes the audit from it.",
+    ),
+    "card_repro_command": ("Commando", "Command"),
+    "card_repro_commit": ("Broncode (git-commit)", "Source code (git commit)"),
+    "card_repro_seed": ("Seed", "Seed"),
+    "card_repro_fingerprint": (
+        "Vingerafdruk data-map / featuretabel",
+        "Fingerprint of the data folder / feature table",
+    ),
+    "card_repro_packages": ("Pakketversies", "Package versions"),
+    "card_repro_hyper": ("Hyperparameters ({kind})", "Hyper-parameters ({kind})"),
+    "card_repro_no_hyper": ("standaardwaarden", "defaults"),
     "card_h_register": (
-        "7. Registervermelding (DPIA / EU AI-verordening)",
-        "7. Register entry (DPIA / EU AI Act)",
+        "10. Registervermelding (DPIA / EU AI-verordening)",
+        "10. Register entry (DPIA / EU AI Act)",
     ),
     "card_reg_purpose_t": ("Beoogd doel", "Intended purpose"),
     "card_reg_purpose": (
@@ -737,6 +873,13 @@ def gate_words(decision: object, lang: str = "nl") -> tuple[str, list[str]]:
 # -- column headers of the tables the app shows ------------------------------------------------
 COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "group": ("Groep", "Group"),
+    "base_rate": ("Basisfrequentie (aandeel verhoogd)", "Base rate (share elevated)"),
+    "n_flagged": ("Gesignaleerde plaats-jaren", "Flagged place-years"),
+    "definition": ("Definitie", "Definition"),
+    "source": ("Gemeten bij", "Measured at"),
+    "cuts": ("Grenzen", "Cut points"),
+    "risk_bin": ("Risicoklasse", "Risk bin"),
+    "parameter": ("Parameter", "Parameter"),
     "grouping": ("Indeling", "Grouping"),
     "status": ("Status", "Status"),
     "n_rows": ("Plaats-jaren", "Place-years"),

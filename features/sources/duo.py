@@ -30,6 +30,7 @@ from features.sources._csv import (
 )
 from features.sources._notes import note
 from features.sources._schema import unique_keys, validated
+from features.vocabulary import denomination_name
 
 TEST_PROVIDERS: tuple[str, ...] = ("CET", "IEP", "ROUTE8", "DIA", "AMN", "DOE", "LIB", "DOORSTROOMTOETS")
 """Test providers the wide files are known to carry (``{P}_AANTAL`` / ``{P}_GEM``): CET … AMN up
@@ -206,7 +207,7 @@ def read_eindscores_wide(path: str | Path) -> pd.DataFrame:
             "gemeente_name": raw["GEMEENTENAAM"],
             "province": raw["PROVINCIE"],
             "school_type": raw["SOORT_PO"].str.title(),
-            "denomination": raw["DENOMINATIE_VESTIGING"],
+            "denomination": raw["DENOMINATIE_VESTIGING"].map(denomination_name),
             "n_grade8": parse_count(path, grade8, "LEERJAAR_8", problems=problems)[0],
         },
         index=raw.index,
@@ -671,7 +672,7 @@ def read_school_register(path: str | Path) -> pd.DataFrame:
             "gemeente_code": gemeente_code(path, raw["GEMEENTENUMMER"], "GEMEENTENUMMER", problems),
             "gemeente_name": raw["GEMEENTENAAM"].str.title(),
             "province": raw["PROVINCIE"],
-            "denomination": raw["DENOMINATIE"],
+            "denomination": raw["DENOMINATIE"].map(denomination_name),
             "rmc_code": raw["RMC_REGIO_CODE"].replace("", pd.NA),
             "rmc_name": raw["RMC_REGIO_NAAM"].replace("", pd.NA),
             "corop_code": raw["COROPGEBIED_CODE"].replace("", pd.NA),

@@ -216,6 +216,8 @@ HEAVY_MODULES = ("pandas", "numpy", "sklearn", "mlflow", "lightgbm", "fairlearn"
         ["score", "--target", "nonsense"],
         ["brief", "--lang", "fr", "--all"],
         ["promote", "--level", "moon", "--version", "1"],
+        ["audit", "--export", "rows.txt"],
+        ["audit", "--groups", "no_such_file.csv"],
     ],
     ids=" ".join,
 )

@@ -99,8 +99,12 @@ def _raw_tables() -> dict[str, pd.DataFrame]:
             "elevated": [0, 0, 1],
         }
     )
+    audit_rows = pd.DataFrame(  # GM1's 2022 flag and 2023 outcome are shown; GM2's 2023 is hidden
+        {"place_id": ["GM1", "GM2"], "school_year": [2022, 2022], "y": [0, 1], "prob": [0.2, 0.7]}
+    )
     tables = {name: pd.DataFrame({"x": [1.0]}) for name in TABLES}
     tables.update(
+        audit_rows=audit_rows,
         scores=scores,
         features_latest=features_latest,
         contributions=contributions,
@@ -129,7 +133,12 @@ def test_a_written_bundle_shows_nothing_of_a_hidden_place(tmp_path: Path) -> Non
     assert b.history().set_index(["place_id", "school_year"]).loc[("GM1", 2023), "rate"] == 10.0  # percent
 
 
-@pytest.mark.parametrize("table", ["scores", "contributions", "explanations", "history"])
+def test_the_audit_dataset_keeps_only_served_rows_with_a_published_outcome(tmp_path: Path) -> None:
+    rows = read_bundle(write_bundle(tmp_path, _meta(), _raw_tables(), {})).table("audit_rows")
+    assert rows["place_id"].tolist() == ["GM1"]  # GM2: its outcome year 2023 is hidden
+
+
+@pytest.mark.parametrize("table", ["scores", "contributions", "explanations", "history", "audit_rows"])
 def test_an_unmasked_table_planted_in_the_writer_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str
 ) -> None:
