@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ORDER = [
     "generate",
     "main_job",
+    "main_job_rerun",
+    "cli_help",
     "read",
     "features",
     "emerging",
@@ -30,6 +34,8 @@ ORDER = [
 LABELS = {
     "generate": "generate national default (6,579 schools × 11 years)",
     "main_job": "main job after the data exist (kansenradar run, parallel training)",
+    "main_job_rerun": "main job again on unchanged data, code and settings (goal ≤ 15 s)",
+    "cli_help": "kansenradar --help, fresh process, median of 5 (goal ≤ 0.5 s)",
     "read": "read all source files through the readers",
     "features": "panels + features, all targets and levels",
     "emerging": "emerging detector: all places, levels and years (goal ≤ 2 s)",
@@ -65,6 +71,8 @@ def main() -> None:
             r = rows[-1]
             print(f"{LABELS[stage]:<58} {r['seconds']:8.2f} s {r['peak_mb']:8.0f} MB", flush=True)
     print()
+    when = time.strftime("%Y-%m-%d %H:%M")
+    print(f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, {when}")
     print("| stage | seconds | peak MB | other figures |")
     print("|---|---:|---:|---|")
     for r in rows:
