@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from features.paths import SKELETON_DIR
 from features.vocabulary import DENOMINATIONS, _folded, denomination_name
 
-SKELETON = Path(__file__).resolve().parents[2] / "data" / "skeleton"
+SKELETON = SKELETON_DIR  # the embedded real school registers (package data)
 FILES = {
     "alle-vestigingen-bo.csv": "DENOMINATIE",
     "alle-vestigingen-vo.csv": "DENOMINATIE",
