@@ -84,6 +84,7 @@ def test_a_sequential_run_repeats_the_parallel_runs_metrics_scores_and_champion(
     sequentially, must give the same metrics, the same scores and the same gate decision."""
     configs = [c for c in load_configs() if c.name == "dropout_gemeente"]
     again = run_all(pipeline_run["data_dir"], configs=configs, output_dir=tmp_path, workers=1)[0]
+    assert not again.reused  # a new output folder: trained again, not taken from the first run
     first = next(o for o in pipeline_run["outcomes"] if o.config.name == "dropout_gemeente")
     pd.testing.assert_frame_equal(first.comparison, again.comparison)
     pd.testing.assert_frame_equal(
