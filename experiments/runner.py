@@ -27,7 +27,7 @@ import pandas as pd
 
 from experiments.config import load_configs, load_fairness_limits
 from experiments.emerging_run import emerging_step
-from experiments.rerun import RUN_KEY_TAG, recall, remember, run_key
+from experiments.rerun import RUN_KEY_TAG, folder_digest, recall, remember, run_key
 from features.catalog import load_sources
 from features.dryrun import trainable, years_error
 from features.export import to_csv
@@ -519,7 +519,8 @@ def run_all(
     settings = RunSettings(load_fairness_limits(), output_dir or output_root(), force, force_reason)
     specs = configs or load_configs()
     origin = data_origin(data_dir)
-    keys = {s.name: run_key(s, origin, settings.limits) for s in specs}
+    data_bytes = folder_digest(data_dir)
+    keys = {s.name: run_key(s, origin, settings.limits, data_bytes) for s in specs}
     reused: dict[str, ExperimentOutcome] = {}
     if not (retrain or force):
         for s in specs:

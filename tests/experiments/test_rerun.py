@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.rerun import RERUN_FILE, recall, remember, run_key
+from experiments.rerun import RERUN_FILE, folder_digest, recall, remember, run_key
 from features.provenance import DataOrigin
 from models.spec import ExperimentSpec, FairnessLimits
 
@@ -22,6 +22,16 @@ def test_the_key_follows_data_spec_and_limits() -> None:
     assert key != run_key(SPEC, dataclasses.replace(ORIGIN, fingerprint="ffffffffffff"), FairnessLimits())
     assert key != run_key(dataclasses.replace(SPEC, seed=1), ORIGIN, FairnessLimits())
     assert key != run_key(SPEC, ORIGIN, dataclasses.replace(FairnessLimits(), min_group_size=20))
+    assert key != run_key(SPEC, ORIGIN, FairnessLimits(), data_bytes="edited")
+
+
+def test_an_edited_data_file_changes_the_folder_digest(tmp_path: Path) -> None:
+    """Generated data are fingerprinted from their manifest; an edit after generation still counts."""
+    (tmp_path / "a.csv").write_text("x;y\n1;2\n", encoding="utf-8")
+    before = folder_digest(tmp_path)
+    assert folder_digest(tmp_path) == before
+    (tmp_path / "a.csv").write_text("x;y\n1;3\n", encoding="utf-8")
+    assert folder_digest(tmp_path) != before
 
 
 def _stored(tmp_path: Path, key: str) -> Path:
