@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -50,16 +51,32 @@ def code_digest() -> str:
 
 
 def folder_digest(data_dir: Path) -> str:
-    """The bytes of every file the readers may read (the folder's own files, not subfolders).
+    """The bytes of every file in the data folder, subfolders included (``truth/`` feeds the
+    early-warning evaluation).
 
     The data fingerprint of generated data comes from its manifest; a file edited after it was
     generated must still count as changed data here (about 0.2 s for the national default).
     """
     digest = hashlib.sha256()
-    for path in sorted(p for p in data_dir.iterdir() if p.is_file()) if data_dir.is_dir() else ():
-        digest.update(path.name.encode())
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()) if data_dir.is_dir() else ():
+        digest.update(path.relative_to(data_dir).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+_WHERE_NOT_WHAT = {
+    "KANSENRADAR_HOME",
+    "KANSENRADAR_OUTPUT_DIR",
+    "KANSENRADAR_LOG_DIR",
+    "KANSENRADAR_DATA_ROOT",
+}
+
+
+def behaviour_settings() -> dict[str, str]:
+    """``KANSENRADAR_*`` variables that may change what a run computes (e.g. the last school
+    year); the ones that only say where files live, or how many workers train, are left out."""
+    skip = _WHERE_NOT_WHAT | {"KANSENRADAR_WORKERS"}
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("KANSENRADAR_") and k not in skip}
 
 
 def run_key(spec: ExperimentSpec, origin: DataOrigin, limits: FairnessLimits, data_bytes: str = "") -> str:
@@ -71,6 +88,7 @@ def run_key(spec: ExperimentSpec, origin: DataOrigin, limits: FairnessLimits, da
         "code": code_digest(),
         "spec": asdict(spec),
         "limits": asdict(limits),
+        "settings": behaviour_settings(),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -89,11 +107,16 @@ def remember(output_dir: Path, key: str, outcome_fields: dict) -> None:
     )
 
 
-def recall(output_dir: Path, spec: ExperimentSpec, key: str, tagged_key: object) -> dict | None:
-    """The stored outcome of ``spec`` when it may be reused, else ``None``.
+_STORED_TEXT = ("registered_name", "version", "run_id", "candidate_row")
 
-    ``tagged_key`` returns the run key tagged on a registered version (``None`` when the version
-    or the tag is missing), so this module needs no MLflow import of its own.
+
+def recall(output_dir: Path, spec: ExperimentSpec, key: str, registry: object) -> dict | None:
+    """The stored outcome of ``spec`` when it may be reused, else ``None`` (train again).
+
+    ``registry(name, version)`` returns ``(run key tagged on that version, champion version)``
+    — either ``None`` when missing — so this module needs no MLflow import of its own. What the
+    registry says wins over the file: whether the version is the champion is asked, not read.
+    Any field missing or of the wrong kind, or any table of the bundle missing, means: train again.
     """
     path = output_dir / spec.registered_name / RERUN_FILE
     try:
@@ -102,11 +125,30 @@ def recall(output_dir: Path, spec: ExperimentSpec, key: str, tagged_key: object)
         return None
     if not isinstance(stored, dict) or stored.get("key") != key:
         return None
-    bundle = output_dir / spec.registered_name / f"v{stored.get('version')}"
-    if not (bundle / "meta.json").is_file() or not (bundle / "comparison.parquet").is_file():
+    if not all(isinstance(stored.get(f), str) and stored[f] for f in _STORED_TEXT):
         return None
-    if tagged_key(spec.registered_name, str(stored["version"])) != key:  # type: ignore[operator]
+    early, emerging = stored.get("early_warning", []), stored.get("emerging", {})
+    if not (
+        isinstance(early, list) and all(isinstance(r, dict) for r in early) and isinstance(emerging, dict)
+    ):
         return None
-    stored["bundle"] = bundle
-    stored["comparison"] = pd.read_parquet(bundle / "comparison.parquet").set_index("model").rename_axis(None)
+    if stored["registered_name"] != spec.registered_name:
+        return None
+    bundle = output_dir / spec.registered_name / f"v{stored['version']}"
+    from models.bundle import REPORT_FILES, TABLES  # light: no MLflow
+
+    needed = [bundle / "meta.json", *(bundle / f"{t}.parquet" for t in TABLES)]
+    if not all(p.is_file() for p in [*needed, *(bundle / f for f in REPORT_FILES.values())]):
+        return None
+    tagged, champion = registry(spec.registered_name, stored["version"])  # type: ignore[operator]
+    if tagged != key:
+        return None
+    try:
+        comparison = pd.read_parquet(bundle / "comparison.parquet").set_index("model").rename_axis(None)
+    except (OSError, ValueError, KeyError):
+        return None
+    if stored["candidate_row"] not in comparison.index:
+        return None
+    stored.update(bundle=bundle, comparison=comparison, champion=champion)
+    stored["promoted"] = champion == stored["version"]
     return stored

@@ -123,13 +123,19 @@ class ExperimentOutcome:
 
 
 def _reused_outcome(spec: ExperimentSpec, stored: dict) -> ExperimentOutcome:
+    name, version, champion = spec.registered_name, stored["version"], stored["champion"]
+    if stored["promoted"]:
+        message = f"{name} v{version} is the champion, unchanged: same data, code and settings"
+    else:
+        now = f"the champion is v{champion}" if champion else "there is no champion"
+        message = f"{name} v{version} unchanged: same data, code and settings; {now} (registry)"
     return ExperimentOutcome(
         spec,
         stored["comparison"],
-        str(stored["version"]),
-        str(stored["run_id"]),
-        bool(stored["promoted"]),
-        str(stored["promotion_message"]),
+        version,
+        stored["run_id"],
+        stored["promoted"],
+        message,
         stored["bundle"],
         candidate_row=str(stored["candidate_row"]),
         early_warning=list(stored.get("early_warning") or []),
@@ -138,12 +144,19 @@ def _reused_outcome(spec: ExperimentSpec, stored: dict) -> ExperimentOutcome:
     )
 
 
-def _tagged_run_key(name: str, version: str) -> str | None:
-    """The run key tagged on a registered version, or ``None`` (no version, no tag, no store)."""
+def _registry_says(name: str, version: str) -> tuple[str | None, str | None]:
+    """The run key tagged on a registered version and the champion's version (``None`` each when
+    missing: no version, no tag, no champion, no store)."""
+    mlflow_client = client()
     try:
-        return client().get_model_version(name, version).tags.get(RUN_KEY_TAG)
+        tagged = mlflow_client.get_model_version(name, version).tags.get(RUN_KEY_TAG)
     except Exception:  # a missing version or store means: train again
-        return None
+        return None, None
+    try:
+        champion = str(mlflow_client.get_model_version_by_alias(name, "champion").version)
+    except Exception:  # no champion (every version refused)
+        champion = None
+    return tagged, champion
 
 
 @dataclass(frozen=True)
@@ -524,7 +537,7 @@ def run_all(
     reused: dict[str, ExperimentOutcome] = {}
     if not (retrain or force):
         for s in specs:
-            stored = recall(settings.output_dir, s, keys[s.name], _tagged_run_key)
+            stored = recall(settings.output_dir, s, keys[s.name], _registry_says)
             if stored is not None:
                 reused[s.name] = _reused_outcome(s, stored)
     if reused and len(reused) == len(specs):
@@ -569,7 +582,30 @@ def write_run_outputs(
     write_provenance(output_dir, origin)
     if geojson is not None:
         write_boundaries(output_dir, geojson)
+    ran = {o.config.name for o in outcomes}
     table = pd.concat({o.config.name: o.comparison for o in outcomes}, names=["experiment", "model"])
-    to_csv(table, output_dir / "comparison.csv")  # text cells neutralised (features.export)
+    table = _with_other_experiments(table.reset_index(), output_dir / "comparison.csv", ran)
+    to_csv(table, output_dir / "comparison.csv", index=False)  # text cells neutralised (features.export)
     early = pd.DataFrame([row for o in outcomes for row in o.early_warning])
-    to_csv(early, output_dir / EARLY_WARNING_FILE, index=False)
+    to_csv(
+        _with_other_experiments(early, output_dir / EARLY_WARNING_FILE, ran),
+        output_dir / EARLY_WARNING_FILE,
+        index=False,
+    )
+
+
+def _with_other_experiments(rows: pd.DataFrame, path: Path, ran: set[str]) -> pd.DataFrame:
+    """This run's rows plus the earlier rows of experiments it did not run (``run --only``), so
+    the files shared by all experiments keep describing every champion."""
+    if not path.is_file():
+        return rows
+    try:
+        earlier = pd.read_csv(path)
+    except (OSError, ValueError):
+        return rows
+    if "experiment" not in earlier:
+        return rows
+    kept = earlier[~earlier["experiment"].isin(ran)]
+    if kept.empty:
+        return rows
+    return pd.concat([kept, rows], ignore_index=True).sort_values("experiment", kind="stable")
