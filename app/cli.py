@@ -554,16 +554,21 @@ def audit(
     limits = load_fairness_limits()
     console.print(f"[bold]{b.name} v{b.version}[/] — {b.meta.gate_summary}")
     if export is not None:
-        _export_audit(b, export)
+        try:
+            _export_audit(b, export)
+        except OSError as exc:  # a folder that is a file, no permission, a full disk
+            _fail(f"--export {export}: cannot write there ({exc.strerror or exc})", 1)
     table, sizes = b.table("audit"), b.table("audit_groups")
     if groups is not None:
         from experiments.api import audit as audit_on
 
         try:
             result = audit_on(predictions=_audit_rows(b), groupings=groups, limits=limits)
-        except (ValueError, FileNotFoundError) as exc:
+        except (ValueError, OSError) as exc:
             _fail(str(exc), 1)
         table, sizes = result.table, result.groups
+        if sizes.empty:
+            _fail(f"--groups {groups}: no audited place has a group in this file", 1)
         console.print(f"re-audited on {', '.join(sizes['grouping'].unique())} from {groups}")
         if table.empty:
             console.print(
@@ -573,9 +578,12 @@ def audit(
     if out is not None:
         from features.export import write_table
 
-        out.mkdir(parents=True, exist_ok=True)
-        write_table(table, out / "audit.csv")
-        write_table(sizes, out / "audit_groups.csv")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            write_table(table, out / "audit.csv")
+            write_table(sizes, out / "audit_groups.csv")
+        except OSError as exc:
+            _fail(f"--out {out}: cannot write the audit tables there ({exc.strerror or exc})", 1)
         console.print(f"[green]✓[/] audit.csv and audit_groups.csv → {out}")
     if not table.empty:
         _print_audit_table(table, limits.confidence)

@@ -19,6 +19,7 @@ Everything here reads the store and the bundles; nothing trains. The notebook
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,7 +139,13 @@ def _groups_from(predictions: pd.DataFrame, groupings: object) -> pd.DataFrame:
             )
         return predictions[found]
     if isinstance(groupings, Mapping):
-        return pd.DataFrame({"group": predictions["place_id"].map(groupings)}, index=predictions.index)
+        labels = predictions["place_id"].map(groupings)
+        if labels.isna().all():
+            raise ValueError(
+                f"groupings: none of its {len(groupings):,} places is in predictions; expected a "
+                "mapping from the predictions' place_id to a group"
+            )
+        return pd.DataFrame({"group": labels}, index=predictions.index)
     if isinstance(groupings, str) and groupings in predictions:
         return predictions[[groupings]]
     if isinstance(groupings, Sequence) and not isinstance(groupings, str):
@@ -154,23 +161,72 @@ def _groups_from(predictions: pd.DataFrame, groupings: object) -> pd.DataFrame:
     )
 
 
+def _read_groups_csv(path: Path) -> pd.DataFrame:
+    """A researcher's grouping file as Excel or a script writes it: UTF-8 (with or without BOM)
+    or Windows-1252, comma- or semicolon-separated; every failure names the file and says what
+    was expected."""
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise ValueError(f"{path}: not a text file; expected a CSV with a header row 'place_id,<grouping>'")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    if not text.strip():
+        raise ValueError(f"{path}: the file is empty; expected a header row 'place_id,<grouping>' and rows")
+    header = text.splitlines()[0]
+    sep = ";" if header.count(";") > header.count(",") else ","
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise ValueError(
+            f"{path}: not a regular CSV ({exc}); every row needs as many fields as the header"
+        ) from None
+    table.columns = [str(c).strip() for c in table.columns]
+    return table
+
+
 def _groups_from_csv(predictions: pd.DataFrame, path: Path) -> pd.DataFrame:
     """A CSV with ``place_id`` (and optionally ``school_year``) and one column per grouping."""
     if not path.is_file():
         raise FileNotFoundError(f"groupings: {path} does not exist")
-    table = pd.read_csv(path, dtype={"place_id": str})
+    table = _read_groups_csv(path)
     if "place_id" not in table:
-        raise ValueError(f"{path}: needs a column 'place_id' and one column per grouping")
+        raise ValueError(
+            f"{path}: needs a column 'place_id' and one column per grouping (columns found: "
+            f"{', '.join(map(repr, table.columns))})"
+        )
     by_year = "school_year" in table and "school_year" in predictions
     keys = ["place_id", "school_year"] if by_year else ["place_id"]
+    if by_year:
+        years = pd.to_numeric(table["school_year"], errors="coerce")
+        bad = years.isna() | (years % 1 != 0)
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise ValueError(
+                f"{path}: row {row + 2}, column 'school_year': {table['school_year'].iloc[row]!r} is not a "
+                "year; expected the feature year as one number, e.g. 2023 for 2023-24"
+            )
+        table["school_year"] = years.astype(int)
     names = [c for c in table.columns if c not in keys]
     if not names:
         raise ValueError(f"{path}: no grouping column beside {', '.join(keys)}")
     if table.duplicated(keys).any():
-        raise ValueError(f"{path}: more than one row for the same {' and '.join(keys)}")
+        row = int(table.duplicated(keys).to_numpy().argmax())
+        raise ValueError(f"{path}: row {row + 2} repeats a {' and '.join(keys)} given before")
     left = predictions[keys].assign(place_id=predictions["place_id"].astype(str))
+    known = set(left["place_id"])
+    if not table["place_id"].str.strip().isin(known).any():
+        example = table["place_id"].iloc[0] if len(table) else ""
+        raise ValueError(
+            f"{path}: none of its {len(table):,} place_id values is an audited place (e.g. {example!r}); "
+            "expected the place_id of the audit dataset (kansenradar audit --export)"
+        )
+    table["place_id"] = table["place_id"].str.strip()
     merged = left.merge(table, on=keys, how="left")
-    return merged[names].set_axis(predictions.index)
+    return merged[names].replace("", np.nan).set_axis(predictions.index)
 
 
 def audit(
