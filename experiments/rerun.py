@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from features.provenance import DataOrigin
+from features.provenance import DataOrigin, files_digest
 from models.spec import ExperimentSpec, FairnessLimits
 
 RERUN_FILE = "rerun.json"
@@ -57,11 +57,7 @@ def folder_digest(data_dir: Path) -> str:
     The data fingerprint of generated data comes from its manifest; a file edited after it was
     generated must still count as changed data here (about 0.2 s for the national default).
     """
-    digest = hashlib.sha256()
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()) if data_dir.is_dir() else ():
-        digest.update(path.relative_to(data_dir).as_posix().encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return files_digest(data_dir, recursive=True)
 
 
 _WHERE_NOT_WHAT = {

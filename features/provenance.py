@@ -53,7 +53,16 @@ def data_origin(data_dir: Path) -> DataOrigin:
         files = {k: v for k, v in dict(manifest.get("files", {})).items() if not k.startswith("truth/")}
         digest.update(json.dumps(files, sort_keys=True).encode())
         return DataOrigin(True, SIMULATED, digest.hexdigest()[:12])
-    for path in sorted(p for p in data_dir.iterdir() if p.is_file()) if data_dir.is_dir() else ():
-        digest.update(path.name.encode())
+    return DataOrigin(False, data_dir.name, files_digest(data_dir)[:12])
+
+
+def files_digest(data_dir: Path, *, recursive: bool = False) -> str:
+    """The name and bytes of every file in ``data_dir`` (with ``recursive``, subfolders too)."""
+    digest = hashlib.sha256()
+    if not data_dir.is_dir():
+        return digest.hexdigest()
+    found = data_dir.rglob("*") if recursive else data_dir.iterdir()
+    for path in sorted(p for p in found if p.is_file()):
+        digest.update(path.relative_to(data_dir).as_posix().encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return DataOrigin(False, data_dir.name, digest.hexdigest()[:12])
+    return digest.hexdigest()

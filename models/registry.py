@@ -262,17 +262,7 @@ def log_experiment(
 
 def load_champion(name: str) -> tuple[RiskModel, dict]:
     """The champion pyfunc's Python model and its registry facts (version, run id)."""
-    import mlflow
-
-    mv = client().get_model_version_by_alias(name, CHAMPION)
-    model = mlflow.pyfunc.load_model(f"models:/{name}@{CHAMPION}").unwrap_python_model()
-    return model, {
-        "name": name,
-        "version": str(mv.version),
-        "run_id": mv.run_id,
-        "source": mv.source,
-        "tags": dict(mv.tags),
-    }
+    return load_version(name, CHAMPION)
 
 
 def load_version(name: str, version: str | int | None = None) -> tuple[RiskModel, dict]:
@@ -281,9 +271,12 @@ def load_version(name: str, version: str | int | None = None) -> tuple[RiskModel
     import mlflow
 
     if version is None or str(version) == CHAMPION:
-        return load_champion(name)
-    mv = client().get_model_version(name, str(version))
-    model = mlflow.pyfunc.load_model(f"models:/{name}/{mv.version}").unwrap_python_model()
+        mv = client().get_model_version_by_alias(name, CHAMPION)
+        uri = f"models:/{name}@{CHAMPION}"
+    else:
+        mv = client().get_model_version(name, str(version))
+        uri = f"models:/{name}/{mv.version}"
+    model = mlflow.pyfunc.load_model(uri).unwrap_python_model()
     return model, {
         "name": name,
         "version": str(mv.version),
